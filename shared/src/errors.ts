@@ -1,0 +1,41 @@
+/**
+ * Stable error codes with the Chinese message a resident or staff member reads.
+ * The server answers every failure as { error: { code, message, details? } } with the status below.
+ */
+export const ERRORS = {
+  BAD_JSON: { status: 400, message: "请求格式错误：不是有效的 JSON" },
+  VALIDATION_FAILED: { status: 400, message: "提交的信息有误，请检查后重试" },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "提交的内容过大" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "不支持的内容类型" },
+  UNAUTHENTICATED: { status: 401, message: "请先登录" },
+  TOKEN_EXPIRED: { status: 401, message: "登录已过期，请重新登录" },
+  REFRESH_TOKEN_INVALID: { status: 401, message: "登录状态已失效，请重新登录" },
+  FORBIDDEN: { status: 403, message: "没有权限执行此操作" },
+  NOT_FOUND: { status: 404, message: "请求的内容不存在" },
+  ROUTE_NOT_FOUND: { status: 404, message: "接口不存在" },
+  METHOD_NOT_ALLOWED: { status: 405, message: "不支持的请求方式" },
+  ACCOUNT_NOT_FOUND: { status: 404, message: "供热账户不存在" },
+  BIND_FAILED: { status: 400, message: "户号或验证信息不正确" },
+  BIND_RATE_LIMITED: { status: 429, message: "验证失败次数过多，请稍后再试" },
+  ALREADY_BOUND: { status: 409, message: "您已绑定该户号" },
+  BIND_LIMIT_REACHED: { status: 409, message: "绑定户号数量已达上限" },
+  LOGIN_CODE_INVALID: { status: 401, message: "登录凭证无效或已过期，请重新登录" },
+  LOGIN_PROVIDER_ERROR: { status: 502, message: "第三方登录服务暂时不可用，请稍后再试" },
+  STAFF_LOGIN_FAILED: { status: 401, message: "用户名或密码错误" },
+  STAFF_LOCKED: { status: 423, message: "密码错误次数过多，账号已临时锁定，请稍后再试" },
+  STAFF_DISABLED: { status: 403, message: "账号已停用，请联系管理员" },
+  RATE_LIMITED: { status: 429, message: "请求过于频繁，请稍后再试" },
+  SERVICE_UNAVAILABLE: { status: 503, message: "服务暂时不可用，请稍后再试" },
+  INTERNAL: { status: 500, message: "系统繁忙，请稍后再试" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ApiErrorBody {
+  error: { code: ErrorCode | string; message: string; details?: unknown };
+}
+
+/** The message for a code, or the generic one for codes this build does not know. */
+export function errorMessage(code: string): string {
+  return (ERRORS as Record<string, { message: string }>)[code]?.message ?? ERRORS.INTERNAL.message;
+}

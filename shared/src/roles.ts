@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/** Staff roles (DOMAIN.md "Who uses the system"). Residents are a separate kind of user. */
+export const STAFF_ROLES = [
+  "hotline_agent",
+  "dispatcher",
+  "technician",
+  "grid_worker",
+  "community_reviewer",
+  "center_reviewer",
+  "cashier",
+  "legal_officer",
+  "supervisor",
+  "admin",
+] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const StaffRoleSchema = z.enum(STAFF_ROLES);
+
+export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
+  hotline_agent: "热线坐席",
+  dispatcher: "调度员",
+  technician: "维修员",
+  grid_worker: "社区网格员",
+  community_reviewer: "社区初审员",
+  center_reviewer: "供热中心复核员",
+  cashier: "收费员",
+  legal_officer: "法务",
+  supervisor: "专班主管",
+  admin: "系统管理员",
+};
+
+/** Personal-data fields that are masked in every response unless revealed. */
+export const PII_FIELDS = ["phone", "idNumber"] as const;
+export type PiiField = (typeof PII_FIELDS)[number];
+
+/**
+ * Which roles may reveal (unmask) which personal field. Revealing always writes an audit row.
+ * Phones: everybody who must call or visit a household. ID numbers: reviewers and legal work only.
+ */
+export const PII_REVEAL_ROLES: Record<PiiField, readonly StaffRole[]> = {
+  phone: [
+    "hotline_agent",
+    "dispatcher",
+    "technician",
+    "grid_worker",
+    "community_reviewer",
+    "center_reviewer",
+    "cashier",
+    "legal_officer",
+    "supervisor",
+    "admin",
+  ],
+  idNumber: ["community_reviewer", "center_reviewer", "legal_officer", "admin"],
+};
+
+export function mayReveal(roles: readonly StaffRole[], field: PiiField): boolean {
+  return roles.some((r) => PII_REVEAL_ROLES[field].includes(r));
+}
+
+/** Roles that may use the account search and detail desk. */
+export const ACCOUNT_DESK_ROLES: readonly StaffRole[] = STAFF_ROLES;
+
+/** Roles that may read the audit log. */
+export const AUDIT_READ_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
