@@ -1,0 +1,32 @@
+/** Display helpers. Instants arrive as UTC ISO strings and are shown in Beijing time. */
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/** "2025-11-27T07:22:01Z" → "2025-11-27 15:22:01"; unparseable input is returned as is. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return EMPTY;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = Object.fromEntries(dateTime.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** Heated area in m², always two decimals. */
+export function formatArea(sqm: number): string {
+  return sqm.toFixed(2);
+}
+
+export const EMPTY = "—";
+
+export function orEmpty(v: string | number | null | undefined): string {
+  return v === null || v === undefined || v === "" ? EMPTY : String(v);
+}

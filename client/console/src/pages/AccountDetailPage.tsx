@@ -1,0 +1,73 @@
+import { ArrowLeftOutlined, EyeOutlined } from "@ant-design/icons";
+import { PII_FIELDS, type RevealResult, mayReveal } from "@warmline/shared";
+import { App, Button, Card, Result, Skeleton, Space } from "antd";
+import { useState } from "react";
+import { useNavigate, useParams } from "react-router";
+import { isApiError } from "../api/api";
+import { useAuth } from "../auth/AuthContext";
+import { AccountDescriptions } from "../components/AccountDescriptions";
+import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { RevealModal } from "../components/RevealModal";
+import { useAccount } from "../queries/accounts";
+
+export function AccountDetailPage() {
+  const id = Number(useParams().id);
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const { staff } = useAuth();
+  const account = useAccount(id);
+  const [revealOpen, setRevealOpen] = useState(false);
+  // Unmasked values live only while this page is open.
+  const [revealed, setRevealed] = useState<RevealResult>({});
+
+  const allowed = PII_FIELDS.filter((f) => mayReveal(staff?.roles ?? [], f));
+  const back = (
+    <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)}>
+      返回
+    </Button>
+  );
+
+  const notFound = !Number.isInteger(id) || id <= 0 || (isApiError(account.error) && account.error.status === 404);
+  if (notFound) {
+    return (
+      <div className="account-detail">
+        <Result status="404" title="供热账户不存在" subTitle="请确认户号后重新查询。" extra={back} />
+      </div>
+    );
+  }
+
+  return (
+    <div className="account-detail">
+      <Card
+        title={account.data ? `账户详情 · ${account.data.accountNo}` : "账户详情"}
+        extra={
+          <Space>
+            {allowed.length > 0 && account.data && (
+              <Button type="primary" ghost icon={<EyeOutlined />} onClick={() => setRevealOpen(true)}>
+                查看完整信息
+              </Button>
+            )}
+            {back}
+          </Space>
+        }
+      >
+        {account.isError && <QueryErrorAlert error={account.error} onRetry={() => void account.refetch()} />}
+        {account.isPending && <Skeleton active paragraph={{ rows: 8 }} />}
+        {account.data && <AccountDescriptions account={account.data} revealed={revealed} />}
+      </Card>
+      {allowed.length > 0 && (
+        <RevealModal
+          accountId={id}
+          open={revealOpen}
+          fields={allowed}
+          onClose={() => setRevealOpen(false)}
+          onRevealed={(r) => {
+            setRevealed((prev) => ({ ...prev, ...r }));
+            setRevealOpen(false);
+            message.success("已显示完整信息，本次查看已记入审计日志");
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/// <reference types="@tarojs/taro" />
+
+declare module "*.png";
+declare module "*.svg";
+declare module "*.css";
+declare module "*.scss";
+
+/** API origin injected at build time (config/index.ts): '' on H5, TARO_APP_API_BASE for mini-programs. */
+declare const API_BASE: string;
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    /** Platform of the current build. */
+    TARO_ENV: "weapp" | "alipay" | "h5" | "swan" | "tt" | "qq" | "jd" | "rn" | "harmony";
+    TARO_APP_API_BASE?: string;
+  }
+}
+
+/** Alipay's global API object (only the part this app uses). */
+declare const my: {
+  getAuthCode(options: {
+    scopes: string | string[];
+    success?: (res: { authCode: string }) => void;
+    fail?: (err: { error?: number; errorMessage?: string }) => void;
+  }): void;
+};

@@ -1,0 +1,184 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const hexKey = (what: string) =>
+  z.string().regex(/^[0-9a-fA-F]{64}$/, { message: `${what} must be 64 hex characters (32 bytes)` });
+
+/** Every setting the server reads from the environment. Unknown variables are ignored. */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().default("0.0.0.0"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Public base URL of this server (used to build sandbox and callback URLs). */
+    PUBLIC_URL: z.string().url().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+    DB_DRIVER: z.enum(["sqlite", "mysql"]).default("sqlite"),
+    DATA_DIR: z.string().default("data"),
+    SQLITE_FILE: z.string().optional(),
+    DATABASE_URL: z.string().url().optional(),
+    /** MySQL server flavour: "mariadb" or "mysql" (TypeORM reads their catalogues differently) */
+    DB_FLAVOR: z.enum(["mysql", "mariadb"]).default("mariadb"),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+    JOBS_MODE: z.enum(["inprocess", "bullmq"]).default("inprocess"),
+    REDIS_URL: z.string().url().optional(),
+    QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default("warmline"),
+    /** which roles this process plays: api, worker (relay + job workers), or both */
+    PROCESS_ROLE: z.enum(["all", "api", "worker"]).default("all"),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
+    /** a dispatched outbox row not finished within this time is looked for in the queue and re-sent if gone */
+    OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+
+    /** 32-byte hex keys. Defaults exist only for development/test; production must set them. */
+    TOKEN_SECRET: z.string().min(32, { message: "TOKEN_SECRET must be at least 32 characters" }).optional(),
+    PII_KEY_ID: z.string().regex(/^[a-z0-9]{1,16}$/).default("k1"),
+    PII_KEYS: z.string().optional(),
+    PII_INDEX_KEY: hexKey("PII_INDEX_KEY").optional(),
+    ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(900),
+    REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(300).default(30 * 24 * 3600),
+
+    STAFF_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),
+    STAFF_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+    BIND_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    BIND_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    MAX_BINDINGS_PER_RESIDENT: z.coerce.number().int().min(1).default(20),
+
+    /** mount local sandbox vendor servers under /sandbox and point the clients at them */
+    SANDBOX_VENDORS: bool.default(true),
+    WECHAT_APPID: z.string().default("wx_sandbox_appid"),
+    WECHAT_SECRET: z.string().default("sandbox-secret"),
+    WECHAT_API_BASE: z.string().url().optional(),
+    ALIPAY_APP_ID: z.string().default("2021000000000001"),
+    ALIPAY_PRIVATE_KEY: z.string().optional(),
+    ALIPAY_PUBLIC_KEY: z.string().optional(),
+    ALIPAY_GATEWAY: z.string().url().optional(),
+
+    /** serve the built H5 mini-program and console from this server */
+    SERVE_CLIENTS: bool.default(true),
+    SEED_DEMO: bool.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DB_DRIVER === "mysql" && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required when DB_DRIVER=mysql" });
+    }
+    if (env.JOBS_MODE === "bullmq" && !env.REDIS_URL) {
+      ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "is required when JOBS_MODE=bullmq" });
+    }
+    if (env.NODE_ENV === "production") {
+      for (const k of ["TOKEN_SECRET", "PII_KEYS", "PII_INDEX_KEY"] as const) {
+        if (!env[k]) ctx.addIssue({ code: "custom", path: [k], message: "is required in production" });
+      }
+    }
+    if (env.PII_KEYS && !parsePiiKeys(env.PII_KEYS).ok) {
+      ctx.addIssue({ code: "custom", path: ["PII_KEYS"], message: 'must be "id:64hex[,id:64hex…]"' });
+    }
+    if (env.PII_KEYS && parsePiiKeys(env.PII_KEYS).ok && !parsePiiKeys(env.PII_KEYS).keys.has(env.PII_KEY_ID)) {
+      ctx.addIssue({ code: "custom", path: ["PII_KEY_ID"], message: "names no key in PII_KEYS" });
+    }
+  });
+
+function parsePiiKeys(raw: string): { ok: boolean; keys: Map<string, Buffer> } {
+  const keys = new Map<string, Buffer>();
+  for (const part of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9]{1,16}):([0-9a-fA-F]{64})$/.exec(part);
+    if (!m) return { ok: false, keys };
+    keys.set(m[1], Buffer.from(m[2], "hex"));
+  }
+  return { ok: keys.size > 0, keys };
+}
+
+// Development-only keys: fixed so a restarted dev server can read its own data. Never used in production.
+const DEV_PII_KEY = "6465762d6f6e6c792d7069692d6b65792d6e6f742d666f722d70726f64756374";
+const DEV_INDEX_KEY = "6465762d6f6e6c792d696e6465782d6b65792d6e6f742d666f722d70726f6421";
+const DEV_TOKEN_SECRET = "dev-only-token-secret-not-for-production-use";
+
+export type Config = ReturnType<typeof buildConfig>;
+
+function buildConfig(env: z.output<typeof EnvSchema>) {
+  const dataDir = path.resolve(env.DATA_DIR);
+  const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, "");
+  const pii = parsePiiKeys(env.PII_KEYS ?? `k1:${DEV_PII_KEY}`);
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl,
+    logLevel: env.LOG_LEVEL,
+    processRole: env.PROCESS_ROLE,
+    db: {
+      driver: env.DB_DRIVER,
+      sqliteFile: path.resolve(env.SQLITE_FILE ?? path.join(dataDir, "warmline.sqlite")),
+      url: env.DATABASE_URL,
+      flavor: env.DB_FLAVOR as "mysql" | "mariadb" | undefined,
+      poolSize: env.DB_POOL_SIZE,
+    },
+    dataDir,
+    jobs: {
+      mode: env.JOBS_MODE,
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      pollMs: env.OUTBOX_POLL_MS,
+      leaseMs: env.OUTBOX_LEASE_MS,
+    },
+    auth: {
+      tokenSecret: env.TOKEN_SECRET ?? DEV_TOKEN_SECRET,
+      accessTtlS: env.ACCESS_TOKEN_TTL_S,
+      refreshTtlS: env.REFRESH_TOKEN_TTL_S,
+      staffMaxFailedLogins: env.STAFF_MAX_FAILED_LOGINS,
+      staffLockMinutes: env.STAFF_LOCK_MINUTES,
+      bindMaxFailures: env.BIND_MAX_FAILURES,
+      bindWindowMinutes: env.BIND_WINDOW_MINUTES,
+      maxBindingsPerResident: env.MAX_BINDINGS_PER_RESIDENT,
+    },
+    pii: {
+      currentKeyId: env.PII_KEYS ? env.PII_KEY_ID : "k1",
+      keys: pii.keys,
+      indexKey: Buffer.from(env.PII_INDEX_KEY ?? DEV_INDEX_KEY, "hex"),
+    },
+    sandboxVendors: env.SANDBOX_VENDORS,
+    wechat: {
+      appId: env.WECHAT_APPID,
+      secret: env.WECHAT_SECRET,
+      apiBase: (env.WECHAT_API_BASE ?? `${publicUrl}/sandbox/wechat`).replace(/\/$/, ""),
+    },
+    alipay: {
+      appId: env.ALIPAY_APP_ID,
+      privateKey: env.ALIPAY_PRIVATE_KEY,
+      alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
+      gateway: env.ALIPAY_GATEWAY ?? `${publicUrl}/sandbox/alipay/gateway.do`,
+    },
+    serveClients: env.SERVE_CLIENTS,
+    seedDemo: env.SEED_DEMO,
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+/** Parse and validate the environment. Throws ConfigError naming every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = i.path.join(".") || "environment";
+      const value = env[key];
+      const shown = value === undefined ? "missing" : `got ${JSON.stringify(secretish(key) ? "***" : value)}`;
+      return `${key}: ${i.message} (${shown})`;
+    });
+    throw new ConfigError(problems);
+  }
+  return buildConfig(parsed.data);
+}
+
+function secretish(key: string): boolean {
+  return /SECRET|KEY|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL/.test(key);
+}

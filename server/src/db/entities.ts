@@ -1,0 +1,24 @@
+import { OutboxJob } from "../jobs/entities";
+import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts/entities";
+import { AuditLog } from "../modules/audit/entities";
+import { AuthSession } from "../modules/auth/entities";
+import { Notification } from "../modules/notifications/entities";
+import { AccountBinding, BindAttempt, ResidentUser } from "../modules/residents/entities";
+import { StaffRoleGrant, StaffUser } from "../modules/staff/entities";
+
+/** Every entity of the schema; migrations must create exactly these tables (checked by a test). */
+export const ENTITIES = [
+  HeatStation,
+  Community,
+  Building,
+  HeatingAccount,
+  ResidentUser,
+  AccountBinding,
+  BindAttempt,
+  StaffUser,
+  StaffRoleGrant,
+  AuthSession,
+  AuditLog,
+  Notification,
+  OutboxJob,
+];

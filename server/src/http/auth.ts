@@ -1,0 +1,47 @@
+import type { StaffRole } from "@warmline/shared";
+import type { Context, Next } from "koa";
+import type { TokenService } from "../modules/auth/tokens";
+import { AppError } from "./errors";
+
+export type AuthState = { kind: "resident"; id: number } | { kind: "staff"; id: number; roles: StaffRole[] };
+
+declare module "koa" {
+  interface DefaultState {
+    auth?: AuthState;
+    requestId?: string;
+  }
+}
+
+/** Reads a Bearer access token if one is sent. A bad or expired token fails even on public routes' neighbours. */
+export function authenticate(tokens: TokenService) {
+  return async (ctx: Context, next: Next) => {
+    const header = ctx.get("authorization");
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw new AppError("UNAUTHENTICATED");
+      ctx.state.auth = await tokens.verifyAccess(m[1]);
+    }
+    return next();
+  };
+}
+
+export function requireAuth(ctx: Context, kind: "resident" | "staff", roles?: readonly StaffRole[]): AuthState {
+  const auth = ctx.state.auth;
+  if (!auth) throw new AppError("UNAUTHENTICATED");
+  if (auth.kind !== kind) throw new AppError("FORBIDDEN");
+  if (auth.kind === "staff" && roles && !auth.roles.some((r) => roles.includes(r))) throw new AppError("FORBIDDEN");
+  return auth;
+}
+
+export function residentId(ctx: Context): number {
+  const a = requireAuth(ctx, "resident");
+  return a.id;
+}
+
+export function staffAuth(ctx: Context): Extract<AuthState, { kind: "staff" }> {
+  return requireAuth(ctx, "staff") as Extract<AuthState, { kind: "staff" }>;
+}
+
+export function clientIp(ctx: Context): string {
+  return (ctx.ip || "").slice(0, 64);
+}

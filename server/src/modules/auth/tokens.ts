@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from "node:crypto";
+import { STAFF_ROLES, type StaffRole } from "@warmline/shared";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { type DataSource, IsNull } from "typeorm";
+import type { AuthState } from "../../http/auth";
+import { AppError } from "../../http/errors";
+import { AuthSession } from "./entities";
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/**
+ * Short-lived signed access tokens (HS256 JWT) and revocable, rotating refresh tokens stored as hashes.
+ */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    private readonly ds: DataSource,
+    secret: string,
+    private readonly accessTtlS: number,
+    private readonly refreshTtlS: number,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(subject: AuthState, meta: { ip?: string; userAgent?: string } = {}, familyId?: string): Promise<IssuedTokens> {
+    const refreshToken = randomBytes(32).toString("base64url");
+    await this.ds.getRepository(AuthSession).insert({
+      subjectType: subject.kind,
+      subjectId: subject.id,
+      tokenHash: sha256(refreshToken),
+      familyId: familyId ?? randomBytes(12).toString("hex"),
+      expiresAt: new Date(Date.now() + this.refreshTtlS * 1000),
+      revokedAt: null,
+      ip: meta.ip?.slice(0, 64) ?? null,
+      userAgent: meta.userAgent?.slice(0, 200) ?? null,
+    });
+    return { accessToken: await this.signAccess(subject), refreshToken, expiresIn: this.accessTtlS };
+  }
+
+  async signAccess(subject: AuthState): Promise<string> {
+    return new SignJWT(subject.kind === "staff" ? { kind: "staff", roles: subject.roles } : { kind: "resident" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(String(subject.id))
+      .setIssuedAt()
+      .setExpirationTime(`${this.accessTtlS}s`)
+      .sign(this.key);
+  }
+
+  async verifyAccess(token: string): Promise<AuthState> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"] });
+      const id = Number(payload.sub);
+      if (!Number.isInteger(id) || id <= 0) throw new AppError("UNAUTHENTICATED");
+      if (payload.kind === "resident") return { kind: "resident", id };
+      if (payload.kind === "staff" && Array.isArray(payload.roles)) {
+        const roles = (payload.roles as string[]).filter((r): r is StaffRole => STAFF_ROLES.includes(r as StaffRole));
+        return { kind: "staff", id, roles };
+      }
+      throw new AppError("UNAUTHENTICATED");
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new AppError("TOKEN_EXPIRED");
+      throw new AppError("UNAUTHENTICATED");
+    }
+  }
+
+  /**
+   * Exchange a refresh token for a new pair. The old one stops working; presenting an already rotated
+   * token revokes its whole family (someone else may hold a copy).
+   */
+  async rotate(
+    refreshToken: string,
+    loadSubject: (s: AuthSession) => Promise<AuthState | null>,
+    meta: { ip?: string; userAgent?: string } = {},
+  ): Promise<IssuedTokens> {
+    const repo = this.ds.getRepository(AuthSession);
+    const session = await repo.findOneBy({ tokenHash: sha256(refreshToken) });
+    if (!session) throw new AppError("REFRESH_TOKEN_INVALID");
+    if (session.revokedAt) {
+      await repo.update({ familyId: session.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      throw new AppError("REFRESH_TOKEN_INVALID");
+    }
+    if (session.expiresAt.getTime() <= Date.now()) throw new AppError("REFRESH_TOKEN_INVALID");
+    const res = await repo
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: new Date() })
+      .where("id = :id AND revoked_at IS NULL", { id: session.id })
+      .execute();
+    if (res.affected !== 1) throw new AppError("REFRESH_TOKEN_INVALID"); // lost a race with a parallel refresh
+    const subject = await loadSubject(session);
+    if (!subject) throw new AppError("REFRESH_TOKEN_INVALID");
+    return this.issue(subject, meta, session.familyId);
+  }
+
+  async revoke(refreshToken: string): Promise<void> {
+    const repo = this.ds.getRepository(AuthSession);
+    const session = await repo.findOneBy({ tokenHash: sha256(refreshToken) });
+    if (session) await repo.update({ familyId: session.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  async revokeAllFor(subjectType: "resident" | "staff", subjectId: number): Promise<void> {
+    await this.ds
+      .getRepository(AuthSession)
+      .update({ subjectType, subjectId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+}
