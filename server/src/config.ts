@@ -62,26 +62,31 @@ const EnvSchema = z
     /** serve the built H5 mini-program and console from this server */
     SERVE_CLIENTS: bool.default(true),
     SEED_DEMO: bool.default(false),
-  })
-  .superRefine((env, ctx) => {
-    if (env.DB_DRIVER === "mysql" && !env.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required when DB_DRIVER=mysql" });
-    }
-    if (env.JOBS_MODE === "bullmq" && !env.REDIS_URL) {
-      ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "is required when JOBS_MODE=bullmq" });
-    }
-    if (env.NODE_ENV === "production") {
-      for (const k of ["TOKEN_SECRET", "PII_KEYS", "PII_INDEX_KEY"] as const) {
-        if (!env[k]) ctx.addIssue({ code: "custom", path: [k], message: "is required in production" });
-      }
-    }
-    if (env.PII_KEYS && !parsePiiKeys(env.PII_KEYS).ok) {
-      ctx.addIssue({ code: "custom", path: ["PII_KEYS"], message: 'must be "id:64hex[,id:64hex…]"' });
-    }
-    if (env.PII_KEYS && parsePiiKeys(env.PII_KEYS).ok && !parsePiiKeys(env.PII_KEYS).keys.has(env.PII_KEY_ID)) {
-      ctx.addIssue({ code: "custom", path: ["PII_KEY_ID"], message: "names no key in PII_KEYS" });
-    }
   });
+
+/**
+ * Rules across settings. Checked on the raw environment so they are reported together with field errors
+ * (a schema refinement would be skipped whenever any single field is bad).
+ */
+function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }[] {
+  const out: { key: string; message: string }[] = [];
+  const driver = env.DB_DRIVER ?? "sqlite";
+  if (driver === "mysql" && !env.DATABASE_URL) out.push({ key: "DATABASE_URL", message: "is required when DB_DRIVER=mysql" });
+  if ((env.JOBS_MODE ?? "inprocess") === "bullmq" && !env.REDIS_URL) {
+    out.push({ key: "REDIS_URL", message: "is required when JOBS_MODE=bullmq" });
+  }
+  if (env.NODE_ENV === "production") {
+    for (const k of ["TOKEN_SECRET", "PII_KEYS", "PII_INDEX_KEY"]) {
+      if (!env[k]) out.push({ key: k, message: "is required in production" });
+    }
+  }
+  if (env.PII_KEYS) {
+    const parsed = parsePiiKeys(env.PII_KEYS);
+    if (!parsed.ok) out.push({ key: "PII_KEYS", message: 'must be "id:64hex[,id:64hex…]"' });
+    else if (!parsed.keys.has(env.PII_KEY_ID ?? "k1")) out.push({ key: "PII_KEY_ID", message: "names no key in PII_KEYS" });
+  }
+  return out;
+}
 
 function parsePiiKeys(raw: string): { ok: boolean; keys: Map<string, Buffer> } {
   const keys = new Map<string, Buffer>();
@@ -167,12 +172,15 @@ export class ConfigError extends Error {
 /** Parse and validate the environment. Throws ConfigError naming every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const key = i.path.join(".") || "environment";
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ key: i.path.join(".") || "environment", message: i.message }))),
+    ...crossProblems(env),
+  ];
+  if (issues.length || !parsed.success) {
+    const problems = issues.map(({ key, message }) => {
       const value = env[key];
       const shown = value === undefined ? "missing" : `got ${JSON.stringify(secretish(key) ? "***" : value)}`;
-      return `${key}: ${i.message} (${shown})`;
+      return `${key}: ${message} (${shown})`;
     });
     throw new ConfigError(problems);
   }

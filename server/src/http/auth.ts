@@ -1,5 +1,5 @@
 import type { StaffRole } from "@warmline/shared";
-import type { Context, Next } from "koa";
+import type { Context } from "koa";
 import type { TokenService } from "../modules/auth/tokens";
 import { AppError } from "./errors";
 
@@ -12,17 +12,13 @@ declare module "koa" {
   }
 }
 
-/** Reads a Bearer access token if one is sent. A bad or expired token fails even on public routes' neighbours. */
-export function authenticate(tokens: TokenService) {
-  return async (ctx: Context, next: Next) => {
-    const header = ctx.get("authorization");
-    if (header) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!m) throw new AppError("UNAUTHENTICATED");
-      ctx.state.auth = await tokens.verifyAccess(m[1]);
-    }
-    return next();
-  };
+/** Reads the Bearer access token of a request that needs one; routes without auth never look at it. */
+export async function authenticateRequest(tokens: TokenService, ctx: Context): Promise<void> {
+  const header = ctx.get("authorization");
+  if (!header) return;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new AppError("UNAUTHENTICATED");
+  ctx.state.auth = await tokens.verifyAccess(m[1]);
 }
 
 export function requireAuth(ctx: Context, kind: "resident" | "staff", roles?: readonly StaffRole[]): AuthState {

@@ -63,10 +63,18 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
 export const API_PREFIX = "/api/v1";
 
 /** Mounts route definitions on a router and documents each in the OpenAPI registry. */
-export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: AnyRoute[]) {
+export function mountRoutes(
+  router: Router,
+  registry: OpenAPIRegistry,
+  routes: AnyRoute[],
+  authenticate: (ctx: Context) => Promise<void>,
+) {
   for (const def of routes) {
     const auth: Middleware = async (ctx, next) => {
-      if (def.auth !== "none") requireAuth(ctx, def.auth, def.roles);
+      if (def.auth !== "none") {
+        await authenticate(ctx);
+        requireAuth(ctx, def.auth, def.roles);
+      }
       return next();
     };
     const handler: Middleware = async (ctx) => {

@@ -122,9 +122,9 @@ export class BullMqRunner implements JobRunner {
 
   async health() {
     try {
-      const client = await this.queue.client;
+      const client = await this.queue.getBackend().client;
       const pong = await Promise.race([
-        client.ping(),
+        (client as unknown as { ping(): Promise<string> }).ping(),
         new Promise<string>((_, rej) => setTimeout(() => rej(new Error("redis ping timeout")), 1000)),
       ]);
       return { ok: pong === "PONG", mode: this.mode, pending: await pendingCount(this.ds) };

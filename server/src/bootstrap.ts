@@ -1,0 +1,28 @@
+import type { Config } from "./config";
+import { openDataSource } from "./db/dataSource";
+import type { Deps } from "./deps";
+import { createLoginExchangers } from "./integrations/loginExchangers";
+import { createRunner } from "./jobs";
+import { PiiVault } from "./lib/pii";
+import { TokenService } from "./modules/auth/tokens";
+
+/** Opens the database and builds every dependency. Runs pending migrations when asked to. */
+export async function createDeps(config: Config, opts: { migrate?: boolean } = {}): Promise<Deps> {
+  const ds = await openDataSource(config.db);
+  try {
+    if (opts.migrate) await ds.runMigrations({ transaction: "each" });
+    const vault = new PiiVault(config.pii.keys, config.pii.currentKeyId, config.pii.indexKey);
+    const tokens = new TokenService(ds, config.auth.tokenSecret, config.auth.accessTtlS, config.auth.refreshTtlS);
+    const login = await createLoginExchangers(config);
+    const jobs = createRunner(ds, config);
+    return { config, ds, vault, tokens, login, jobs };
+  } catch (err) {
+    await ds.destroy();
+    throw err;
+  }
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.jobs.stop();
+  if (deps.ds.isInitialized) await deps.ds.destroy();
+}

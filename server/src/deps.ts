@@ -1,0 +1,16 @@
+import type { DataSource } from "typeorm";
+import type { Config } from "./config";
+import type { LoginExchanger } from "./integrations/login";
+import type { JobRunner } from "./jobs/runner";
+import type { PiiVault } from "./lib/pii";
+import type { TokenService } from "./modules/auth/tokens";
+
+/** Everything a module needs, built once in main.ts (or a test) and passed down; no module-level singletons. */
+export interface Deps {
+  config: Config;
+  ds: DataSource;
+  jobs: JobRunner;
+  vault: PiiVault;
+  tokens: TokenService;
+  login: { wechat: LoginExchanger; alipay: LoginExchanger };
+}

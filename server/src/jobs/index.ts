@@ -1,0 +1,28 @@
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import { accountBoundJob } from "../modules/notifications/jobs";
+import { BullMqRunner } from "./bullmqRunner";
+import { InProcessRunner } from "./inProcessRunner";
+import { JOB_NAMES } from "./names";
+import { JobRegistry } from "./registry";
+import type { JobRunner } from "./runner";
+
+/** Every job handler of the system, registered once. */
+export function buildRegistry(): JobRegistry {
+  return new JobRegistry(JOB_NAMES).register(accountBoundJob);
+}
+
+export function createRunner(ds: DataSource, config: Config, registry = buildRegistry()): JobRunner {
+  registry.assertComplete();
+  const work = config.processRole !== "api";
+  if (config.jobs.mode === "bullmq") {
+    return new BullMqRunner(ds, registry, {
+      redisUrl: config.jobs.redisUrl as string,
+      prefix: config.jobs.prefix,
+      pollMs: config.jobs.pollMs,
+      leaseMs: config.jobs.leaseMs,
+      work,
+    });
+  }
+  return new InProcessRunner(ds, registry, { pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs });
+}

@@ -1,0 +1,158 @@
+import { type BindAccountInput, normalizeIdNumber, normalizePhone, type ResidentAccount } from "@warmline/shared";
+import type { Context } from "koa";
+import { MoreThan } from "typeorm";
+import type { Deps } from "../../deps";
+import { clientIp } from "../../http/auth";
+import { AppError } from "../../http/errors";
+import { enqueue } from "../../jobs/outbox";
+import type { PiiVault } from "../../lib/pii";
+import { audit } from "../audit/audit";
+import { AccountBinding, BindAttempt } from "../residents/entities";
+import { accountsQuery } from "./accountQueries";
+import type { HeatingAccount } from "./entities";
+import { presentResidentAccount } from "./presenters";
+
+const squash = (s: string) => s.replace(/\s+/g, "");
+
+/** Does the second factor match the account? Compared on normalised values; never reveals which part failed. */
+export function factorMatches(account: HeatingAccount, input: BindAccountInput, vault: PiiVault): boolean {
+  switch (input.factor) {
+    case "owner_name":
+      return squash(account.ownerName) === squash(input.value);
+    case "phone_tail": {
+      const phone = vault.decrypt(account.phoneEnc);
+      return !!phone && normalizePhone(phone).slice(-4) === input.value;
+    }
+    case "id_tail": {
+      const id = vault.decrypt(account.idNumberEnc);
+      return !!id && normalizeIdNumber(id).slice(-6) === input.value.toUpperCase();
+    }
+  }
+}
+
+export async function listBoundAccounts(deps: Deps, residentId: number): Promise<ResidentAccount[]> {
+  const bindings = await deps.ds
+    .getRepository(AccountBinding)
+    .find({ where: { residentUserId: residentId, activeFlag: true }, order: { id: "ASC" } });
+  if (bindings.length === 0) return [];
+  const accounts = await accountsQuery(deps.ds)
+    .where("a.id IN (:...ids)", { ids: bindings.map((b) => b.accountId) })
+    .getMany();
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  return bindings.flatMap((b) => {
+    const a = byId.get(b.accountId);
+    return a ? [presentResidentAccount(a, b, deps.vault)] : [];
+  });
+}
+
+/** The account if it is bound to this resident; otherwise 404, exactly as for an id that does not exist. */
+export async function getBoundAccount(deps: Deps, residentId: number, accountId: number): Promise<ResidentAccount> {
+  const binding = await deps.ds
+    .getRepository(AccountBinding)
+    .findOneBy({ residentUserId: residentId, accountId, activeFlag: true });
+  if (!binding) throw new AppError("ACCOUNT_NOT_FOUND");
+  const account = await accountsQuery(deps.ds).where("a.id = :id", { id: accountId }).getOne();
+  if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
+  return presentResidentAccount(account, binding, deps.vault);
+}
+
+/**
+ * 绑定户号: 户号 plus a second factor. Failures are counted per resident and 户号 (and per resident overall,
+ * against enumeration); past the limit the resident must wait. An unknown 户号 fails exactly like a wrong factor.
+ */
+export async function bindAccount(
+  deps: Deps,
+  ctx: Context,
+  residentId: number,
+  input: BindAccountInput,
+): Promise<ResidentAccount> {
+  const { ds, config, vault } = deps;
+  const max = config.auth.bindMaxFailures;
+  const since = new Date(Date.now() - config.auth.bindWindowMinutes * 60_000);
+  const attempts = ds.getRepository(BindAttempt);
+  const failuresHere = await attempts.count({
+    where: { residentUserId: residentId, accountNo: input.accountNo, success: false, createdAt: MoreThan(since) },
+  });
+  const failuresAll = await attempts.count({
+    where: { residentUserId: residentId, success: false, createdAt: MoreThan(since) },
+  });
+  if (failuresHere >= max || failuresAll >= max * 3) {
+    throw new AppError("BIND_RATE_LIMITED", { retryAfterMinutes: config.auth.bindWindowMinutes });
+  }
+
+  const account = await accountsQuery(ds).where("a.account_no = :no", { no: input.accountNo }).getOne();
+  const record = (success: boolean) =>
+    attempts.insert({
+      residentUserId: residentId,
+      accountNo: input.accountNo,
+      factor: input.factor,
+      success,
+      ip: clientIp(ctx) || null,
+    });
+
+  if (!account || account.status === "closed" || !factorMatches(account, input, vault)) {
+    await record(false);
+    throw new AppError("BIND_FAILED", { remainingAttempts: Math.max(0, max - failuresHere - 1) });
+  }
+
+  const bindings = ds.getRepository(AccountBinding);
+  if (await bindings.existsBy({ residentUserId: residentId, accountId: account.id, activeFlag: true })) {
+    throw new AppError("ALREADY_BOUND");
+  }
+  if ((await bindings.countBy({ residentUserId: residentId, activeFlag: true })) >= config.auth.maxBindingsPerResident) {
+    throw new AppError("BIND_LIMIT_REACHED");
+  }
+
+  let binding: AccountBinding;
+  try {
+    binding = await ds.transaction(async (m) => {
+      const b = await m.getRepository(AccountBinding).save(
+        m.getRepository(AccountBinding).create({
+          residentUserId: residentId,
+          accountId: account.id,
+          factor: input.factor,
+          activeFlag: true,
+          unboundAt: null,
+        }),
+      );
+      await m.getRepository(BindAttempt).insert({
+        residentUserId: residentId,
+        accountNo: input.accountNo,
+        factor: input.factor,
+        success: true,
+        ip: clientIp(ctx) || null,
+      });
+      await audit(m, ctx, {
+        action: "account.bind",
+        targetType: "heating_account",
+        targetId: account.id,
+        details: { factor: input.factor },
+      });
+      await enqueue(m, "notify.account_bound", { bindingId: b.id }, { dedupeKey: `account_bound:${b.id}` });
+      return b;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("ALREADY_BOUND"); // a parallel identical request won
+    throw err;
+  }
+  deps.jobs.kick();
+  return presentResidentAccount(account, binding, vault);
+}
+
+export async function unbindAccount(deps: Deps, ctx: Context, residentId: number, accountId: number): Promise<void> {
+  const res = await deps.ds
+    .getRepository(AccountBinding)
+    .createQueryBuilder()
+    .update()
+    .set({ activeFlag: null, unboundAt: new Date() })
+    .where("resident_user_id = :r AND account_id = :a AND active_flag = :t", { r: residentId, a: accountId, t: true })
+    .execute();
+  if (!res.affected) throw new AppError("ACCOUNT_NOT_FOUND");
+  await audit(deps.ds, ctx, { action: "account.unbind", targetType: "heating_account", targetId: accountId });
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}

@@ -1,0 +1,54 @@
+import { AUDIT_READ_ROLES, AuditLogPageSchema, AuditQuerySchema } from "@warmline/shared";
+import { In } from "typeorm";
+import type { Deps } from "../../deps";
+import { route } from "../../http/route";
+import { StaffUser } from "../staff/entities";
+import { AuditLog } from "./entities";
+
+export function auditRoutes({ ds }: Deps) {
+  return [
+    route({
+      method: "get",
+      path: "/staff/audit-logs",
+      summary: "审计日志",
+      tags: ["audit"],
+      auth: "staff",
+      roles: AUDIT_READ_ROLES,
+      query: AuditQuerySchema,
+      response: AuditLogPageSchema,
+      async handler({ query }) {
+        const where = {
+          ...(query.action ? { action: query.action } : {}),
+          ...(query.actorId ? { actorId: query.actorId } : {}),
+        };
+        const [rows, total] = await ds.getRepository(AuditLog).findAndCount({
+          where,
+          order: { id: "DESC" },
+          skip: (query.page - 1) * query.pageSize,
+          take: query.pageSize,
+        });
+        const staffIds = [...new Set(rows.filter((r) => r.actorType === "staff" && r.actorId).map((r) => r.actorId as number))];
+        const staff = staffIds.length ? await ds.getRepository(StaffUser).findBy({ id: In(staffIds) }) : [];
+        const names = new Map(staff.map((s) => [s.id, `${s.displayName}（${s.username}）`]));
+        return {
+          items: rows.map((r) => ({
+            id: r.id,
+            actorType: r.actorType,
+            actorId: r.actorId,
+            actorName: r.actorType === "staff" && r.actorId ? (names.get(r.actorId) ?? null) : null,
+            action: r.action,
+            targetType: r.targetType,
+            targetId: r.targetId,
+            details: r.details,
+            ip: r.ip,
+            requestId: r.requestId,
+            createdAt: r.createdAt.toISOString(),
+          })),
+          total,
+          page: query.page,
+          pageSize: query.pageSize,
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,13 @@
+import { HeatingAccount } from "@warmline/server/src/modules/accounts/entities";
+import { DEMO_HOUSEHOLDS, seedCounty } from "@warmline/server/src/seed/demo";
+import type { Deps } from "@warmline/server/src/deps";
+
+/** A small county with the fixed demo households first; returns them with their account rows. */
+export async function seedSmallCounty(deps: Deps, accounts = 60) {
+  await seedCounty(deps.ds, deps.vault, { accounts });
+  const rows = await deps.ds.getRepository(HeatingAccount).find({ order: { id: "ASC" } });
+  const households = DEMO_HOUSEHOLDS.map((h, i) => ({ ...h, account: rows[i] }));
+  const allPhones = rows.map((r) => deps.vault.decrypt(r.phoneEnc)).filter((p): p is string => !!p);
+  const allIds = rows.map((r) => deps.vault.decrypt(r.idNumberEnc)).filter((p): p is string => !!p);
+  return { rows, households, allPhones, allIds };
+}
