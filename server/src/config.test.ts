@@ -8,6 +8,7 @@ describe("configuration", () => {
     expect(c.jobs.mode).toBe("inprocess");
     expect(c.port).toBe(8080);
     expect(c.wechat.apiBase).toBe("http://127.0.0.1:8080/sandbox/wechat");
+    expect(c.sandboxVendors).toBe(true);
   });
 
   it("names every bad setting", () => {
@@ -25,13 +26,14 @@ describe("configuration", () => {
 
   it("requires real secrets in production and never echoes them", () => {
     try {
-      loadConfig({ NODE_ENV: "production", PII_KEYS: "k1:zz", TOKEN_SECRET: "short-secret" });
+      loadConfig({ NODE_ENV: "production", PII_KEYS: "k1:zz", TOKEN_SECRET: "short-secret", SANDBOX_VENDORS: "true" });
       expect.unreachable();
     } catch (err) {
       const problems = (err as ConfigError).problems.join("\n");
       expect(problems).toMatch(/PII_KEYS/);
       expect(problems).toMatch(/PII_INDEX_KEY: is required in production/);
       expect(problems).toMatch(/TOKEN_SECRET/);
+      expect(problems).toMatch(/SANDBOX_VENDORS: must not be enabled in production/);
       expect(problems).not.toContain("short-secret");
     }
   });

@@ -50,7 +50,7 @@ const EnvSchema = z
     MAX_BINDINGS_PER_RESIDENT: z.coerce.number().int().min(1).default(20),
 
     /** mount local sandbox vendor servers under /sandbox and point the clients at them */
-    SANDBOX_VENDORS: bool.default(true),
+    SANDBOX_VENDORS: bool.optional(),
     WECHAT_APPID: z.string().default("wx_sandbox_appid"),
     WECHAT_SECRET: z.string().default("sandbox-secret"),
     WECHAT_API_BASE: z.string().url().optional(),
@@ -78,6 +78,10 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
   if (env.NODE_ENV === "production") {
     for (const k of ["TOKEN_SECRET", "PII_KEYS", "PII_INDEX_KEY"]) {
       if (!env[k]) out.push({ key: k, message: "is required in production" });
+    }
+    // anyone who reaches a sandbox can sign in as anyone
+    if (["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
+      out.push({ key: "SANDBOX_VENDORS", message: "must not be enabled in production" });
     }
   }
   if (env.PII_KEYS) {
@@ -146,7 +150,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       keys: pii.keys,
       indexKey: Buffer.from(env.PII_INDEX_KEY ?? DEV_INDEX_KEY, "hex"),
     },
-    sandboxVendors: env.SANDBOX_VENDORS,
+    sandboxVendors: env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production",
     wechat: {
       appId: env.WECHAT_APPID,
       secret: env.WECHAT_SECRET,
