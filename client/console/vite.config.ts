@@ -1,7 +1,8 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-const backend = "http://127.0.0.1:8080";
+/** Where /api and /sandbox go in `pnpm dev`; override with WARMLINE_API_URL. */
+const backend = process.env.WARMLINE_API_URL ?? "http://127.0.0.1:8080";
 
 /** Staff console: served by the API server under /console/ (SPA fallback for deep links there). */
 export default defineConfig({
@@ -10,7 +11,19 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    chunkSizeWarningLimit: 1500,
+    chunkSizeWarningLimit: 1000,
+    rolldownOptions: {
+      output: {
+        // Vendor code changes rarely: keep it in its own long-cached chunks.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 2 },
+            { name: "antd", test: /node_modules[\\/](antd|@ant-design|@rc-component|dayjs)[\\/]/, priority: 1 },
+            { name: "vendor", test: /node_modules/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     port: 5174,

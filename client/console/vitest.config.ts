@@ -10,5 +10,7 @@ export default defineProject({
     environment: "happy-dom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["./src/test/setup.ts"],
+    // antd under happy-dom is slow on a busy 2-core machine; these are generous, not expected times.
+    testTimeout: 20_000,
   },
 });

@@ -62,3 +62,15 @@ export const ACCOUNT_DESK_ROLES: readonly StaffRole[] = STAFF_ROLES;
 
 /** Roles that may read the audit log. */
 export const AUDIT_READ_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+
+/** Chinese names of audit actions, for the console's audit log. */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "staff.login": "工作人员登录",
+  "staff.login_failed": "登录失败（密码错误）",
+  "staff.locked": "账号因多次密码错误被锁定",
+  "staff.login_locked": "锁定期间尝试登录",
+  "staff.login_disabled": "停用账号尝试登录",
+  "pii.reveal": "查看完整个人信息",
+  "account.bind": "居民绑定户号",
+  "account.unbind": "居民解绑户号",
+};

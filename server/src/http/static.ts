@@ -20,11 +20,13 @@ export function serveClient(prefix: string, root: string, title: string) {
     }
     const rel = decodeURIComponent(ctx.path.slice(prefix.length + 1)) || "index.html";
     const isAsset = path.extname(rel) !== "";
+    // bundlers put a content hash in these names (Vite: assets/name-AbC123xy.js; Taro: js/app.1a2b3c4d.js)
+    const hashed = isAsset && (rel.startsWith("assets/") || /[.-][0-9A-Za-z_-]{8,}\.[a-z0-9]+$/.test(rel));
     try {
       await send(ctx, isAsset ? rel : "index.html", {
         root,
-        maxage: isAsset && /\.[0-9a-f]{6,}\./.test(rel) ? 365 * 24 * 3600 * 1000 : 0,
-        immutable: isAsset && /\.[0-9a-f]{6,}\./.test(rel),
+        maxage: hashed ? 365 * 24 * 3600 * 1000 : 0,
+        immutable: hashed,
       });
     } catch (err) {
       if ((err as { status?: number }).status === 404) {

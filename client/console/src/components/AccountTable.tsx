@@ -9,29 +9,29 @@ const columns: TableColumnsType<StaffAccount> = [
   {
     title: "户号",
     dataIndex: "accountNo",
-    width: 130,
+    width: 120,
     render: (no: string, a) => (
       <Link to={`/accounts/${a.id}`} onClick={(e) => e.stopPropagation()}>
         {no}
       </Link>
     ),
   },
-  { title: "地址", dataIndex: "address", ellipsis: true },
-  { title: "小区", dataIndex: "communityName", width: 140, ellipsis: true },
-  { title: "户主", dataIndex: "ownerNameMasked", width: 90, render: orEmpty },
-  { title: "电话", dataIndex: "phoneMasked", width: 130, render: orEmpty },
-  { title: "面积(m²)", dataIndex: "heatedArea", width: 100, align: "right", render: formatArea },
+  { title: "地址", dataIndex: "address", ellipsis: { showTitle: true } },
+  { title: "小区", dataIndex: "communityName", width: 120, ellipsis: { showTitle: true } },
+  { title: "户主", dataIndex: "ownerNameMasked", width: 80, render: orEmpty },
+  { title: "电话", dataIndex: "phoneMasked", width: 120, render: orEmpty },
+  { title: "面积(m²)", dataIndex: "heatedArea", width: 90, align: "right", render: formatArea },
   {
     title: "类别",
     dataIndex: "category",
-    width: 120,
+    width: 110,
     render: (c: StaffAccount["category"]) => ACCOUNT_CATEGORY_LABELS[c] ?? c,
   },
-  { title: "状态", dataIndex: "status", width: 100, render: (s: StaffAccount["status"]) => <StatusTag status={s} /> },
+  { title: "状态", dataIndex: "status", width: 90, render: (s: StaffAccount["status"]) => <StatusTag status={s} /> },
   {
     title: "困难类别",
     dataIndex: "hardshipCategory",
-    width: 100,
+    width: 90,
     render: (c: StaffAccount["hardshipCategory"]) => <HardshipTag category={c} />,
   },
 ];

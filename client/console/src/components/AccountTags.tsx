@@ -1,9 +1,4 @@
-import {
-  ACCOUNT_STATUS_LABELS,
-  type AccountStatus,
-  HARDSHIP_LABELS,
-  type HardshipCategory,
-} from "@warmline/shared";
+import { ACCOUNT_STATUS_LABELS, type AccountStatus, HARDSHIP_LABELS, type HardshipCategory } from "@warmline/shared";
 import { Tag } from "antd";
 import { STATUS_COLORS, hardshipColor } from "../labels";
 

@@ -56,7 +56,7 @@ export function RevealModal({ accountId, open, fields, onClose, onRevealed }: Pr
           extra="至少2个字，例如：回访核实联系方式"
           rules={[zodRule(RevealSchema.shape.reason)]}
         >
-          <Input.TextArea id="reveal-reason" rows={3} maxLength={200} showCount />
+          <Input.TextArea rows={3} maxLength={200} showCount />
         </Form.Item>
       </Form>
     </Modal>

@@ -2,7 +2,7 @@ import { ArrowLeftOutlined, EyeOutlined } from "@ant-design/icons";
 import { PII_FIELDS, type RevealResult, mayReveal } from "@warmline/shared";
 import { App, Button, Card, Result, Skeleton, Space } from "antd";
 import { useState } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useLocation, useNavigate, useParams } from "react-router";
 import { isApiError } from "../api/api";
 import { useAuth } from "../auth/AuthContext";
 import { AccountDescriptions } from "../components/AccountDescriptions";
@@ -13,6 +13,7 @@ import { useAccount } from "../queries/accounts";
 export function AccountDetailPage() {
   const id = Number(useParams().id);
   const navigate = useNavigate();
+  const location = useLocation();
   const { message } = App.useApp();
   const { staff } = useAuth();
   const account = useAccount(id);
@@ -22,7 +23,10 @@ export function AccountDetailPage() {
 
   const allowed = PII_FIELDS.filter((f) => mayReveal(staff?.roles ?? [], f));
   const back = (
-    <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)}>
+    <Button
+      icon={<ArrowLeftOutlined />}
+      onClick={() => (location.key === "default" ? navigate("/accounts") : navigate(-1))}
+    >
       返回
     </Button>
   );

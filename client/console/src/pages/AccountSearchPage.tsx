@@ -27,9 +27,7 @@ export function AccountSearchPage() {
           loading={search.isFetching}
           page={s.page}
           pageSize={s.pageSize}
-          onPageChange={(page, pageSize) =>
-            s.update({ page: pageSize === s.pageSize ? page : undefined, pageSize })
-          }
+          onPageChange={(page, pageSize) => s.update({ page: pageSize === s.pageSize ? page : undefined, pageSize })}
         />
       </Space>
     </Card>

@@ -28,7 +28,7 @@ export function LoginPage() {
   return (
     <div className="login-page">
       <Card className="login-card">
-        <Typography.Title level={3} className="login-title">
+        <Typography.Title level={3} className="login-title" style={{ marginBottom: 4 }}>
           暖线 · 供热服务管理台
         </Typography.Title>
         <Typography.Paragraph type="secondary" className="login-subtitle">

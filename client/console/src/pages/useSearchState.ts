@@ -33,7 +33,14 @@ export function useSearchState(defaultPageSize = 20) {
   );
 
   return useMemo(
-    () => ({ params, page, pageSize, update, text: (k: string) => params.get(k) ?? "", int: (k: string) => positiveInt(params.get(k), 0) || undefined }),
+    () => ({
+      params,
+      page,
+      pageSize,
+      update,
+      text: (k: string) => params.get(k) ?? "",
+      int: (k: string) => positiveInt(params.get(k), 0) || undefined,
+    }),
     [params, page, pageSize, update],
   );
 }

@@ -1,12 +1,6 @@
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import type { RevealInput } from "@warmline/shared";
-import {
-  type AccountSearchParams,
-  getAccount,
-  listCommunities,
-  revealAccount,
-  searchAccounts,
-} from "../api/accounts";
+import { type AccountSearchParams, getAccount, listCommunities, revealAccount, searchAccounts } from "../api/accounts";
 import { queryKeys } from "./keys";
 
 export function useAccountSearch(p: AccountSearchParams) {

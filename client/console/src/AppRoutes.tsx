@@ -1,0 +1,35 @@
+import { Navigate, Route, Routes } from "react-router";
+import { RequireAuth } from "./auth/RequireAuth";
+import { RequireRoles } from "./auth/RequireRoles";
+import { AppLayout } from "./layout/AppLayout";
+import { DESKS } from "./layout/desks";
+import { AccountDetailPage } from "./pages/AccountDetailPage";
+import { AccountSearchPage } from "./pages/AccountSearchPage";
+import { AuditLogPage } from "./pages/AuditLogPage";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+
+/** Paths are relative to the router's basename (/console). */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<RequireAuth />}>
+        <Route element={<AppLayout />}>
+          <Route index element={<Navigate to={DESKS.accounts.path} replace />} />
+          <Route path="/accounts" element={<AccountSearchPage />} />
+          <Route path="/accounts/:id" element={<AccountDetailPage />} />
+          <Route
+            path="/audit"
+            element={
+              <RequireRoles roles={DESKS.audit.roles}>
+                <AuditLogPage />
+              </RequireRoles>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

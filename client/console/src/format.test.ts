@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { formatArea, formatDateTime, orEmpty } from "./format";
+
+describe("format", () => {
+  it("shows UTC instants in Beijing time", () => {
+    expect(formatDateTime("2025-11-27T07:22:01.000Z")).toBe("2025-11-27 15:22:01");
+    expect(formatDateTime("2025-12-31T16:00:00Z")).toBe("2026-01-01 00:00:00");
+  });
+
+  it("passes through what it cannot parse", () => {
+    expect(formatDateTime("yesterday")).toBe("yesterday");
+    expect(formatDateTime(null)).toBe("—");
+  });
+
+  it("formats area with two decimals and empty values as a dash", () => {
+    expect(formatArea(86.5)).toBe("86.50");
+    expect(orEmpty(null)).toBe("—");
+    expect(orEmpty(0)).toBe("0");
+  });
+});
