@@ -6,11 +6,13 @@ const DEFAULT_NATIVE_API_BASE = "http://127.0.0.1:8080";
 
 const appRoot = path.resolve(__dirname, "..");
 const fromApp = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`, { paths: [appRoot] }));
-const sharedSrc = path.resolve(appRoot, "../../shared/src");
+/** @warmline/shared is TypeScript source (its entry is src/index.ts). */
+const sharedSrc = path.dirname(require.resolve("@warmline/shared", { paths: [appRoot] }));
 
 export default defineConfig((_merge, { mode }) => {
   const isH5 = process.env.TARO_ENV === "h5";
-  const apiBase = isH5 ? "" : (process.env.TARO_APP_API_BASE ?? DEFAULT_NATIVE_API_BASE);
+  const serverOrigin = process.env.TARO_APP_API_BASE ?? DEFAULT_NATIVE_API_BASE;
+  const apiBase = isH5 ? "" : serverOrigin;
 
   const config: UserConfigExport<"webpack5"> = {
     projectName: "warmline-miniapp",
@@ -24,27 +26,37 @@ export default defineConfig((_merge, { mode }) => {
       API_BASE: JSON.stringify(apiBase),
     },
     alias: {
-      // pnpm can hand Taro's own packages a second copy of these; one copy each or H5 renders blank.
+      // pnpm can hand Taro's packages a second copy of the React plugin: H5 then renders blank
+      // ("useContext is not a function"). Taro itself pins react/react-dom to the app's copies.
       "@tarojs/plugin-framework-react": fromApp("@tarojs/plugin-framework-react"),
-      react: fromApp("react"),
-      "react-dom": fromApp("react-dom"),
     },
     copy: { patterns: [], options: {} },
     framework: "react",
-    compiler: "webpack5",
+    // Taro's dev-mode dependency prebundle breaks with this enhanced-resolve ("options.roots.map is
+    // not a function", then "_writeVirtualFile is not a function"); production builds never use it.
+    compiler: { type: "webpack5", prebundle: { enable: false } },
     cache: { enable: false },
     mini: {
       // @warmline/shared is TypeScript source: webpack must run it through babel.
       compile: { include: [sharedSrc] },
       postcss: {
         pxtransform: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: "module", generateScopedName: "[name]__[local]___[hash:base64:5]" } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: "module", generateScopedName: "[name]__[local]___[hash:base64:5]" },
+        },
       },
     },
     h5: {
       publicPath: "/h5/",
       staticDirectory: "static",
       router: { mode: "hash" },
+      webpackChain(chain) {
+        // Taro splits only initial chunks: every lazily loaded page would carry its own copy of zod,
+        // @warmline/shared and the components. Split async chunks too so pages share them.
+        const splitChunks = chain.optimization.get("splitChunks");
+        if (splitChunks) chain.optimization.splitChunks({ ...splitChunks, chunks: "all" });
+      },
       compile: { include: [sharedSrc] },
       output: { filename: "js/[name].[contenthash:8].js", chunkFilename: "js/[name].[contenthash:8].js" },
       miniCssExtractPluginOption: {
@@ -54,10 +66,23 @@ export default defineConfig((_merge, { mode }) => {
       },
       postcss: {
         autoprefixer: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: "module", generateScopedName: "[name]__[local]___[hash:base64:5]" } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: "module", generateScopedName: "[name]__[local]___[hash:base64:5]" },
+        },
       },
     },
   };
-  if (mode === "development") config.h5!.devServer = { port: 10086 };
+  if (mode === "development") {
+    // dev:h5 serves the pages itself; the API and the sandbox login pages stay on the server.
+    config.h5!.devServer = {
+      port: 10086,
+      open: false,
+      proxy: {
+        "/api": { target: serverOrigin, changeOrigin: true },
+        "/sandbox": { target: serverOrigin, changeOrigin: true },
+      },
+    };
+  }
   return config;
 });

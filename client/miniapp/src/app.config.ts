@@ -1,11 +1,5 @@
 export default defineAppConfig({
-  pages: [
-    "pages/login/index",
-    "pages/home/index",
-    "pages/accounts/index",
-    "pages/bind/index",
-    "pages/account/index",
-  ],
+  pages: ["pages/login/index", "pages/home/index", "pages/accounts/index", "pages/bind/index", "pages/account/index"],
   window: {
     backgroundTextStyle: "light",
     navigationBarBackgroundColor: "#e8590c",

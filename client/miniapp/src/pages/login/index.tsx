@@ -59,12 +59,12 @@ export default function LoginPage() {
       <View className="brand">
         <Text className="brand-mark">暖</Text>
         <Text className="brand-name">{BRAND}</Text>
-        <Text className="brand-line">绑定供热户号，查看账户信息、接收供热通知，{"\n"}足不出户办理供热业务。</Text>
+        <Text className="brand-line">绑定供热户号，查看账户信息、接收供热通知，足不出户办理供热业务。</Text>
       </View>
       {platformLogin.providers.map((provider) => (
         <Button
           key={provider}
-          className={`btn ${provider === "wechat" ? "btn-primary" : "btn-plain"}`}
+          className={`btn ${provider === "wechat" ? "btn-primary" : "btn-plain"}${busy ? " is-busy" : ""}`}
           loading={busy === provider}
           disabled={busy !== null}
           onClick={() => void start(provider)}

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: "暖线 · 供热服务",
+});

@@ -1,0 +1,103 @@
+import { Button, Text, View } from "@tarojs/components";
+import Taro, { useDidShow } from "@tarojs/taro";
+import type { Notification, Resident, ResidentAccount } from "@warmline/shared";
+import { useState } from "react";
+import { AccountCard } from "../../components/AccountCard";
+import { HOTLINE, PAGES } from "../../constants";
+import { listAccounts } from "../../services/accounts";
+import { getMe, logout } from "../../services/auth";
+import { describeError } from "../../services/errors";
+import { listNotifications } from "../../services/notifications";
+import { formatDateTime } from "../../utils/format";
+import "./index.scss";
+
+export default function HomePage() {
+  const [me, setMe] = useState<Resident | null>(null);
+  const [accounts, setAccounts] = useState<ResidentAccount[] | null>(null);
+  const [notices, setNotices] = useState<Notification[]>([]);
+  const [error, setError] = useState("");
+
+  async function load() {
+    try {
+      const [resident, bound, messages] = await Promise.all([getMe(), listAccounts(), listNotifications()]);
+      setMe(resident);
+      setAccounts(bound);
+      setNotices(messages);
+      setError("");
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }
+
+  useDidShow(() => {
+    void load();
+  });
+
+  async function signOut() {
+    const { confirm } = await Taro.showModal({ title: "退出登录", content: "确定退出登录吗？" });
+    if (!confirm) return;
+    await logout();
+    await Taro.reLaunch({ url: PAGES.login });
+  }
+
+  const openAccount = (account: ResidentAccount) => Taro.navigateTo({ url: `${PAGES.account}?id=${account.id}` });
+
+  return (
+    <View className="page page-home">
+      <View className="greeting">
+        <Text className="greeting-title">您好，{me?.nickname || "居民朋友"}</Text>
+        <Text className="muted">温暖过冬，暖线为您服务</Text>
+      </View>
+      {error ? <Text className="error-text">{error}</Text> : null}
+
+      <View className="card">
+        <View className="card-title">
+          <Text>我的供热户号</Text>
+          {accounts?.length ? (
+            <Text className="link" onClick={() => Taro.navigateTo({ url: PAGES.accounts })}>
+              管理
+            </Text>
+          ) : null}
+        </View>
+        {accounts && accounts.length === 0 ? <View className="empty">您还没有绑定供热户号</View> : null}
+        {accounts?.map((account) => (
+          <AccountCard key={account.id} account={account} onOpen={openAccount} />
+        ))}
+        <Button className="btn btn-primary" onClick={() => Taro.navigateTo({ url: PAGES.bind })}>
+          绑定户号
+        </Button>
+      </View>
+
+      <View className="card messages">
+        <View className="card-title">
+          <Text>消息</Text>
+          <Text className="link" onClick={() => void load()}>
+            刷新
+          </Text>
+        </View>
+        {notices.length === 0 ? <View className="empty">暂无消息</View> : null}
+        {notices.map((n) => (
+          <View key={n.id} className="notice">
+            <View className="notice-title">
+              <Text>{n.title}</Text>
+              <Text className="muted">{formatDateTime(n.createdAt)}</Text>
+            </View>
+            <Text className="notice-body">{n.body}</Text>
+          </View>
+        ))}
+      </View>
+
+      <View className="card hotline" onClick={() => void Taro.makePhoneCall({ phoneNumber: HOTLINE.dial })}>
+        <View>
+          <Text>24小时供热服务热线</Text>
+          <Text className="hotline-number">{HOTLINE.display}</Text>
+        </View>
+        <Text className="hotline-call">拨打</Text>
+      </View>
+
+      <Button className="btn btn-quiet" onClick={() => void signOut()}>
+        退出登录
+      </Button>
+    </View>
+  );
+}
