@@ -19,7 +19,12 @@ export function pnpmCommand() {
 }
 
 export function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...opts, env: { ...buildEnv(), ...(opts.env ?? {}) } });
+  const res = spawnSync(cmd, args, {
+    stdio: "inherit",
+    cwd: ROOT,
+    ...opts,
+    env: { ...buildEnv(), ...(opts.env ?? {}) },
+  });
   if (res.status !== 0) {
     console.error(`[warmline] failed: ${cmd} ${args.join(" ")} (exit ${res.status ?? res.signal})`);
     process.exit(res.status ?? 1);

@@ -57,12 +57,17 @@ try {
   let src = fs.readFileSync(index, "utf8");
   src = `import { ${className} } from "./${ts}-${name}";\n${src}`;
   src = src.replace(/= \[(.*?)\];/s, (_m, inner: string) => {
-    const items = inner.split(",").map((s) => s.trim()).filter(Boolean);
+    const items = inner
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     items.push(className);
     return `= [${items.join(", ")}];`;
   });
   fs.writeFileSync(index, src);
-  console.log(`wrote ${path.relative(process.cwd(), file)} (${mysql.up.length} mysql, ${sqlite.up.length} sqlite statements)`);
+  console.log(
+    `wrote ${path.relative(process.cwd(), file)} (${mysql.up.length} mysql, ${sqlite.up.length} sqlite statements)`,
+  );
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS \`${tmpDb}\``);
   await admin.destroy();

@@ -41,7 +41,9 @@ try {
     const t0 = performance.now();
     const res = await seedCounty(deps.ds, deps.vault, { accounts, seed: Number(values.seed) });
     const s = (performance.now() - t0) / 1000;
-    console.log(`seeded ${res.accounts} accounts in ${s.toFixed(1)} s (${Math.round(res.accounts / s)} accounts/s) on ${config.db.driver}`);
+    console.log(
+      `seeded ${res.accounts} accounts in ${s.toFixed(1)} s (${Math.round(res.accounts / s)} accounts/s) on ${config.db.driver}`,
+    );
     console.log(await demoBanner(deps.ds));
   }
 } finally {

@@ -31,16 +31,42 @@ async function ensureService(name, port, startCmd) {
   }
 }
 
-await ensureService("MariaDB", 3306, ["start-stop-daemon", "--start", "--oknodo", "--background", "--exec", "/usr/sbin/mariadbd"]);
+await ensureService("MariaDB", 3306, [
+  "start-stop-daemon",
+  "--start",
+  "--oknodo",
+  "--background",
+  "--exec",
+  "/usr/sbin/mariadbd",
+]);
 await ensureService("Redis", 6379, [
-  "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
-  "--save", "", "--appendonly", "no", "--dir", os.tmpdir(),
+  "redis-server",
+  "--daemonize",
+  "yes",
+  "--bind",
+  "127.0.0.1",
+  "-::1",
+  "--port",
+  "6379",
+  "--save",
+  "",
+  "--appendonly",
+  "no",
+  "--dir",
+  os.tmpdir(),
 ]);
 
 const report = path.join(os.tmpdir(), `warmline-vitest-${process.pid}.json`);
 const child = spawn(
   process.execPath,
-  [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    path.join(ROOT, "node_modules/vitest/vitest.mjs"),
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
 );
 const code = await new Promise((r) => child.on("exit", (c, s) => r(c ?? (s ? 1 : 0))));

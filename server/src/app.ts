@@ -52,15 +52,20 @@ export function buildApp(deps: Deps): Koa {
   const router = new Router();
   const registry = new OpenAPIRegistry();
 
-  mountRoutes(router, registry, [
-    healthRoute(deps),
-    ...authRoutes(deps),
-    ...staffRoutes(deps),
-    ...residentAccountRoutes(deps),
-    ...staffAccountRoutes(deps),
-    ...notificationRoutes(deps),
-    ...auditRoutes(deps),
-  ], (ctx) => authenticateRequest(deps.tokens, ctx));
+  mountRoutes(
+    router,
+    registry,
+    [
+      healthRoute(deps),
+      ...authRoutes(deps),
+      ...staffRoutes(deps),
+      ...residentAccountRoutes(deps),
+      ...staffAccountRoutes(deps),
+      ...notificationRoutes(deps),
+      ...auditRoutes(deps),
+    ],
+    (ctx) => authenticateRequest(deps.tokens, ctx),
+  );
   const openapi = openApiDocument(registry, VERSION);
   router.get(`${API_PREFIX}/openapi.json`, (ctx) => {
     ctx.body = openapi;

@@ -9,60 +9,69 @@ const hexKey = (what: string) =>
   z.string().regex(/^[0-9a-fA-F]{64}$/, { message: `${what} must be 64 hex characters (32 bytes)` });
 
 /** Every setting the server reads from the environment. Unknown variables are ignored. */
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    HOST: z.string().default("0.0.0.0"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    /** Public base URL of this server (used to build sandbox and callback URLs). */
-    PUBLIC_URL: z.string().url().optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Public base URL of this server (used to build sandbox and callback URLs). */
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
-    DB_DRIVER: z.enum(["sqlite", "mysql"]).default("sqlite"),
-    DATA_DIR: z.string().default("data"),
-    SQLITE_FILE: z.string().optional(),
-    DATABASE_URL: z.string().url().optional(),
-    /** MySQL server flavour: "mariadb" or "mysql" (TypeORM reads their catalogues differently) */
-    DB_FLAVOR: z.enum(["mysql", "mariadb"]).default("mariadb"),
-    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_DRIVER: z.enum(["sqlite", "mysql"]).default("sqlite"),
+  DATA_DIR: z.string().default("data"),
+  SQLITE_FILE: z.string().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  /** MySQL server flavour: "mariadb" or "mysql" (TypeORM reads their catalogues differently) */
+  DB_FLAVOR: z.enum(["mysql", "mariadb"]).default("mariadb"),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
-    JOBS_MODE: z.enum(["inprocess", "bullmq"]).default("inprocess"),
-    REDIS_URL: z.string().url().optional(),
-    QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default("warmline"),
-    /** which roles this process plays: api, worker (relay + job workers), or both */
-    PROCESS_ROLE: z.enum(["all", "api", "worker"]).default("all"),
-    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
-    /** a dispatched outbox row not finished within this time is looked for in the queue and re-sent if gone */
-    OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+  JOBS_MODE: z.enum(["inprocess", "bullmq"]).default("inprocess"),
+  REDIS_URL: z.string().url().optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default("warmline"),
+  /** which roles this process plays: api, worker (relay + job workers), or both */
+  PROCESS_ROLE: z.enum(["all", "api", "worker"]).default("all"),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** a dispatched outbox row not finished within this time is looked for in the queue and re-sent if gone */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
 
-    /** 32-byte hex keys. Defaults exist only for development/test; production must set them. */
-    TOKEN_SECRET: z.string().min(32, { message: "TOKEN_SECRET must be at least 32 characters" }).optional(),
-    PII_KEY_ID: z.string().regex(/^[a-z0-9]{1,16}$/).default("k1"),
-    PII_KEYS: z.string().optional(),
-    PII_INDEX_KEY: hexKey("PII_INDEX_KEY").optional(),
-    ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(900),
-    REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(300).default(30 * 24 * 3600),
+  /** 32-byte hex keys. Defaults exist only for development/test; production must set them. */
+  TOKEN_SECRET: z.string().min(32, { message: "TOKEN_SECRET must be at least 32 characters" }).optional(),
+  PII_KEY_ID: z
+    .string()
+    .regex(/^[a-z0-9]{1,16}$/)
+    .default("k1"),
+  PII_KEYS: z.string().optional(),
+  PII_INDEX_KEY: hexKey("PII_INDEX_KEY").optional(),
+  ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(900),
+  REFRESH_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(30 * 24 * 3600),
 
-    STAFF_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),
-    STAFF_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
-    BIND_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-    BIND_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
-    MAX_BINDINGS_PER_RESIDENT: z.coerce.number().int().min(1).default(20),
+  STAFF_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),
+  STAFF_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  BIND_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  BIND_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  MAX_BINDINGS_PER_RESIDENT: z.coerce.number().int().min(1).default(20),
 
-    /** mount local sandbox vendor servers under /sandbox and point the clients at them */
-    SANDBOX_VENDORS: bool.optional(),
-    WECHAT_APPID: z.string().default("wx_sandbox_appid"),
-    WECHAT_SECRET: z.string().default("sandbox-secret"),
-    WECHAT_API_BASE: z.string().url().optional(),
-    ALIPAY_APP_ID: z.string().default("2021000000000001"),
-    ALIPAY_PRIVATE_KEY: z.string().optional(),
-    ALIPAY_PUBLIC_KEY: z.string().optional(),
-    ALIPAY_GATEWAY: z.string().url().optional(),
+  /** mount local sandbox vendor servers under /sandbox and point the clients at them */
+  SANDBOX_VENDORS: bool.optional(),
+  WECHAT_APPID: z.string().default("wx_sandbox_appid"),
+  WECHAT_SECRET: z.string().default("sandbox-secret"),
+  WECHAT_API_BASE: z.string().url().optional(),
+  ALIPAY_APP_ID: z.string().default("2021000000000001"),
+  ALIPAY_PRIVATE_KEY: z.string().optional(),
+  ALIPAY_PUBLIC_KEY: z.string().optional(),
+  ALIPAY_GATEWAY: z.string().url().optional(),
 
-    /** serve the built H5 mini-program and console from this server */
-    SERVE_CLIENTS: bool.default(true),
-    SEED_DEMO: bool.default(false),
-  });
+  /** serve the built H5 mini-program and console from this server */
+  SERVE_CLIENTS: bool.default(true),
+  SEED_DEMO: bool.default(false),
+});
 
 /**
  * Rules across settings. Checked on the raw environment so they are reported together with field errors
@@ -71,7 +80,8 @@ const EnvSchema = z
 function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }[] {
   const out: { key: string; message: string }[] = [];
   const driver = env.DB_DRIVER ?? "sqlite";
-  if (driver === "mysql" && !env.DATABASE_URL) out.push({ key: "DATABASE_URL", message: "is required when DB_DRIVER=mysql" });
+  if (driver === "mysql" && !env.DATABASE_URL)
+    out.push({ key: "DATABASE_URL", message: "is required when DB_DRIVER=mysql" });
   if ((env.JOBS_MODE ?? "inprocess") === "bullmq" && !env.REDIS_URL) {
     out.push({ key: "REDIS_URL", message: "is required when JOBS_MODE=bullmq" });
   }
@@ -87,14 +97,18 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
   if (env.PII_KEYS) {
     const parsed = parsePiiKeys(env.PII_KEYS);
     if (!parsed.ok) out.push({ key: "PII_KEYS", message: 'must be "id:64hex[,id:64hex…]"' });
-    else if (!parsed.keys.has(env.PII_KEY_ID ?? "k1")) out.push({ key: "PII_KEY_ID", message: "names no key in PII_KEYS" });
+    else if (!parsed.keys.has(env.PII_KEY_ID ?? "k1"))
+      out.push({ key: "PII_KEY_ID", message: "names no key in PII_KEYS" });
   }
   return out;
 }
 
 function parsePiiKeys(raw: string): { ok: boolean; keys: Map<string, Buffer> } {
   const keys = new Map<string, Buffer>();
-  for (const part of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z0-9]{1,16}):([0-9a-fA-F]{64})$/.exec(part);
     if (!m) return { ok: false, keys };
     keys.set(m[1], Buffer.from(m[2], "hex"));
@@ -177,7 +191,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   const issues = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ key: i.path.join(".") || "environment", message: i.message }))),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ key: i.path.join(".") || "environment", message: i.message }))),
     ...crossProblems(env),
   ];
   if (issues.length || !parsed.success) {

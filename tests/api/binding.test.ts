@@ -34,7 +34,11 @@ describe("resident account binding", () => {
   it("binds with 户号 + owner name, lists it, and notifies through the job queue", async () => {
     const me = await residentLogin(srv.url, { nickname: "甲" });
     const h = county.households[0];
-    const res = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const res = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(res.status).toBe(201);
     expect(res.body.accountNo).toBe(h.account.accountNo);
     expect(res.body.ownerNameMasked).toBe("王*国");
@@ -50,7 +54,11 @@ describe("resident account binding", () => {
     expect(note.title).toBe("户号绑定成功");
     expect(note.body).toContain(h.account.accountNo);
 
-    const again = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const again = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("ALREADY_BOUND");
   });
@@ -58,9 +66,17 @@ describe("resident account binding", () => {
   it("accepts the phone tail and the ID tail as second factors; several accounts per resident", async () => {
     const me = await residentLogin(srv.url);
     const [a, b] = [county.households[1], county.households[2]];
-    const r1 = await me.api.post("/api/v1/me/accounts", { accountNo: a.account.accountNo, factor: "phone_tail", value: a.phone.slice(-4) });
+    const r1 = await me.api.post("/api/v1/me/accounts", {
+      accountNo: a.account.accountNo,
+      factor: "phone_tail",
+      value: a.phone.slice(-4),
+    });
     expect(r1.status).toBe(201);
-    const r2 = await me.api.post("/api/v1/me/accounts", { accountNo: b.account.accountNo, factor: "id_tail", value: b.idNumber.slice(-6).toLowerCase() });
+    const r2 = await me.api.post("/api/v1/me/accounts", {
+      accountNo: b.account.accountNo,
+      factor: "id_tail",
+      value: b.idNumber.slice(-6).toLowerCase(),
+    });
     expect(r2.status).toBe(201);
     const list = await me.api.get("/api/v1/me/accounts");
     expect(list.body.items).toHaveLength(2);
@@ -70,7 +86,11 @@ describe("resident account binding", () => {
     const owner = await residentLogin(srv.url);
     const stranger = await residentLogin(srv.url);
     const h = county.households[0];
-    await owner.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    await owner.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
 
     const foreign = await stranger.api.get(`/api/v1/me/accounts/${h.account.id}`);
     const missing = await stranger.api.get("/api/v1/me/accounts/99999999");
@@ -88,12 +108,20 @@ describe("resident account binding", () => {
   it("unbinds, then the account is gone for that resident and can be bound again", async () => {
     const me = await residentLogin(srv.url);
     const h = county.households[1];
-    const bound = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const bound = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(bound.status).toBe(201);
     expect((await me.api.delete(`/api/v1/me/accounts/${h.account.id}`)).status).toBe(204);
     expect((await me.api.get(`/api/v1/me/accounts/${h.account.id}`)).status).toBe(404);
     expect((await me.api.delete(`/api/v1/me/accounts/${h.account.id}`)).status).toBe(404);
-    const rebound = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const rebound = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(rebound.status).toBe(201);
   });
 
@@ -102,13 +130,21 @@ describe("resident account binding", () => {
     const h = county.households[2];
     const remaining: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: "张三" });
+      const res = await me.api.post("/api/v1/me/accounts", {
+        accountNo: h.account.accountNo,
+        factor: "owner_name",
+        value: "张三",
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("BIND_FAILED");
       remaining.push(res.body.error.details.remainingAttempts);
     }
     expect(remaining).toEqual([4, 3, 2, 1, 0]);
-    const locked = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const locked = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe("BIND_RATE_LIMITED");
     expect(locked.body.error.message).toMatch(/稍后/);
@@ -118,13 +154,21 @@ describe("resident account binding", () => {
     expect(failures).toBe(5);
     // another resident is not affected by this one's failures
     const other = await residentLogin(srv.url);
-    const ok = await other.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const ok = await other.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(ok.status).toBe(201);
   });
 
   it("fails an unknown 户号 exactly like a wrong factor (no enumeration)", async () => {
     const me = await residentLogin(srv.url);
-    const res = await me.api.post("/api/v1/me/accounts", { accountNo: "99999999", factor: "owner_name", value: "王建国" });
+    const res = await me.api.post("/api/v1/me/accounts", {
+      accountNo: "99999999",
+      factor: "owner_name",
+      value: "王建国",
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("BIND_FAILED");
   });
@@ -174,7 +218,11 @@ describe("bad input", () => {
 
   it("an oversized body is refused with 413", async () => {
     const me = await residentLogin(srv.url);
-    const res = await me.api.post("/api/v1/me/accounts", { accountNo: "1".repeat(10), factor: "owner_name", value: "x".repeat(2_000_000) });
+    const res = await me.api.post("/api/v1/me/accounts", {
+      accountNo: "1".repeat(10),
+      factor: "owner_name",
+      value: "x".repeat(2_000_000),
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("PAYLOAD_TOO_LARGE");
   });

@@ -40,7 +40,11 @@ describe("outbox → relay → BullMQ", () => {
   it("does not lose a job when Redis loses its data between enqueue and run", async () => {
     const me = await residentLogin(srv.url);
     const h = county.households[0];
-    const bound = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    const bound = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     expect(bound.status).toBe(201);
     const outbox = srv.deps.ds.getRepository(OutboxJob);
     const row = await outbox.findOneByOrFail({ jobName: "notify.account_bound" });
@@ -83,7 +87,11 @@ describe("outbox → relay → BullMQ", () => {
   it("a job that runs twice has one effect", async () => {
     const me = await residentLogin(srv.url);
     const h = county.households[1];
-    await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
+    await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
     const outbox = srv.deps.ds.getRepository(OutboxJob);
     const rows = await outbox.find({ where: { jobName: "notify.account_bound" }, order: { id: "DESC" }, take: 1 });
     const registry = buildRegistry();
@@ -103,8 +111,26 @@ describe("outbox → relay → BullMQ", () => {
     const before = await srv.deps.ds.getRepository(OutboxJob).count();
     const me = await residentLogin(srv.url);
     const h = county.households[2];
-    const bad = await me.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: "不是户主" });
+    const bad = await me.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: "不是户主",
+    });
     expect(bad.status).toBe(400);
     expect(await srv.deps.ds.getRepository(OutboxJob).count()).toBe(before);
+  });
+
+  it("health reports the database and the queue, and degrades when Redis is gone", async () => {
+    // the earlier test restarted Redis: the API's connection comes back by itself
+    const ok = await until(async () => {
+      const r = await fetch(`${srv.url}/api/v1/health`);
+      return r.status === 200 ? r : null;
+    }, 10_000);
+    expect(await ok.json()).toMatchObject({ status: "ok", db: { ok: true }, queue: { ok: true, mode: "bullmq" } });
+    await redis.stop();
+    const down = await fetch(`${srv.url}/api/v1/health`);
+    expect(down.status).toBe(503);
+    const body = (await down.json()) as { status: string; db: { ok: boolean }; queue: { ok: boolean } };
+    expect(body).toMatchObject({ status: "degraded", db: { ok: true }, queue: { ok: false } });
   });
 });

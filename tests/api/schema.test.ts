@@ -10,27 +10,30 @@ afterAll(async () => {
 });
 
 describe("migrations", () => {
-  it.each(["mysql", "sqlite"] as const)("build exactly the entities' schema on %s, and revert cleanly", async (driver) => {
-    const db = await freshDatabase(`schema_${driver}`);
-    cleanups.push(db.drop);
-    const sqliteFile = `/tmp/warmline-schema-${process.pid}.sqlite`;
-    fs.rmSync(sqliteFile, { force: true });
-    const ds = new DataSource(dataSourceOptions({ driver, url: db.url, sqliteFile, poolSize: 2, flavor: "mariadb" }));
-    await ds.initialize();
-    try {
-      const applied = await ds.runMigrations();
-      expect(applied.length).toBeGreaterThan(0);
-      const drift = await ds.driver.createSchemaBuilder().log();
-      expect(drift.upQueries.map((q) => q.query)).toEqual([]);
-      for (let i = 0; i < applied.length; i++) await ds.undoLastMigration();
-      const tables: unknown[] =
-        driver === "mysql"
-          ? await ds.query("SHOW TABLES")
-          : await ds.query("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");
-      expect(tables.map((t) => Object.values(t as object)[0])).toEqual(["schema_migrations"]);
-    } finally {
-      await ds.destroy();
+  it.each(["mysql", "sqlite"] as const)(
+    "build exactly the entities' schema on %s, and revert cleanly",
+    async (driver) => {
+      const db = await freshDatabase(`schema_${driver}`);
+      cleanups.push(db.drop);
+      const sqliteFile = `/tmp/warmline-schema-${process.pid}.sqlite`;
       fs.rmSync(sqliteFile, { force: true });
-    }
-  });
+      const ds = new DataSource(dataSourceOptions({ driver, url: db.url, sqliteFile, poolSize: 2, flavor: "mariadb" }));
+      await ds.initialize();
+      try {
+        const applied = await ds.runMigrations();
+        expect(applied.length).toBeGreaterThan(0);
+        const drift = await ds.driver.createSchemaBuilder().log();
+        expect(drift.upQueries.map((q) => q.query)).toEqual([]);
+        for (let i = 0; i < applied.length; i++) await ds.undoLastMigration();
+        const tables: unknown[] =
+          driver === "mysql"
+            ? await ds.query("SHOW TABLES")
+            : await ds.query("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");
+        expect(tables.map((t) => Object.values(t as object)[0])).toEqual(["schema_migrations"]);
+      } finally {
+        await ds.destroy();
+        fs.rmSync(sqliteFile, { force: true });
+      }
+    },
+  );
 });

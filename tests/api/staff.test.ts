@@ -27,7 +27,12 @@ describe("staff sign-in", () => {
   });
 
   it("counts wrong passwords, locks at the limit, and audits it", async () => {
-    await createStaffUser(srv.deps.ds, { username: "locktest", displayName: "锁定测试", password: DEMO_PASSWORD, roles: ["cashier"] });
+    await createStaffUser(srv.deps.ds, {
+      username: "locktest",
+      displayName: "锁定测试",
+      password: DEMO_PASSWORD,
+      roles: ["cashier"],
+    });
     const api = client(srv.url);
     const remaining: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -42,7 +47,9 @@ describe("staff sign-in", () => {
     expect(fifth.body.error.code).toBe("STAFF_LOCKED");
     const right = await api.post("/api/v1/auth/staff/login", { username: "locktest", password: DEMO_PASSWORD });
     expect(right.status).toBe(423);
-    const actions = (await srv.deps.ds.getRepository(AuditLog).find({ where: { targetType: "staff_user" } })).map((a) => a.action);
+    const actions = (await srv.deps.ds.getRepository(AuditLog).find({ where: { targetType: "staff_user" } })).map(
+      (a) => a.action,
+    );
     expect(actions.filter((a) => a === "staff.login_failed")).toHaveLength(4);
     expect(actions).toContain("staff.locked");
     expect(actions).toContain("staff.login_locked");
@@ -135,17 +142,26 @@ describe("account desk", () => {
   it("reveals a phone to the hotline agent with an audit row; refuses the ID number", async () => {
     const s = await staffLogin(srv.url, "hotline_agent", DEMO_PASSWORD);
     const h = county.households[0];
-    const ok = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, { fields: ["phone"], reason: "回访电话" });
+    const ok = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, {
+      fields: ["phone"],
+      reason: "回访电话",
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.phone).toBe(h.phone);
     const audit = await srv.deps.ds
       .getRepository(AuditLog)
       .findOneByOrFail({ action: "pii.reveal", actorId: s.staff.id, targetId: String(h.account.id) });
     expect(audit.details).toMatchObject({ fields: ["phone"], reason: "回访电话" });
-    const denied = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, { fields: ["idNumber"], reason: "核实身份" });
+    const denied = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, {
+      fields: ["idNumber"],
+      reason: "核实身份",
+    });
     expect(denied.status).toBe(403);
     expect(denied.text).not.toContain(h.idNumber);
-    const noReason = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, { fields: ["phone"], reason: "" });
+    const noReason = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, {
+      fields: ["phone"],
+      reason: "",
+    });
     expect(noReason.status).toBe(400);
   });
 
@@ -154,8 +170,17 @@ describe("account desk", () => {
     const statuses: number[] = [];
     const h = county.households[0];
     const resident = await residentLogin(srv.url);
-    await resident.api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value: h.ownerName });
-    for (const path of ["/api/v1/me", "/api/v1/me/accounts", `/api/v1/me/accounts/${h.account.id}`, "/api/v1/me/notifications"]) {
+    await resident.api.post("/api/v1/me/accounts", {
+      accountNo: h.account.accountNo,
+      factor: "owner_name",
+      value: h.ownerName,
+    });
+    for (const path of [
+      "/api/v1/me",
+      "/api/v1/me/accounts",
+      `/api/v1/me/accounts/${h.account.id}`,
+      "/api/v1/me/notifications",
+    ]) {
       const r = await resident.api.get(path);
       statuses.push(r.status);
       bodies.push(r.text);
@@ -176,7 +201,10 @@ describe("account desk", () => {
         bodies.push(r.text);
       }
       // the reveal answers only what the role may see
-      const reveal = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, { fields: ["idNumber"], reason: "测试权限" });
+      const reveal = await s.api.post(`/api/v1/staff/accounts/${h.account.id}/reveal`, {
+        fields: ["idNumber"],
+        reason: "测试权限",
+      });
       if (!["community_reviewer", "center_reviewer", "legal_officer", "admin"].includes(role)) bodies.push(reveal.text);
       else expect(reveal.body.idNumber).toBe(h.idNumber);
     }

@@ -29,7 +29,10 @@ describe("staff console", () => {
     await page.fill("#username", "hotline_agent");
     await page.fill("#password", "wrong-password");
     await page.getByRole("button", { name: "登录" }).click();
-    await page.getByText(/用户名或密码错误/).first().waitFor();
+    await page
+      .getByText(/用户名或密码错误/)
+      .first()
+      .waitFor();
 
     await page.fill("#password", "Warmline@2026");
     await page.getByRole("button", { name: "登录" }).click();
@@ -39,11 +42,11 @@ describe("staff console", () => {
     await page.getByRole("button", { name: "查询" }).click();
     const row = page.locator("tr", { hasText: "1010110101" }).first();
     await row.waitFor();
-    expect(await row.innerText()).toContain("王*国");
-    expect(await row.innerText()).toContain("138****1234");
+    expect(await row.textContent()).toContain("王*国");
+    expect(await row.textContent()).toContain("138****1234");
     await row.click();
     await page.locator(".account-detail", { hasText: "金山花园" }).waitFor();
-    const detail = await page.locator(".account-detail").innerText();
+    const detail = await page.locator(".account-detail").textContent();
     expect(detail).toContain("1010110101");
     expect(detail).toContain("金山花园");
     expect(detail).not.toContain("13893641234");

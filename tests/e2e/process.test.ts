@@ -40,14 +40,20 @@ describe("process", () => {
     const s = await startServerProcess({ DATA_DIR: path.join(dataDir, "data"), SEED_DEMO: "true" });
     servers.push(s);
     const health = await (await fetch(`${s.url}/api/v1/health`)).json();
-    expect(health).toMatchObject({ status: "ok", db: { ok: true, driver: "sqlite" }, queue: { ok: true, mode: "inprocess" } });
+    expect(health).toMatchObject({
+      status: "ok",
+      db: { ok: true, driver: "sqlite" },
+      queue: { ok: true, mode: "inprocess" },
+    });
     const h5 = await fetch(`${s.url}/h5/`);
     expect(h5.status).toBe(200);
     expect(await h5.text()).toMatch(/<div id="app"|<script/);
     const consoleRes = await fetch(`${s.url}/console/accounts/1`); // a deep link falls back to the SPA
     expect(consoleRes.status).toBe(200);
     expect(await consoleRes.text()).toMatch(/<div id="root"/);
-    const openapi = (await (await fetch(`${s.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, { get?: unknown }> };
+    const openapi = (await (await fetch(`${s.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get?: unknown }>;
+    };
     expect(openapi.paths["/api/v1/me/accounts/{id}"].get).toBeTruthy();
     expect(fs.existsSync(path.join(dataDir, "data/warmline.sqlite"))).toBe(true);
     const login = await fetch(`${s.url}/api/v1/auth/staff/login`, {
@@ -66,7 +72,13 @@ describe("process", () => {
     const body = JSON.stringify({ username: "nobody", password: "x" });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { host: url.hostname, port: url.port, path: "/api/v1/auth/staff/login", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: "/api/v1/auth/staff/login",
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
         (res) => {
           let text = "";
           res.on("data", (d) => (text += d));

@@ -4,7 +4,12 @@ import { type Browser, chromium } from "playwright-core";
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, "../artifacts");
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
 
 /** Debian's Chromium, headless, with no background traffic (the network is closed). */
 export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {

@@ -17,7 +17,10 @@ async function waitPort(port: number, up: boolean, ms = 10_000) {
   for (;;) {
     const open = await new Promise<boolean>((r) => {
       const c = net.connect({ port, host: "127.0.0.1" });
-      c.once("connect", () => (c.destroy(), r(true)));
+      c.once("connect", () => {
+        c.destroy();
+        r(true);
+      });
       c.once("error", () => r(false));
     });
     if (open === up) return;

@@ -49,8 +49,9 @@ export async function openDataSource(db: Config["db"]): Promise<DataSource> {
   const ds = new DataSource(dataSourceOptions(db));
   await ds.initialize();
   if (db.driver === "mysql") {
-    const pool = (ds.driver as unknown as { pool: { on(ev: string, fn: (c: { query(sql: string): void }) => void): void } })
-      .pool;
+    const pool = (
+      ds.driver as unknown as { pool: { on(ev: string, fn: (c: { query(sql: string): void }) => void): void } }
+    ).pool;
     pool.on("connection", (conn) => conn.query("SET time_zone = '+00:00'"));
     // the driver opened one connection before we could listen: it is the idle one this query takes
     await ds.query("SET time_zone = '+00:00'");

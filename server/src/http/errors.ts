@@ -28,7 +28,12 @@ export function zodDetails(err: ZodError): IssueDetail[] {
 }
 
 /** Statuses that Koa/http-errors raise for malformed requests, mapped to our codes. */
-function fromHttpError(err: { status?: number; statusCode?: number; type?: string; expose?: boolean }): AppError | null {
+function fromHttpError(err: {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}): AppError | null {
   const status = err.status ?? err.statusCode;
   if (!status || status >= 500) return null;
   if (err.type === "entity.parse.failed" || status === 400) return new AppError("BAD_JSON");

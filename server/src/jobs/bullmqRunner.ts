@@ -40,7 +40,7 @@ export class BullMqRunner implements JobRunner {
       work: boolean;
     },
   ) {
-    this.queue = new Queue(QUEUE_NAME, { connection: redisOptions(opts.redisUrl), prefix: opts.prefix });
+    this.queue = new Queue(QUEUE_NAME, { connection: redisOptions(opts.redisUrl, "producer"), prefix: opts.prefix });
     this.queue.on("error", (err) => logger.warn({ err: err.message }, "queue connection error"));
   }
 
@@ -81,6 +81,7 @@ export class BullMqRunner implements JobRunner {
 
   /** One relay pass: recover lost jobs, then dispatch due rows. */
   async relay() {
+    await this.ready();
     await this.recoverLost();
     for (const row of await claimDue(this.ds, 200)) {
       try {
@@ -112,24 +113,83 @@ export class BullMqRunner implements JobRunner {
     if (n) logger.warn({ count: n }, "outbox: re-sent jobs the queue no longer holds");
   }
 
-  async stop() {
+  /**
+   * Waits for jobs in flight, then closes the connections. If Redis is unreachable a clean close never
+   * completes (the client keeps reconnecting), so after a grace period the connections are dropped.
+   */
+  async stop(graceMs = 10_000) {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
-    await this.worker?.close();
-    await this.queue.close();
+    const worker = this.worker;
+    if (worker)
+      await closeWithin(
+        graceMs,
+        () => worker.close(),
+        () => worker.disconnect(),
+      );
+    // a clean close sends QUIT, which a fail-fast producer connection rejects while Redis is away
+    const status = await withTimeout(this.queue.getBackend().client, 1_000, "no client")
+      .then((c) => (c as unknown as { status: string }).status)
+      .catch(() => "unknown");
+    if (status === "ready")
+      await closeWithin(
+        2_000,
+        () => this.queue.close(),
+        () => this.queue.disconnect(),
+      );
+    else
+      await closeWithin(
+        1_000,
+        () => this.queue.disconnect(),
+        async () => undefined,
+      );
+  }
+
+  /** The producer connection fails fast while Redis is away; wait (briefly) until it is back. */
+  private async ready(ms = 2_000) {
+    await withTimeout(this.queue.waitUntilReady(), ms, "redis not ready");
   }
 
   async health() {
     try {
+      await this.ready(1_000);
       const client = await this.queue.getBackend().client;
-      const pong = await Promise.race([
+      const pong = await withTimeout(
         (client as unknown as { ping(): Promise<string> }).ping(),
-        new Promise<string>((_, rej) => setTimeout(() => rej(new Error("redis ping timeout")), 1000)),
-      ]);
+        1_000,
+        "redis ping timeout",
+      );
       return { ok: pong === "PONG", mode: this.mode, pending: await pendingCount(this.ds) };
     } catch (err) {
       return { ok: false, mode: this.mode, error: (err as Error).message };
     }
+  }
+}
+
+async function closeWithin(ms: number, close: () => Promise<void>, force: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((r) => {
+    timer = setTimeout(() => r("timeout"), ms);
+  });
+  const result = await Promise.race([close().then(() => "closed" as const), timedOut]);
+  clearTimeout(timer);
+  if (result === "timeout") {
+    logger.warn("queue connection did not close in time; dropping it");
+    await Promise.race([force().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -52,9 +52,7 @@ export async function releaseToPending(ds: DataSource, rows: OutboxJob[]): Promi
 /** Extend the lease of rows the queue still holds. */
 export async function renewLeases(ds: DataSource, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await ds
-    .getRepository(OutboxJob)
-    .update({ id: In(ids), status: "dispatched" }, { dispatchedAt: new Date() });
+  await ds.getRepository(OutboxJob).update({ id: In(ids), status: "dispatched" }, { dispatchedAt: new Date() });
 }
 
 export async function pendingCount(ds: DataSource): Promise<number> {

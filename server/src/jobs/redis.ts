@@ -1,5 +1,9 @@
-/** ioredis/BullMQ connection options from a redis:// URL. */
-export function redisOptions(url: string) {
+/**
+ * ioredis/BullMQ connection options from a redis:// URL. Workers block on Redis and must ride out a
+ * restart (no retry limit); producers fail fast instead, so no command is left hanging while Redis is
+ * down (a hanging command also blocks a clean close at shutdown).
+ */
+export function redisOptions(url: string, role: "worker" | "producer" = "worker") {
   const u = new URL(url);
   return {
     host: u.hostname,
@@ -8,8 +12,7 @@ export function redisOptions(url: string) {
     password: u.password ? decodeURIComponent(u.password) : undefined,
     db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
     tls: u.protocol === "rediss:" ? {} : undefined,
-    // BullMQ workers block on Redis; they must not give up on a command while Redis restarts
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
+    maxRetriesPerRequest: role === "worker" ? null : 1,
+    enableOfflineQueue: role === "worker",
   };
 }

@@ -5,8 +5,7 @@ import { JOB_NAMES } from "./names";
 import { defineJob, JobRegistry } from "./registry";
 import { backoffMs } from "./execute";
 
-const job = (name: string) =>
-  defineJob({ name: name as never, schema: z.object({}), async handle() {} });
+const job = (name: string) => defineJob({ name: name as never, schema: z.object({}), async handle() {} });
 
 describe("job registry", () => {
   it("refuses a second handler for one name", () => {

@@ -18,7 +18,10 @@ function capture() {
 describe("logs", () => {
   it("strip secrets and personal data by key", () => {
     const { log, text } = capture();
-    log.info({ password: "p@ss", body: { phone: "13812345678", idNumber: "620722199001011234", refreshToken: "rt" } }, "x");
+    log.info(
+      { password: "p@ss", body: { phone: "13812345678", idNumber: "620722199001011234", refreshToken: "rt" } },
+      "x",
+    );
     expect(text()).not.toContain("p@ss");
     expect(text()).not.toContain("13812345678");
     expect(text()).not.toContain("620722199001011234");

@@ -37,12 +37,20 @@ export const REDACT_PATHS = [
 export function safeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err).slice(0, 200) };
   const e = err as Error & { code?: string; errno?: number; driverError?: { code?: string } };
-  const scrub = (s: string) => s.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').slice(0, 500);
+  const scrub = (s: string) =>
+    s
+      .replace(/'[^']*'/g, "'…'")
+      .replace(/"[^"]*"/g, '"…"')
+      .slice(0, 500);
   return {
     type: e.name,
     code: e.driverError?.code ?? e.code,
     message: scrub(e.message),
-    stack: e.stack?.split("\n").slice(1, 8).map((l) => l.trim()).join(" | "),
+    stack: e.stack
+      ?.split("\n")
+      .slice(1, 8)
+      .map((l) => l.trim())
+      .join(" | "),
   };
 }
 

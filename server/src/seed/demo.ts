@@ -104,7 +104,11 @@ export async function seedCounty(ds: DataSource, vault: PiiVault, opts: SeedOpti
   const r = rng(opts.seed ?? 20251015);
   const communityCount = Math.min(COMMUNITIES.length, Math.max(6, Math.ceil(opts.accounts / 60)));
   const stations = await ds.getRepository(HeatStation).save(
-    STATIONS.map((name, i) => ({ code: `HS${String(i + 1).padStart(2, "0")}`, name, address: `民乐县洪水镇${name.replace("换热站", "")}路` })),
+    STATIONS.map((name, i) => ({
+      code: `HS${String(i + 1).padStart(2, "0")}`,
+      name,
+      address: `民乐县洪水镇${name.replace("换热站", "")}路`,
+    })),
   );
   const perCommunity = Math.ceil(opts.accounts / communityCount);
   const scale = Math.max(1, Math.ceil(opts.accounts / (COMMUNITIES.length * 60)));
@@ -201,7 +205,9 @@ export async function demoBanner(ds: DataSource): Promise<string> {
     `  管理台工作人员：用户名为角色代码，密码均为 ${DEMO_PASSWORD}`,
     ...STAFF_ROLES.map((r) => `    ${r.padEnd(19)} ${STAFF_ROLE_LABELS[r]}`),
     "  居民端：在沙箱登录页输入任意名字登录，然后用以下户号绑定：",
-    ...first.map((a, i) => `    户号 ${a.accountNo}  户主 ${a.ownerName}  手机尾号 ${DEMO_HOUSEHOLDS[i].phone.slice(-4)}`),
+    ...first.map(
+      (a, i) => `    户号 ${a.accountNo}  户主 ${a.ownerName}  手机尾号 ${DEMO_HOUSEHOLDS[i].phone.slice(-4)}`,
+    ),
   ];
   return lines.join("\n");
 }

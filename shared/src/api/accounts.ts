@@ -1,10 +1,5 @@
 import { z } from "zod";
-import {
-  ACCOUNT_CATEGORIES,
-  ACCOUNT_STATUSES,
-  AccountNoSchema,
-  HARDSHIP_CATEGORIES,
-} from "../account";
+import { ACCOUNT_CATEGORIES, ACCOUNT_STATUSES, AccountNoSchema, HARDSHIP_CATEGORIES } from "../account";
 import { PII_FIELDS } from "../roles";
 import { PageQuerySchema, pageOf } from "./common";
 

@@ -29,7 +29,12 @@ export const ErrorBodySchema = z.object({
 export const HealthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
   db: z.object({ ok: z.boolean(), driver: z.string(), error: z.string().optional() }),
-  queue: z.object({ ok: z.boolean(), mode: z.string(), pending: z.number().int().optional(), error: z.string().optional() }),
+  queue: z.object({
+    ok: z.boolean(),
+    mode: z.string(),
+    pending: z.number().int().optional(),
+    error: z.string().optional(),
+  }),
   version: z.string(),
   time: z.string(),
 });

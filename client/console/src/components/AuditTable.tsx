@@ -30,7 +30,8 @@ const columns: TableColumnsType<AuditLog> = [
     title: "操作",
     dataIndex: "action",
     width: 200,
-    render: (v: string) => (AUDIT_ACTION_LABELS[v] ? <span title={v}>{AUDIT_ACTION_LABELS[v]}</span> : <span style={mono}>{v}</span>),
+    render: (v: string) =>
+      AUDIT_ACTION_LABELS[v] ? <span title={v}>{AUDIT_ACTION_LABELS[v]}</span> : <span style={mono}>{v}</span>,
   },
   { title: "对象", key: "target", width: 130, render: (_, a) => target(a) },
   {

@@ -99,7 +99,9 @@ export async function bindAccount(
   if (await bindings.existsBy({ residentUserId: residentId, accountId: account.id, activeFlag: true })) {
     throw new AppError("ALREADY_BOUND");
   }
-  if ((await bindings.countBy({ residentUserId: residentId, activeFlag: true })) >= config.auth.maxBindingsPerResident) {
+  if (
+    (await bindings.countBy({ residentUserId: residentId, activeFlag: true })) >= config.auth.maxBindingsPerResident
+  ) {
     throw new AppError("BIND_LIMIT_REACHED");
   }
 

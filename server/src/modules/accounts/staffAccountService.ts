@@ -67,7 +67,10 @@ export async function searchAccounts(
     .skip((query.page - 1) * query.pageSize)
     .take(query.pageSize)
     .getManyAndCount();
-  const counts = await bindingCounts(ds, rows.map((r) => r.id));
+  const counts = await bindingCounts(
+    ds,
+    rows.map((r) => r.id),
+  );
   return {
     items: rows.map((a) => presentStaffAccount(a, vault, counts.get(a.id) ?? 0)),
     total,
@@ -84,7 +87,12 @@ export async function getStaffAccount(deps: Deps, id: number): Promise<StaffAcco
 }
 
 /** Unmask personal data for a role allowed to see it; every reveal is audited with its reason. */
-export async function revealAccountPii(deps: Deps, ctx: Context, id: number, input: RevealInput): Promise<RevealResult> {
+export async function revealAccountPii(
+  deps: Deps,
+  ctx: Context,
+  id: number,
+  input: RevealInput,
+): Promise<RevealResult> {
   const staff = staffAuth(ctx);
   const fields = [...new Set(input.fields)] as PiiField[];
   const denied = fields.filter((f) => !mayReveal(staff.roles, f));

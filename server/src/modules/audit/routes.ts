@@ -27,7 +27,9 @@ export function auditRoutes({ ds }: Deps) {
           skip: (query.page - 1) * query.pageSize,
           take: query.pageSize,
         });
-        const staffIds = [...new Set(rows.filter((r) => r.actorType === "staff" && r.actorId).map((r) => r.actorId as number))];
+        const staffIds = [
+          ...new Set(rows.filter((r) => r.actorType === "staff" && r.actorId).map((r) => r.actorId as number)),
+        ];
         const staff = staffIds.length ? await ds.getRepository(StaffUser).findBy({ id: In(staffIds) }) : [];
         const names = new Map(staff.map((s) => [s.id, `${s.displayName}（${s.username}）`]));
         return {

@@ -23,7 +23,7 @@ export function authRoutes({ ds, tokens, login }: Deps) {
       return r && r.status === "active" ? { kind: "resident", id: r.id } : null;
     }
     const u = await ds.getRepository(StaffUser).findOneBy({ id: s.subjectId });
-    if (!u || u.status !== "active") return null;
+    if (u?.status !== "active") return null;
     return { kind: "staff", id: u.id, roles: await rolesOf(ds, u.id) };
   };
 

@@ -29,7 +29,11 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(subject: AuthState, meta: { ip?: string; userAgent?: string } = {}, familyId?: string): Promise<IssuedTokens> {
+  async issue(
+    subject: AuthState,
+    meta: { ip?: string; userAgent?: string } = {},
+    familyId?: string,
+  ): Promise<IssuedTokens> {
     const refreshToken = randomBytes(32).toString("base64url");
     await this.ds.getRepository(AuthSession).insert({
       subjectType: subject.kind,

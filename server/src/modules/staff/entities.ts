@@ -17,7 +17,10 @@ export class StaffUser {
   @FkColumn({ name: "community_id", nullable: true }) communityId!: number | null;
   @FkColumn({ name: "station_id", nullable: true }) stationId!: number | null;
   @Instant({ name: "last_login_at", nullable: true }) lastLoginAt!: Date | null;
-  @OneToMany(() => StaffRoleGrant, (g) => g.staffUser)
+  @OneToMany(
+    () => StaffRoleGrant,
+    (g) => g.staffUser,
+  )
   roles?: Relation<StaffRoleGrant[]>;
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;
@@ -29,7 +32,11 @@ export class StaffUser {
 export class StaffRoleGrant {
   @IdColumn() id!: number;
   @FkColumn({ name: "staff_user_id" }) staffUserId!: number;
-  @ManyToOne(() => StaffUser, (u) => u.roles, { onDelete: "CASCADE" })
+  @ManyToOne(
+    () => StaffUser,
+    (u) => u.roles,
+    { onDelete: "CASCADE" },
+  )
   @JoinColumn({ name: "staff_user_id" })
   staffUser?: Relation<StaffUser>;
   @Index() @Str(32) role!: StaffRole;

@@ -35,7 +35,7 @@ export function staffRoutes({ ds, config, tokens }: Deps) {
       response: StaffSchema,
       async handler(_input, ctx) {
         const user = await ds.getRepository(StaffUser).findOneBy({ id: staffAuth(ctx).id });
-        if (!user || user.status !== "active") throw new AppError("UNAUTHENTICATED");
+        if (user?.status !== "active") throw new AppError("UNAUTHENTICATED");
         return presentStaff(user, await rolesOf(ds, user.id));
       },
     }),

@@ -57,7 +57,13 @@ export async function staffLogin(
     throw new AppError("STAFF_LOGIN_FAILED");
   }
   const log = (action: string, details?: Record<string, unknown>) =>
-    audit(ds, ctx, { action, targetType: "staff_user", targetId: user.id, details, actor: { type: "staff", id: user.id } });
+    audit(ds, ctx, {
+      action,
+      targetType: "staff_user",
+      targetId: user.id,
+      details,
+      actor: { type: "staff", id: user.id },
+    });
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
     await log("staff.login_locked");
     throw new AppError("STAFF_LOCKED", { lockedUntil: user.lockedUntil.toISOString() });

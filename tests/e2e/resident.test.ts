@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS, launchBrowser } from "../support/browser";
+import { type ServerProcess, startServerProcess } from "../support/process";
+
+let server: ServerProcess;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-resident-"));
+
+beforeAll(async () => {
+  server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" });
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  await closeBrowser?.();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("resident H5 mini-program", () => {
+  it("signs in through the WeChat sandbox page and binds an account", async () => {
+    // a phone-sized page, as the mini-program runs
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      locale: "zh-CN",
+      deviceScaleFactor: 2,
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.url}/h5/`);
+    await page.locator(".page-login").waitFor();
+    await page.getByText("微信登录", { exact: true }).click();
+
+    await page.waitForURL(/\/sandbox\/wechat\/h5-login/);
+    await page.fill("#sandbox-identity", "端到端测试居民");
+    await page.getByText("确认登录", { exact: true }).click();
+
+    await page.locator(".page-home").waitFor();
+    await page.getByText("您还没有绑定供热户号").waitFor();
+    await page.getByText("绑定户号", { exact: true }).click();
+
+    await page.locator(".page-bind").waitFor();
+    await page.fill("#accountNo", "1010110101");
+    await page.fill("#factorValue", "王建");
+    await page.getByText("绑定", { exact: true }).click();
+    await page.getByText(/户号或验证信息不正确.*还可尝试 4 次/).waitFor();
+
+    await page.fill("#factorValue", "王建国");
+    await page.getByText("绑定", { exact: true }).click();
+    await page.locator(".page-accounts .account-card", { hasText: "1010110101" }).waitFor();
+    await page.waitForTimeout(600); // Taro H5 slides the new page in
+    await page.screenshot({ path: path.join(ARTIFACTS, "miniapp-accounts.png") });
+
+    // the bound account is the resident's: the API says so too
+    const token = await page.evaluate(() => {
+      for (const k of Object.keys(localStorage)) {
+        const v = localStorage.getItem(k) ?? "";
+        const m = /"(eyJ[^"]+)"/.exec(v) ?? /^(eyJ\S+)$/.exec(v);
+        if (m) return m[1];
+      }
+      return null;
+    });
+    expect(token).toBeTruthy();
+    const mine = await (
+      await fetch(`${server.url}/api/v1/me/accounts`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    expect((mine as { items: { accountNo: string }[] }).items.map((a) => a.accountNo)).toEqual(["1010110101"]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
