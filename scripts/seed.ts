@@ -1,8 +1,8 @@
 /**
  * Seed a county into the configured database (same environment variables as the server).
  *   pnpm seed                       demo county (2,000 accounts) if the database is empty
- *   pnpm seed -- --accounts 50000   the benchmark county
- *   pnpm seed -- --reset            drop everything first (asks for --yes outside development)
+ *   pnpm seed --accounts 50000   the benchmark county
+ *   pnpm seed --reset               drop everything first (asks for --yes outside development)
  */
 import "reflect-metadata";
 import { parseArgs } from "node:util";
