@@ -38,18 +38,7 @@ export type PiiField = (typeof PII_FIELDS)[number];
  * Phones: everybody who must call or visit a household. ID numbers: reviewers and legal work only.
  */
 export const PII_REVEAL_ROLES: Record<PiiField, readonly StaffRole[]> = {
-  phone: [
-    "hotline_agent",
-    "dispatcher",
-    "technician",
-    "grid_worker",
-    "community_reviewer",
-    "center_reviewer",
-    "cashier",
-    "legal_officer",
-    "supervisor",
-    "admin",
-  ],
+  phone: STAFF_ROLES,
   idNumber: ["community_reviewer", "center_reviewer", "legal_officer", "admin"],
 };
 

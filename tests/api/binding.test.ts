@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BindAttempt } from "@warmline/server/src/modules/residents/entities";
-import { seedSmallCounty } from "../support/county";
+import { bindByName, seedSmallCounty } from "../support/county";
 import { client, residentLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { until } from "../support/wait";
 
 let srv: TestServer;
 let county: Awaited<ReturnType<typeof seedSmallCounty>>;
@@ -12,16 +13,6 @@ beforeAll(async () => {
   county = await seedSmallCounty(srv.deps);
 });
 afterAll(async () => srv?.close());
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("resident account binding", () => {
   it("answers 401 without a token", async () => {
@@ -34,11 +25,7 @@ describe("resident account binding", () => {
   it("binds with 户号 + owner name, lists it, and notifies through the job queue", async () => {
     const me = await residentLogin(srv.url, { nickname: "甲" });
     const h = county.households[0];
-    const res = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const res = await bindByName(me.api, h);
     expect(res.status).toBe(201);
     expect(res.body.accountNo).toBe(h.account.accountNo);
     expect(res.body.ownerNameMasked).toBe("王*国");
@@ -47,18 +34,14 @@ describe("resident account binding", () => {
     const list = await me.api.get("/api/v1/me/accounts");
     expect(list.body.items.map((a: { id: number }) => a.id)).toEqual([h.account.id]);
 
-    const note = await waitFor(async () => {
+    const note = await until(async () => {
       const n = await me.api.get("/api/v1/me/notifications");
       return n.body.items.find((x: { kind: string }) => x.kind === "account_bound");
     });
     expect(note.title).toBe("户号绑定成功");
     expect(note.body).toContain(h.account.accountNo);
 
-    const again = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const again = await bindByName(me.api, h);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("ALREADY_BOUND");
   });
@@ -86,11 +69,7 @@ describe("resident account binding", () => {
     const owner = await residentLogin(srv.url);
     const stranger = await residentLogin(srv.url);
     const h = county.households[0];
-    await owner.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    await bindByName(owner.api, h);
 
     const foreign = await stranger.api.get(`/api/v1/me/accounts/${h.account.id}`);
     const missing = await stranger.api.get("/api/v1/me/accounts/99999999");
@@ -108,20 +87,12 @@ describe("resident account binding", () => {
   it("unbinds, then the account is gone for that resident and can be bound again", async () => {
     const me = await residentLogin(srv.url);
     const h = county.households[1];
-    const bound = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const bound = await bindByName(me.api, h);
     expect(bound.status).toBe(201);
     expect((await me.api.delete(`/api/v1/me/accounts/${h.account.id}`)).status).toBe(204);
     expect((await me.api.get(`/api/v1/me/accounts/${h.account.id}`)).status).toBe(404);
     expect((await me.api.delete(`/api/v1/me/accounts/${h.account.id}`)).status).toBe(404);
-    const rebound = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const rebound = await bindByName(me.api, h);
     expect(rebound.status).toBe(201);
   });
 
@@ -130,21 +101,13 @@ describe("resident account binding", () => {
     const h = county.households[2];
     const remaining: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await me.api.post("/api/v1/me/accounts", {
-        accountNo: h.account.accountNo,
-        factor: "owner_name",
-        value: "张三",
-      });
+      const res = await bindByName(me.api, h, "张三");
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("BIND_FAILED");
       remaining.push(res.body.error.details.remainingAttempts);
     }
     expect(remaining).toEqual([4, 3, 2, 1, 0]);
-    const locked = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const locked = await bindByName(me.api, h);
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe("BIND_RATE_LIMITED");
     expect(locked.body.error.message).toMatch(/稍后/);
@@ -154,11 +117,7 @@ describe("resident account binding", () => {
     expect(failures).toBe(5);
     // another resident is not affected by this one's failures
     const other = await residentLogin(srv.url);
-    const ok = await other.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const ok = await bindByName(other.api, h);
     expect(ok.status).toBe(201);
   });
 

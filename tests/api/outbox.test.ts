@@ -6,9 +6,10 @@ import { executeOutboxJob } from "@warmline/server/src/jobs/execute";
 import { buildRegistry } from "@warmline/server/src/jobs";
 import { redisOptions } from "@warmline/server/src/jobs/redis";
 import { Notification } from "@warmline/server/src/modules/notifications/entities";
-import { seedSmallCounty } from "../support/county";
+import { bindByName, seedSmallCounty } from "../support/county";
 import { residentLogin } from "../support/http";
 import { ownRedis } from "../support/redis";
+import { until } from "../support/wait";
 import { startTestServer, type TestServer } from "../support/server";
 
 let redis: Awaited<ReturnType<typeof ownRedis>>;
@@ -26,25 +27,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function until<T>(fn: () => Promise<T | null | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("outbox → relay → BullMQ", () => {
   it("does not lose a job when Redis loses its data between enqueue and run", async () => {
     const me = await residentLogin(srv.url);
     const h = county.households[0];
-    const bound = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    const bound = await bindByName(me.api, h);
     expect(bound.status).toBe(201);
     const outbox = srv.deps.ds.getRepository(OutboxJob);
     const row = await outbox.findOneByOrFail({ jobName: "notify.account_bound" });
@@ -87,11 +74,7 @@ describe("outbox → relay → BullMQ", () => {
   it("a job that runs twice has one effect", async () => {
     const me = await residentLogin(srv.url);
     const h = county.households[1];
-    await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    await bindByName(me.api, h);
     const outbox = srv.deps.ds.getRepository(OutboxJob);
     const rows = await outbox.find({ where: { jobName: "notify.account_bound" }, order: { id: "DESC" }, take: 1 });
     const registry = buildRegistry();
@@ -111,11 +94,7 @@ describe("outbox → relay → BullMQ", () => {
     const before = await srv.deps.ds.getRepository(OutboxJob).count();
     const me = await residentLogin(srv.url);
     const h = county.households[2];
-    const bad = await me.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: "不是户主",
-    });
+    const bad = await bindByName(me.api, h, "不是户主");
     expect(bad.status).toBe(400);
     expect(await srv.deps.ds.getRepository(OutboxJob).count()).toBe(before);
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "@warmline/server/src/modules/audit/entities";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { createStaffUser } from "@warmline/server/src/modules/staff/staffService";
-import { seedSmallCounty } from "../support/county";
+import { bindByName, seedSmallCounty } from "../support/county";
 import { client, residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -170,11 +170,7 @@ describe("account desk", () => {
     const statuses: number[] = [];
     const h = county.households[0];
     const resident = await residentLogin(srv.url);
-    await resident.api.post("/api/v1/me/accounts", {
-      accountNo: h.account.accountNo,
-      factor: "owner_name",
-      value: h.ownerName,
-    });
+    await bindByName(resident.api, h);
     for (const path of [
       "/api/v1/me",
       "/api/v1/me/accounts",

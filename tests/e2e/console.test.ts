@@ -1,30 +1,14 @@
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser } from "../support/browser";
-import { type ServerProcess, startServerProcess } from "../support/process";
-import fs from "node:fs";
-import os from "node:os";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
 
-let server: ServerProcess;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-console-"));
-
-beforeAll(async () => {
-  server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" });
-  ({ browser, close: closeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const ctx = useProductAndBrowser();
 
 describe("staff console", () => {
   it("a hotline agent signs in, finds an account by 户号 and opens it (masked)", async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: "zh-CN" });
-    await page.goto(`${server.url}/console/`);
+    const page = await ctx.browser.newPage({ viewport: { width: 1366, height: 860 }, locale: "zh-CN" });
+    await page.goto(`${ctx.server.url}/console/`);
     await page.waitForURL(/\/console\/login/);
     await page.fill("#username", "hotline_agent");
     await page.fill("#password", "wrong-password");

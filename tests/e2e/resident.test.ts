@@ -1,37 +1,21 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser } from "../support/browser";
-import { type ServerProcess, startServerProcess } from "../support/process";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
 
-let server: ServerProcess;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-resident-"));
-
-beforeAll(async () => {
-  server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" });
-  ({ browser, close: closeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const ctx = useProductAndBrowser();
 
 describe("resident H5 mini-program", () => {
   it("signs in through the WeChat sandbox page and binds an account", async () => {
     // a phone-sized page, as the mini-program runs
-    const page = await browser.newPage({
+    const page = await ctx.browser.newPage({
       viewport: { width: 390, height: 844 },
       locale: "zh-CN",
       deviceScaleFactor: 2,
     });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.url}/h5/`);
+    await page.goto(`${ctx.server.url}/h5/`);
     await page.locator(".page-login").waitFor();
     await page.getByText("微信登录", { exact: true }).click();
 
@@ -66,7 +50,7 @@ describe("resident H5 mini-program", () => {
     });
     expect(token).toBeTruthy();
     const mine = await (
-      await fetch(`${server.url}/api/v1/me/accounts`, { headers: { authorization: `Bearer ${token}` } })
+      await fetch(`${ctx.server.url}/api/v1/me/accounts`, { headers: { authorization: `Bearer ${token}` } })
     ).json();
     expect((mine as { items: { accountNo: string }[] }).items.map((a) => a.accountNo)).toEqual(["1010110101"]);
     expect(errors).toEqual([]);

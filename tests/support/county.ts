@@ -11,3 +11,10 @@ export async function seedSmallCounty(deps: Deps, accounts = 60) {
   const allIds = rows.map((r) => deps.vault.decrypt(r.idNumberEnc)).filter((p): p is string => !!p);
   return { rows, households, allPhones, allIds };
 }
+
+type Api = { post(path: string, body?: unknown): Promise<{ status: number; body: any }> };
+
+/** Bind a household's account by its owner's name (the usual second factor). */
+export function bindByName(api: Api, h: { ownerName: string; account: { accountNo: string } }, value = h.ownerName) {
+  return api.post("/api/v1/me/accounts", { accountNo: h.account.accountNo, factor: "owner_name", value });
+}

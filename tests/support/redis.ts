@@ -1,16 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
+import { freePort } from "./process";
 
 async function waitPort(port: number, up: boolean, ms = 10_000) {
   const end = Date.now() + ms;
