@@ -5,3 +5,4 @@ export * from "./roles";
 export * from "./api/common";
 export * from "./api/auth";
 export * from "./api/accounts";
+export * from "./billing";

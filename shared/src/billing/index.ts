@@ -1,0 +1,4 @@
+export * from "./bill";
+export * from "./dates";
+export * from "./money";
+export * from "./season";
