@@ -13,6 +13,7 @@ import { landingPage, serveClient } from "./http/static";
 import { mountSandboxes } from "./integrations/sandbox";
 import { staffAccountRoutes, residentAccountRoutes } from "./modules/accounts/routes";
 import { auditRoutes } from "./modules/audit/routes";
+import { billingRoutes } from "./modules/billing/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { notificationRoutes } from "./modules/notifications/routes";
 import { staffRoutes } from "./modules/staff/routes";
@@ -63,6 +64,7 @@ export function buildApp(deps: Deps): Koa {
       ...staffAccountRoutes(deps),
       ...notificationRoutes(deps),
       ...auditRoutes(deps),
+      ...billingRoutes(deps),
     ],
     (ctx) => authenticateRequest(deps.tokens, ctx),
   );

@@ -5,4 +5,5 @@ export * from "./roles";
 export * from "./api/common";
 export * from "./api/auth";
 export * from "./api/accounts";
+export * from "./api/billing";
 export * from "./billing";

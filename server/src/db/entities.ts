@@ -1,6 +1,7 @@
 import { OutboxJob } from "../jobs/entities";
 import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts/entities";
 import { AuditLog } from "../modules/audit/entities";
+import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
 import { Notification } from "../modules/notifications/entities";
 import { AccountBinding, BindAttempt, ResidentUser } from "../modules/residents/entities";
@@ -21,4 +22,9 @@ export const ENTITIES = [
   AuditLog,
   Notification,
   OutboxJob,
+  HeatingSeason,
+  Tariff,
+  Bill,
+  BillRun,
+  BillWaiver,
 ];

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
+import { generateSeasonBillsJob } from "../modules/billing/billRun";
 import { accountBoundJob } from "../modules/notifications/jobs";
 import { BullMqRunner } from "./bullmqRunner";
 import { InProcessRunner } from "./inProcessRunner";
@@ -9,7 +10,7 @@ import type { JobRunner } from "./runner";
 
 /** Every job handler of the system, registered once. */
 export function buildRegistry(): JobRegistry {
-  return new JobRegistry(JOB_NAMES).register(accountBoundJob);
+  return new JobRegistry(JOB_NAMES).register(accountBoundJob).register(generateSeasonBillsJob);
 }
 
 export function createRunner(ds: DataSource, config: Config, registry = buildRegistry()): JobRunner {
