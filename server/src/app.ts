@@ -16,6 +16,7 @@ import { auditRoutes } from "./modules/audit/routes";
 import { billingRoutes } from "./modules/billing/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { notificationRoutes } from "./modules/notifications/routes";
+import { paymentRoutes } from "./modules/payments/routes";
 import { staffRoutes } from "./modules/staff/routes";
 
 export const VERSION = "0.1.0";
@@ -65,6 +66,7 @@ export function buildApp(deps: Deps): Koa {
       ...notificationRoutes(deps),
       ...auditRoutes(deps),
       ...billingRoutes(deps),
+      ...paymentRoutes(deps),
     ],
     (ctx) => authenticateRequest(deps.tokens, ctx),
   );

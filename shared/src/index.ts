@@ -6,4 +6,5 @@ export * from "./api/common";
 export * from "./api/auth";
 export * from "./api/accounts";
 export * from "./api/billing";
+export * from "./api/payments";
 export * from "./billing";

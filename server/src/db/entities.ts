@@ -4,6 +4,7 @@ import { AuditLog } from "../modules/audit/entities";
 import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
 import { Notification } from "../modules/notifications/entities";
+import { LedgerEntry, PaymentAllocation, PaymentOrder, VendorNotificationLog } from "../modules/payments/entities";
 import { AccountBinding, BindAttempt, ResidentUser } from "../modules/residents/entities";
 import { StaffRoleGrant, StaffUser } from "../modules/staff/entities";
 
@@ -27,4 +28,8 @@ export const ENTITIES = [
   Bill,
   BillRun,
   BillWaiver,
+  PaymentOrder,
+  PaymentAllocation,
+  LedgerEntry,
+  VendorNotificationLog,
 ];

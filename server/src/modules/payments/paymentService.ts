@@ -1,0 +1,161 @@
+import { type OfflinePaymentInput, owedAt, type PaymentView, shanghaiDate } from "@warmline/shared";
+import type { Context } from "koa";
+import { type DataSource, type EntityManager, In } from "typeorm";
+import { staffAuth } from "../../http/auth";
+import { AppError } from "../../http/errors";
+import { HeatingAccount } from "../accounts/entities";
+import { audit } from "../audit/audit";
+import { balanceOf, policyOf } from "../billing/bills";
+import { Bill, type HeatingSeason } from "../billing/entities";
+import { PaymentAllocation, PaymentOrder } from "./entities";
+import { applyToBills, newOutTradeNo, writeLedger } from "./settlement";
+
+export interface OpenBill {
+  bill: Bill;
+  seasonCode: string;
+  owedFen: number;
+}
+
+/** The account's bills that still owe money today, oldest season first. */
+export async function openBills(
+  m: EntityManager | DataSource,
+  accountId: number,
+  date = shanghaiDate(new Date()),
+): Promise<OpenBill[]> {
+  const bills = await m
+    .getRepository(Bill)
+    .createQueryBuilder("b")
+    .innerJoinAndSelect("b.season", "season")
+    .where("b.account_id = :accountId", { accountId })
+    .orderBy("season.start_date", "ASC")
+    .addOrderBy("b.id", "ASC")
+    .getMany();
+  return bills
+    .map((b) => ({
+      bill: b,
+      seasonCode: (b.season as HeatingSeason).code,
+      owedFen: owedAt(balanceOf(b), date, policyOf(b.season as HeatingSeason)).total,
+    }))
+    .filter((o) => o.owedFen > 0);
+}
+
+/**
+ * The bills a payment covers: the payer's choice, which must be the oldest open bills (old arrears before
+ * the current season); no choice = all open bills. Returns them with the total owed now.
+ */
+export function chooseBills(open: OpenBill[], billIds?: number[]): { chosen: OpenBill[]; totalFen: number } {
+  if (open.length === 0) throw new AppError("NOTHING_TO_PAY");
+  let chosen = open;
+  if (billIds && billIds.length) {
+    const wanted = new Set(billIds);
+    if ([...wanted].some((id) => !open.some((o) => o.bill.id === id))) throw new AppError("NOTHING_TO_PAY");
+    chosen = open.slice(0, wanted.size);
+    if (!chosen.every((o) => wanted.has(o.bill.id))) throw new AppError("ARREARS_FIRST");
+  }
+  return { chosen, totalFen: chosen.reduce((s, o) => s + o.owedFen, 0) };
+}
+
+/**
+ * 线下收费: money received at a bank window or service station, or brought by a grid worker (代缴, only for
+ * special-group households). Settles at once through the same allocation as online payments; audited.
+ */
+export async function recordOfflinePayment(
+  ds: DataSource,
+  ctx: Context,
+  input: OfflinePaymentInput,
+): Promise<PaymentOrder> {
+  const staff = staffAuth(ctx);
+  const isGridOnly = staff.roles.every((r) => r === "grid_worker");
+  if (isGridOnly && input.method !== "assisted") throw new AppError("FORBIDDEN");
+  const order = await ds.transaction(async (m) => {
+    const account = await m.getRepository(HeatingAccount).findOneBy({ id: input.accountId });
+    if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
+    if (input.method === "assisted" && account.hardshipCategory === "none") throw new AppError("ASSISTED_NOT_ELIGIBLE");
+    const now = new Date();
+    const { chosen, totalFen } = chooseBills(await openBills(m, account.id, shanghaiDate(now)), input.billIds);
+    if (input.amountFen > totalFen) throw new AppError("AMOUNT_EXCEEDS_OWED", { owedFen: totalFen });
+    const order = await m.getRepository(PaymentOrder).save(
+      m.getRepository(PaymentOrder).create({
+        outTradeNo: newOutTradeNo(now),
+        accountId: account.id,
+        residentUserId: null,
+        staffUserId: staff.id,
+        channel: input.method,
+        amountFen: input.amountFen,
+        refundedFen: 0,
+        status: "paid",
+        billIds: chosen.map((o) => o.bill.id),
+        vendorRef: null,
+        transactionId: null,
+        receiptNo: input.receiptNo,
+        expireAt: null,
+        paidAt: now,
+        flagged: false,
+        flagReason: null,
+        unappliedFen: 0,
+      }),
+    );
+    await applyToBills(m, order, input.amountFen, now);
+    await m.getRepository(PaymentOrder).save(order);
+    await writeLedger(m, order, now);
+    await audit(m, ctx, {
+      action: "payment.offline",
+      targetType: "payment_order",
+      targetId: order.id,
+      details: { accountId: account.id, method: input.method, amountFen: input.amountFen, receiptNo: input.receiptNo },
+    });
+    return order;
+  });
+  return order;
+}
+
+/** Payments as shown in histories and searches, with how each was split over bills. */
+export async function presentPayments(ds: DataSource, orders: PaymentOrder[]): Promise<PaymentView[]> {
+  if (orders.length === 0) return [];
+  const allocations = await ds
+    .getRepository(PaymentAllocation)
+    .createQueryBuilder("al")
+    .innerJoinAndSelect("al.bill", "bill")
+    .innerJoinAndSelect("bill.season", "season")
+    .where({ paymentOrderId: In(orders.map((o) => o.id)) })
+    .orderBy("al.id", "ASC")
+    .getMany();
+  const accounts = new Map(
+    (await ds.getRepository(HeatingAccount).findBy({ id: In([...new Set(orders.map((o) => o.accountId))]) })).map(
+      (a) => [a.id, a],
+    ),
+  );
+  return orders.map((o) => ({
+    id: o.id,
+    outTradeNo: o.outTradeNo,
+    accountId: o.accountId,
+    accountNo: accounts.get(o.accountId)?.accountNo ?? "",
+    channel: o.channel,
+    amountFen: o.amountFen,
+    refundedFen: o.refundedFen,
+    status: o.status,
+    receiptNo: o.receiptNo,
+    transactionId: o.transactionId,
+    paidAt: o.paidAt?.toISOString() ?? null,
+    createdAt: o.createdAt.toISOString(),
+    flagged: o.flagged,
+    flagReason: o.flagReason,
+    unappliedFen: o.unappliedFen,
+    allocations: allocations
+      .filter((a) => a.paymentOrderId === o.id)
+      .map((a) => ({
+        billId: a.billId,
+        seasonCode: ((a.bill as Bill).season as HeatingSeason).code,
+        principalFen: a.principalFen,
+        lateFeeFen: a.lateFeeFen,
+      })),
+  }));
+}
+
+/** An account's settled payments, newest first (online and offline alike). */
+export async function paymentHistory(ds: DataSource, accountId: number): Promise<PaymentView[]> {
+  const orders = await ds
+    .getRepository(PaymentOrder)
+    .find({ where: { accountId, status: "paid" }, order: { paidAt: "DESC" } });
+  return presentPayments(ds, orders);
+}

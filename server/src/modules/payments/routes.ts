@@ -1,0 +1,68 @@
+import {
+  IdParamSchema,
+  OfflinePaymentSchema,
+  PaymentListSchema,
+  PaymentSchema,
+  type StaffRole,
+} from "@warmline/shared";
+import type { Deps } from "../../deps";
+import { residentId } from "../../http/auth";
+import { AppError } from "../../http/errors";
+import { route } from "../../http/route";
+import { getBoundAccount } from "../accounts/bindingService";
+import { HeatingAccount } from "../accounts/entities";
+import { paymentHistory, presentPayments, recordOfflinePayment } from "./paymentService";
+
+/** who may take money over the counter or on a home visit */
+export const OFFLINE_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "grid_worker", "supervisor", "admin"];
+
+export function paymentRoutes(deps: Deps) {
+  const { ds } = deps;
+  return [
+    route({
+      method: "get",
+      path: "/me/accounts/:id/payments",
+      summary: "缴费记录（线上与线下）",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: PaymentListSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        await getBoundAccount(deps, residentId(ctx), params.id);
+        return { items: await paymentHistory(ds, params.id) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/accounts/:id/payments",
+      summary: "账户缴费记录",
+      tags: ["payments"],
+      auth: "staff",
+      params: IdParamSchema,
+      response: PaymentListSchema,
+      errors: [404],
+      async handler({ params }) {
+        if (!(await ds.getRepository(HeatingAccount).existsBy({ id: params.id })))
+          throw new AppError("ACCOUNT_NOT_FOUND");
+        return { items: await paymentHistory(ds, params.id) };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/payments/offline",
+      summary: "线下收费（银行专窗、服务站现金/刷卡/转账，网格员代缴）",
+      tags: ["payments"],
+      auth: "staff",
+      roles: OFFLINE_PAYMENT_ROLES,
+      body: OfflinePaymentSchema,
+      response: PaymentSchema,
+      status: 201,
+      errors: [403, 404],
+      async handler({ body }, ctx) {
+        const order = await recordOfflinePayment(ds, ctx, body);
+        return (await presentPayments(ds, [order]))[0];
+      },
+    }),
+  ];
+}
