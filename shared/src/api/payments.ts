@@ -57,3 +57,38 @@ export const PaymentSchema = z.object({
 });
 export type PaymentView = z.infer<typeof PaymentSchema>;
 export const PaymentListSchema = z.object({ items: z.array(PaymentSchema) });
+
+export const ONLINE_VENDORS = ["wechat", "alipay"] as const;
+
+/** A resident starts paying: the server computes the amount itself from the chosen bills. */
+export const CreatePaymentSchema = z.object({
+  accountId: z.number().int().positive(),
+  /** the oldest open bills to pay (old arrears first); omitted = all open bills */
+  billIds: z.array(z.number().int().positive()).max(50).optional(),
+  vendor: z.enum(ONLINE_VENDORS),
+});
+export type CreatePaymentInput = z.infer<typeof CreatePaymentSchema>;
+
+export const CreatedPaymentSchema = z.object({
+  id: z.number().int(),
+  outTradeNo: z.string(),
+  vendor: z.enum(ONLINE_VENDORS),
+  amountFen: z.number().int(),
+  expireAt: z.string(),
+  /** for wx.requestPayment (appId, timeStamp, nonceStr, package, signType, paySign) or my.tradePay (tradeNO) */
+  clientParams: z.record(z.string(), z.string()),
+  /** H5 builds: the sandbox cashier page standing in for the vendor's payment sheet */
+  cashierUrl: z.string().nullable(),
+});
+export type CreatedPayment = z.infer<typeof CreatedPaymentSchema>;
+
+/** The state of one payment as the server knows it (the result page polls this; success only when "paid"). */
+export const PaymentStatusSchema = z.object({
+  id: z.number().int(),
+  outTradeNo: z.string(),
+  accountId: z.number().int(),
+  amountFen: z.number().int(),
+  status: z.enum(["created", "paid", "closed", "expired"]),
+  paidAt: z.string().nullable(),
+});
+export type PaymentStatusView = z.infer<typeof PaymentStatusSchema>;
