@@ -41,8 +41,10 @@ describe("resident H5 mini-program", () => {
 
     // the bound account is the resident's: the API says so too
     const token = await page.evaluate(() => {
-      for (const k of Object.keys(localStorage)) {
-        const v = localStorage.getItem(k) ?? "";
+      // runs in the page: the browser's localStorage (this file is type-checked without the DOM library)
+      const store = (globalThis as unknown as { localStorage: Record<string, string> }).localStorage;
+      for (const k of Object.keys(store)) {
+        const v = store[k] ?? "";
         const m = /"(eyJ[^"]+)"/.exec(v) ?? /^(eyJ\S+)$/.exec(v);
         if (m) return m[1];
       }
