@@ -16,6 +16,7 @@ import { auditRoutes } from "./modules/audit/routes";
 import { billingRoutes } from "./modules/billing/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { notificationRoutes } from "./modules/notifications/routes";
+import { mountNotifyRoutes } from "./modules/payments/notify";
 import { paymentRoutes } from "./modules/payments/routes";
 import { staffRoutes } from "./modules/staff/routes";
 
@@ -74,6 +75,7 @@ export function buildApp(deps: Deps): Koa {
   router.get(`${API_PREFIX}/openapi.json`, (ctx) => {
     ctx.body = openapi;
   });
+  mountNotifyRoutes(router, deps);
   if (deps.config.sandboxVendors) mountSandboxes(router, deps.config);
 
   app.use(requestContext);
@@ -90,7 +92,7 @@ export function buildApp(deps: Deps): Koa {
     app.use(serveClient("/h5", path.join(CLIENT_DIR, "miniapp/dist/h5"), "居民端 H5"));
     app.use(serveClient("/console", path.join(CLIENT_DIR, "console/dist"), "工作人员管理台"));
   }
-  app.use(bodyParser());
+  app.use(bodyParser({ rawOnly: (p) => p.startsWith(`${API_PREFIX}/notify/`) }));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

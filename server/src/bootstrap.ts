@@ -2,7 +2,8 @@ import type { Config } from "./config";
 import { openDataSource } from "./db/dataSource";
 import type { Deps } from "./deps";
 import { createLoginExchangers } from "./integrations/loginExchangers";
-import { createRunner } from "./jobs";
+import { createPaymentClients } from "./integrations/paymentClients";
+import { buildRegistry, createRunner } from "./jobs";
 import { PiiVault } from "./lib/pii";
 import { TokenService } from "./modules/auth/tokens";
 
@@ -14,8 +15,15 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
     const vault = new PiiVault(config.pii.keys, config.pii.currentKeyId, config.pii.indexKey);
     const tokens = new TokenService(ds, config.auth.tokenSecret, config.auth.accessTtlS, config.auth.refreshTtlS);
     const login = await createLoginExchangers(config);
-    const jobs = createRunner(ds, config);
-    return { config, ds, vault, tokens, login, jobs };
+    const payments = await createPaymentClients(config);
+    let deps: Deps | undefined;
+    const jobs = createRunner(
+      ds,
+      config,
+      buildRegistry(() => deps as Deps),
+    );
+    deps = { config, ds, vault, tokens, login, payments, jobs };
+    return deps;
   } catch (err) {
     await ds.destroy();
     throw err;

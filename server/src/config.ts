@@ -67,6 +67,50 @@ const EnvSchema = z.object({
   ALIPAY_PRIVATE_KEY: z.string().optional(),
   ALIPAY_PUBLIC_KEY: z.string().optional(),
   ALIPAY_GATEWAY: z.string().url().optional(),
+  /** the merchant's partner id (PID, 2088…) that Alipay's notifications name as seller_id; sandbox mode defaults it */
+  ALIPAY_SELLER_ID: z
+    .string()
+    .regex(/^2088\d{12}$/, { message: "ALIPAY_SELLER_ID must be the merchant PID (2088 and 12 digits)" })
+    .optional(),
+  /** sandbox only: multiplies the Alipay sandbox's notification retry delays (4m, 10m, 10m, 1h, 2h, 6h, 15h) */
+  ALIPAY_SANDBOX_NOTIFY_SCALE: z.coerce.number().positive().max(1).default(1),
+
+  /**
+   * WeChat Pay v3 (微信支付, JSAPI). PEM values may carry literal "\n". Outside sandbox mode the merchant key,
+   * its serial, the APIv3 key and a platform certificate or the WeChat Pay public key (+ id) are required;
+   * in sandbox mode missing keys are generated once into ${DATA_DIR}/sandbox-keys/.
+   */
+  WECHATPAY_MCHID: z
+    .string()
+    .regex(/^\d{6,32}$/, { message: "WECHATPAY_MCHID must be the merchant number (digits)" })
+    .default("1900000001"),
+  /** the app the payer pays in; defaults to WECHAT_APPID (the mini-program) */
+  WECHATPAY_APPID: z.string().min(1).optional(),
+  /** https://api.mch.weixin.qq.com in production; defaults to the local sandbox in sandbox mode */
+  WECHATPAY_API_BASE: z.string().url().optional(),
+  /** serial number of the merchant API certificate (商户API证书序列号) */
+  WECHATPAY_MERCHANT_SERIAL: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{1,64}$/, { message: "WECHATPAY_MERCHANT_SERIAL must be the certificate serial (hex)" })
+    .optional(),
+  /** the merchant API private key (apiclient_key.pem) */
+  WECHATPAY_MERCHANT_PRIVATE_KEY: z.string().optional(),
+  WECHATPAY_APIV3_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{32}$/, { message: "WECHATPAY_APIV3_KEY must be exactly 32 ASCII characters" })
+    .optional(),
+  /** WeChat Pay platform certificates (平台证书), one or more PEM certificates */
+  WECHATPAY_PLATFORM_CERTS: z.string().optional(),
+  /** the WeChat Pay public key (微信支付公钥, PEM) and its id, for merchants in public-key mode */
+  WECHATPAY_PUBLIC_KEY: z.string().optional(),
+  WECHATPAY_PUBLIC_KEY_ID: z
+    .string()
+    .regex(/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/, { message: "WECHATPAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_0119…" })
+    .optional(),
+  /** accepted clock difference for notification and response timestamps, seconds */
+  WECHATPAY_NOTIFY_SKEW_S: z.coerce.number().int().min(1).max(3600).default(300),
+  /** sandbox only: multiplies the notification retry delays (15 s, 15 s, 30 s, 3 min …); e.g. 0.001 in tests */
+  WECHATPAY_SANDBOX_NOTIFY_SCALE: z.coerce.number().positive().max(1).default(1),
 
   /** serve the built H5 mini-program and console from this server */
   SERVE_CLIENTS: bool.default(true),
@@ -175,6 +219,29 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       privateKey: env.ALIPAY_PRIVATE_KEY,
       alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
       gateway: env.ALIPAY_GATEWAY ?? `${publicUrl}/sandbox/alipay/gateway.do`,
+      sellerId:
+        env.ALIPAY_SELLER_ID ??
+        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production") ? "2088000000000001" : undefined),
+      sandboxNotifyScale: env.ALIPAY_SANDBOX_NOTIFY_SCALE,
+    },
+    wechatPay: {
+      mchId: env.WECHATPAY_MCHID,
+      appId: env.WECHATPAY_APPID ?? env.WECHAT_APPID,
+      // the local sandbox in sandbox mode, WeChat Pay's API otherwise
+      apiBase: (
+        env.WECHATPAY_API_BASE ??
+        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production")
+          ? `${publicUrl}/sandbox/wechatpay`
+          : "https://api.mch.weixin.qq.com")
+      ).replace(/\/$/, ""),
+      merchantSerial: env.WECHATPAY_MERCHANT_SERIAL,
+      privateKey: env.WECHATPAY_MERCHANT_PRIVATE_KEY,
+      apiV3Key: env.WECHATPAY_APIV3_KEY,
+      platformCerts: env.WECHATPAY_PLATFORM_CERTS,
+      publicKey: env.WECHATPAY_PUBLIC_KEY,
+      publicKeyId: env.WECHATPAY_PUBLIC_KEY_ID,
+      notifySkewS: env.WECHATPAY_NOTIFY_SKEW_S,
+      sandboxNotifyScale: env.WECHATPAY_SANDBOX_NOTIFY_SCALE,
     },
     serveClients: env.SERVE_CLIENTS,
     seedDemo: env.SEED_DEMO,

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import type { LoginExchanger } from "./integrations/login";
+import type { PaymentVendor, PaymentVendorClient } from "./integrations/payments";
 import type { JobRunner } from "./jobs/runner";
 import type { PiiVault } from "./lib/pii";
 import type { TokenService } from "./modules/auth/tokens";
@@ -13,4 +14,6 @@ export interface Deps {
   vault: PiiVault;
   tokens: TokenService;
   login: { wechat: LoginExchanger; alipay: LoginExchanger };
+  /** payment vendors that are configured (both, with the sandboxes) */
+  payments: Partial<Record<PaymentVendor, PaymentVendorClient>>;
 }

@@ -34,6 +34,7 @@ export const ERRORS = {
   ARREARS_FIRST: { status: 400, message: "请先缴清往期欠费（按时间从早到晚缴纳）" },
   AMOUNT_EXCEEDS_OWED: { status: 400, message: "缴费金额超过应缴金额" },
   ASSISTED_NOT_ELIGIBLE: { status: 403, message: "代缴仅限特殊群体（低保、残疾、特困、独居老人等）家庭" },
+  PAYER_ID_MISSING: { status: 400, message: "请使用对应的微信或支付宝账号登录后再支付" },
   PAYMENT_NOT_FOUND: { status: 404, message: "支付订单不存在" },
   PAYMENT_VENDOR_ERROR: { status: 502, message: "支付服务暂时不可用，请稍后再试" },
   RATE_LIMITED: { status: 429, message: "请求过于频繁，请稍后再试" },

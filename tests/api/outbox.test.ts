@@ -49,13 +49,17 @@ describe("outbox → relay → BullMQ", () => {
     await redis.restart();
 
     // a worker process comes up: the expired lease sends the job again and it runs once
-    const worker = new BullMqRunner(srv.deps.ds, buildRegistry(), {
-      redisUrl: redis.url,
-      prefix: srv.deps.config.jobs.prefix,
-      pollMs: 50,
-      leaseMs: 300,
-      work: true,
-    });
+    const worker = new BullMqRunner(
+      srv.deps.ds,
+      buildRegistry(() => srv.deps),
+      {
+        redisUrl: redis.url,
+        prefix: srv.deps.config.jobs.prefix,
+        pollMs: 50,
+        leaseMs: 300,
+        work: true,
+      },
+    );
     await worker.start();
     try {
       const done = await until(async () => {
@@ -77,7 +81,7 @@ describe("outbox → relay → BullMQ", () => {
     await bindByName(me.api, h);
     const outbox = srv.deps.ds.getRepository(OutboxJob);
     const rows = await outbox.find({ where: { jobName: "notify.account_bound" }, order: { id: "DESC" }, take: 1 });
-    const registry = buildRegistry();
+    const registry = buildRegistry(() => srv.deps);
     await Promise.all([
       executeOutboxJob(srv.deps.ds, registry, rows[0].id),
       executeOutboxJob(srv.deps.ds, registry, rows[0].id),

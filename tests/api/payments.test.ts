@@ -8,27 +8,16 @@ import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { bindByName, seedSmallCounty } from "../support/county";
 import { residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
-import { until } from "../support/wait";
+import { seasonsWithBills } from "../support/billing";
 
 let srv: TestServer;
 let county: Awaited<ReturnType<typeof seedSmallCounty>>;
 let cashier: Awaited<ReturnType<typeof staffLogin>>;
 
-const TARIFFS = [
-  { category: "residential", unitPriceFen: 2_160 },
-  { category: "non_residential", unitPriceFen: 2_900 },
-  { category: "public_institution", unitPriceFen: 2_600 },
-];
-
 beforeAll(async () => {
   srv = await startTestServer();
   county = await seedSmallCounty(srv.deps, 60);
-  const sup = await staffLogin(srv.url, "supervisor", DEMO_PASSWORD);
-  for (const code of ["2025-2026", "2026-2027"]) {
-    const s = await sup.api.post("/api/v1/staff/seasons", { code, tariffs: TARIFFS });
-    const run = await sup.api.post(`/api/v1/staff/seasons/${s.body.id}/bill-runs`);
-    await until(async () => (await sup.api.get(`/api/v1/staff/bill-runs/${run.body.id}`)).body.status === "done");
-  }
+  await seasonsWithBills(srv.url, ["2025-2026", "2026-2027"]);
   cashier = await staffLogin(srv.url, "cashier", DEMO_PASSWORD);
 });
 afterAll(async () => srv?.close());
@@ -184,10 +173,8 @@ describe("settlement of vendor payments", () => {
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, () => srv.deps.ds.transaction((m) => settleVendorPayment(m, order.outTradeNo, paid))),
     );
-    const counts = outcomes.reduce<Record<string, number>>(
-      (acc, o) => ({ ...acc, [o.outcome]: (acc[o.outcome] ?? 0) + 1 }),
-      {},
-    );
+    const counts: Record<string, number> = {};
+    for (const o of outcomes) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;
     expect(counts).toEqual({ settled: 1, replay: 49 });
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "payment", sourceId: order.id })).toBe(1);
     expect(await srv.deps.ds.getRepository(PaymentAllocation).countBy({ paymentOrderId: order.id })).toBe(

@@ -28,10 +28,15 @@ async function readRaw(ctx: Context, limit: number): Promise<Buffer> {
  * Reads JSON and form bodies (keeping the raw bytes). Malformed JSON is a 400 BAD_JSON, an unknown
  * content type a 415; an empty body is undefined and left to the route's schema to judge.
  */
-export function bodyParser(opts: { limit?: number } = {}) {
+export function bodyParser(opts: { limit?: number; rawOnly?: (path: string) => boolean } = {}) {
   const limit = opts.limit ?? 1024 * 1024;
   return async (ctx: Context, next: Next) => {
     if (!METHODS_WITH_BODY.has(ctx.method) || ctx.request.body !== undefined) return next();
+    if (opts.rawOnly?.(ctx.path)) {
+      // vendor callbacks: keep the bytes exactly; their handler verifies and parses them itself
+      ctx.request.rawBody = await readRaw(ctx, limit);
+      return next();
+    }
     const type = ctx.request.type;
     const hasBody = Number(ctx.get("content-length") || 0) > 0 || ctx.get("transfer-encoding") !== "";
     if (!hasBody) return next();

@@ -6,12 +6,16 @@ import { logger } from "../lib/logger";
 import { resolveAlipayKeys } from "./alipay/keys";
 import { AlipaySandboxGateway } from "./alipay/sandboxGateway";
 import { AlipaySandboxOAuth } from "./alipay/sandboxOAuth";
+import { mountAlipayPaySandbox } from "./alipay/sandboxPayRoutes";
+import { AlipaySandboxTrades } from "./alipay/sandboxTrade";
 import { WechatSandboxLogin } from "./wechat-mp/sandboxLogin";
+import { mountWechatPaySandbox } from "./wechat-pay/sandboxRoutes";
 
 /**
  * Local stand-ins for the vendors' sign-in services, for development and tests (SANDBOX_VENDORS=true):
  *   /sandbox/wechat/sns/jscode2session   WeChat's code → openid exchange
- *   /sandbox/alipay/gateway.do           Alipay's OpenAPI 2.0 gateway (method table; oauth.token for now)
+ *   /sandbox/alipay/gateway.do           Alipay's OpenAPI 2.0 gateway (method table: oauth.token, trade.*, bill)
+ *   /sandbox/alipay/cashier              Alipay's H5 cashier stand-in; /sandbox/alipay/test/* drives payments
  *   /sandbox/{wechat,alipay}/h5-login    a sign-in page for the H5 build, standing in for the vendor's
  *   /sandbox/{wechat,alipay}/test/codes  mint a login code for a chosen identity (tests, scripts)
  * Anyone who can reach these can sign in as anyone: they must never be mounted in production.
@@ -25,11 +29,15 @@ export interface SandboxOptions {
   now?: () => number;
   /** lifetime of issued codes; 5 minutes by default */
   codeTtlMs?: number;
+  /** multiplies the Alipay sandbox's notification retry delays; config.alipay.sandboxNotifyScale by default */
+  alipayNotifyScale?: number;
 }
 
 export interface Sandboxes {
   wechat: WechatSandboxLogin;
   alipayOAuth: AlipaySandboxOAuth;
+  /** the Alipay payment sandbox's trades, notifications and bills */
+  alipayTrades: AlipaySandboxTrades;
   /** the Alipay gateway, created on first use (its key pairs may have to be generated first) */
   alipayGateway(): Promise<AlipaySandboxGateway>;
 }
@@ -39,9 +47,17 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
   if (!config.sandboxVendors) throw new Error("mountSandboxes called with SANDBOX_VENDORS=false");
   const wechat = new WechatSandboxLogin({ ...config.wechat, ...opts });
   const alipayOAuth = new AlipaySandboxOAuth({ appId: config.alipay.appId, ...opts });
+  const alipayTrades = new AlipaySandboxTrades({
+    appId: config.alipay.appId,
+    sellerId: config.alipay.sellerId ?? "2088000000000001",
+    now: opts.now,
+    notifyScale: opts.alipayNotifyScale ?? config.alipay.sandboxNotifyScale,
+    billPath: `${SANDBOX_PATHS.alipay}/bill/download`,
+    publicUrl: config.publicUrl,
+  });
   let gateway: Promise<AlipaySandboxGateway> | null = null;
   const alipayGateway = () => {
-    gateway ??= createGateway(config, alipayOAuth).catch((err: unknown) => {
+    gateway ??= createGateway(config, alipayOAuth, alipayTrades).catch((err: unknown) => {
       gateway = null;
       throw err;
     });
@@ -62,13 +78,15 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
     if (ctx.method === "POST" && ctx.request.is("application/x-www-form-urlencoded")) {
       for (const [k, v] of new URLSearchParams(await readText(ctx))) if (!(k in params)) params[k] = v;
     }
-    const text = await (await alipayGateway()).handle(params);
+    const text = await (await alipayGateway()).handle(params, { origin: `${ctx.protocol}://${ctx.host}` });
     ctx.set("Cache-Control", "no-store");
     ctx.type = "application/json; charset=utf-8";
     ctx.body = text;
   };
   router.post(`${A}/gateway.do`, gatewayRoute);
   router.get(`${A}/gateway.do`, gatewayRoute);
+
+  mountAlipayPaySandbox(router, A, { trades: alipayTrades, ready: alipayGateway });
 
   router.post(`${W}/test/codes`, async (ctx) => {
     const input = await jsonInput(ctx, WechatCodeRequest);
@@ -98,7 +116,8 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
     });
   }
 
-  return { wechat, alipayOAuth, alipayGateway };
+  mountWechatPaySandbox(router, config, { now: opts.now });
+  return { wechat, alipayOAuth, alipayTrades, alipayGateway };
 }
 
 /** A Koa app serving only the sandboxes, for running them on their own port (tests, scripts). */
@@ -111,7 +130,11 @@ export function createSandboxApp(config: Config, opts: SandboxOptions = {}): Koa
   return app;
 }
 
-async function createGateway(config: Config, oauth: AlipaySandboxOAuth): Promise<AlipaySandboxGateway> {
+async function createGateway(
+  config: Config,
+  oauth: AlipaySandboxOAuth,
+  trades: AlipaySandboxTrades,
+): Promise<AlipaySandboxGateway> {
   const keys = await resolveAlipayKeys(config);
   if (!keys.sandboxAlipayPrivateKey) throw new Error("the Alipay sandbox needs its generated key pair");
   if (keys.source.alipay === "configured") {
@@ -125,6 +148,7 @@ async function createGateway(config: Config, oauth: AlipaySandboxOAuth): Promise
     alipayPrivateKey: keys.sandboxAlipayPrivateKey,
   });
   oauth.registerOn(gateway);
+  trades.registerOn(gateway, keys.sandboxAlipayPrivateKey);
   return gateway;
 }
 

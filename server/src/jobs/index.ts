@@ -1,6 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
+import type { Deps } from "../deps";
 import { generateSeasonBillsJob } from "../modules/billing/billRun";
+import { checkOrderJob } from "../modules/payments/checkOrder";
 import { accountBoundJob } from "../modules/notifications/jobs";
 import { BullMqRunner } from "./bullmqRunner";
 import { InProcessRunner } from "./inProcessRunner";
@@ -8,12 +10,22 @@ import { JOB_NAMES } from "./names";
 import { JobRegistry } from "./registry";
 import type { JobRunner } from "./runner";
 
-/** Every job handler of the system, registered once. */
-export function buildRegistry(): JobRegistry {
-  return new JobRegistry(JOB_NAMES).register(accountBoundJob).register(generateSeasonBillsJob);
+/**
+ * Every job handler of the system, registered once. Handlers that call vendors read the dependencies
+ * through `deps` when they run (they are built after the runner).
+ */
+export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
+  return new JobRegistry(JOB_NAMES)
+    .register(accountBoundJob)
+    .register(generateSeasonBillsJob)
+    .register(checkOrderJob(deps));
 }
 
-export function createRunner(ds: DataSource, config: Config, registry = buildRegistry()): JobRunner {
+function noDeps(): Deps {
+  throw new Error("this job needs the server's dependencies");
+}
+
+export function createRunner(ds: DataSource, config: Config, registry: JobRegistry): JobRunner {
   registry.assertComplete();
   const work = config.processRole !== "api";
   if (config.jobs.mode === "bullmq") {

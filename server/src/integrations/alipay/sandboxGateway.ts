@@ -16,6 +16,8 @@ export interface GatewayCall {
   params: Readonly<Record<string, string>>;
   /** biz_content parsed, or {} when the method takes its parameters directly (like oauth.token) */
   bizContent: Readonly<Record<string, unknown>>;
+  /** scheme://host[:port] the request came to, when known (for addresses the answer hands out, e.g. bill files) */
+  origin?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export class AlipaySandboxGateway {
   }
 
   /** Answers one gateway request given its decoded parameters; returns the response body text. */
-  async handle(params: Record<string, string>): Promise<string> {
+  async handle(params: Record<string, string>, context: { origin?: string } = {}): Promise<string> {
     const method = params.method ?? "";
     const responseKey =
       method && this.#methods.has(method) ? `${method.replaceAll(".", "_")}_response` : "error_response";
@@ -97,7 +99,7 @@ export class AlipaySandboxGateway {
       }
     }
     const { sign: _sign, ...rest } = params;
-    const answer = await handler({ method, appId: params.app_id, params: rest, bizContent });
+    const answer = await handler({ method, appId: params.app_id, params: rest, bizContent, origin: context.origin });
     return this.signedBody(answer.asErrorResponse ? "error_response" : responseKey, answer.body);
   }
 

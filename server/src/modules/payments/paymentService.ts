@@ -46,7 +46,7 @@ export async function openBills(
 export function chooseBills(open: OpenBill[], billIds?: number[]): { chosen: OpenBill[]; totalFen: number } {
   if (open.length === 0) throw new AppError("NOTHING_TO_PAY");
   let chosen = open;
-  if (billIds && billIds.length) {
+  if (billIds?.length) {
     const wanted = new Set(billIds);
     if ([...wanted].some((id) => !open.some((o) => o.bill.id === id))) throw new AppError("NOTHING_TO_PAY");
     chosen = open.slice(0, wanted.size);

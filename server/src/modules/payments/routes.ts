@@ -1,8 +1,11 @@
 import {
+  CreatedPaymentSchema,
+  CreatePaymentSchema,
   IdParamSchema,
   OfflinePaymentSchema,
   PaymentListSchema,
   PaymentSchema,
+  PaymentStatusSchema,
   type StaffRole,
 } from "@warmline/shared";
 import type { Deps } from "../../deps";
@@ -11,6 +14,7 @@ import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { getBoundAccount } from "../accounts/bindingService";
 import { HeatingAccount } from "../accounts/entities";
+import { createOnlinePayment, paymentStatus } from "./onlinePayments";
 import { paymentHistory, presentPayments, recordOfflinePayment } from "./paymentService";
 
 /** who may take money over the counter or on a home visit */
@@ -19,6 +23,33 @@ export const OFFLINE_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "grid_wor
 export function paymentRoutes(deps: Deps) {
   const { ds } = deps;
   return [
+    route({
+      method: "post",
+      path: "/me/payments",
+      summary: "发起缴费（金额由服务器按所选账单计算）",
+      tags: ["resident"],
+      auth: "resident",
+      body: CreatePaymentSchema,
+      response: CreatedPaymentSchema,
+      status: 201,
+      errors: [404, 502],
+      async handler({ body }, ctx) {
+        return createOnlinePayment(deps, residentId(ctx), body);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/me/payments/:id",
+      summary: "支付结果（以服务器确认为准）",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: PaymentStatusSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        return paymentStatus(ds, residentId(ctx), params.id);
+      },
+    }),
     route({
       method: "get",
       path: "/me/accounts/:id/payments",

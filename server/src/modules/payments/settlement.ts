@@ -48,7 +48,9 @@ export async function applyToBills(
   if (mysqlLike(m)) qb.setLock("pessimistic_write");
   const bills = await qb.getMany();
   const seasons = new Map(
-    (await m.getRepository(HeatingSeason).findBy({ id: In([...new Set(bills.map((b) => b.seasonId)), 0]) })).map((s) => [s.id, s]),
+    (await m.getRepository(HeatingSeason).findBy({ id: In([...new Set(bills.map((b) => b.seasonId)), 0]) })).map(
+      (s) => [s.id, s],
+    ),
   );
   for (const b of bills) b.season = seasons.get(b.seasonId);
   const states = new Map(
