@@ -63,3 +63,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "account.bind": "居民绑定户号",
   "account.unbind": "居民解绑户号",
 };
+
+/** 收费台: who may take money over the counter (cashier, supervisor, admin) or on a home visit (grid worker: 代缴 only). */
+export const OFFLINE_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "grid_worker", "supervisor", "admin"];
+/** Who may take cash, card or transfer payments; a grid worker alone may only record 代缴. */
+export const COUNTER_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "supervisor", "admin"];
+/** Who may open seasons, set tariffs and generate bills. */
+export const BILLING_ADMIN_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+/** Who may waive principal or late fees. */
+export const WAIVER_ROLES: readonly StaffRole[] = ["supervisor", "admin"];

@@ -6,8 +6,10 @@ import { DESKS } from "./layout/desks";
 import { AccountDetailPage } from "./pages/AccountDetailPage";
 import { AccountSearchPage } from "./pages/AccountSearchPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
+import { CashierPage } from "./pages/CashierPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { SeasonsPage } from "./pages/SeasonsPage";
 
 /** Paths are relative to the router's basename (/console). */
 export function AppRoutes() {
@@ -19,6 +21,22 @@ export function AppRoutes() {
           <Route index element={<Navigate to={DESKS.accounts.path} replace />} />
           <Route path="/accounts" element={<AccountSearchPage />} />
           <Route path="/accounts/:id" element={<AccountDetailPage />} />
+          <Route
+            path="/cashier"
+            element={
+              <RequireRoles roles={DESKS.cashier.roles}>
+                <CashierPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/seasons"
+            element={
+              <RequireRoles roles={DESKS.seasons.roles}>
+                <SeasonsPage />
+              </RequireRoles>
+            }
+          />
           <Route
             path="/audit"
             element={

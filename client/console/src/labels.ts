@@ -17,3 +17,29 @@ export const ACTOR_TYPE_LABELS: Record<string, string> = {
   resident: "居民",
   system: "系统",
 };
+
+/** Bill status tag colours; the labels are BILL_STATUS_LABELS from @warmline/shared. */
+export const BILL_STATUS_COLORS: Record<string, string> = {
+  unpaid: "red",
+  partial: "orange",
+  paid: "green",
+  waived: "blue",
+};
+
+/** 供热季 status as the server keeps it. */
+export const SEASON_STATUS_LABELS: Record<string, string> = {
+  draft: "草稿",
+  open: "开放",
+  closed: "已结束",
+};
+
+/** Bill generation run status. */
+export const BILL_RUN_STATUS_LABELS: Record<string, string> = {
+  queued: "排队中",
+  running: "生成中",
+  done: "已完成",
+  failed: "失败",
+};
+
+/** The heating centre that issues receipts. */
+export const HEATING_CENTRE_NAME = "民乐县供热中心";

@@ -31,7 +31,7 @@ export async function executeOutboxJob(ds: DataSource, registry: JobRegistry, ou
       .where("id = :id AND status <> 'done'", { id: outboxId })
       .execute();
   } catch (err) {
-    const permanent = err instanceof PermanentJobError || attempt >= row.maxAttempts;
+    const permanent = err instanceof PermanentJobError || attempt >= (def?.maxAttempts ?? row.maxAttempts);
     const message = err instanceof Error ? err.message : String(err);
     logger.warn({ outboxId, job: row.jobName, attempt, permanent, err: message }, "job failed");
     await repo

@@ -15,6 +15,7 @@ import type { PiiVault } from "../lib/pii";
 import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts/entities";
 import { StaffUser } from "../modules/staff/entities";
 import { createStaffUser } from "../modules/staff/staffService";
+import { seedDemoBilling } from "./demoBilling";
 import { COMMUNITIES, COUNTY_CODE, DISTRICTS, GIVEN, STATIONS, SURNAMES } from "./names";
 import { idCheckChar, type Rng, rng } from "./random";
 
@@ -193,6 +194,7 @@ export async function seedDemoIfEmpty(deps: Deps, accounts = 2000): Promise<bool
   if ((await deps.ds.getRepository(Community).count()) > 0) return false;
   const t0 = Date.now();
   const res = await seedCounty(deps.ds, deps.vault, { accounts });
+  await seedDemoBilling(deps.ds);
   logger.info({ accounts: res.accounts, ms: Date.now() - t0 }, "demo county seeded");
   return true;
 }

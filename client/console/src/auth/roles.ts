@@ -3,3 +3,6 @@ import type { StaffRole } from "@warmline/shared";
 export function hasAnyRole(mine: readonly StaffRole[] | undefined, allowed: readonly StaffRole[]): boolean {
   return !!mine && mine.some((r) => allowed.includes(r));
 }
+
+// Role lists of the billing and payment endpoints live in @warmline/shared, used by the server and here.
+export { BILLING_ADMIN_ROLES, COUNTER_PAYMENT_ROLES, OFFLINE_PAYMENT_ROLES, WAIVER_ROLES } from "@warmline/shared";

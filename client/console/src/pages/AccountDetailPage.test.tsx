@@ -2,17 +2,26 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { apiError, json } from "../test/fakeFetch";
-import { account, signedInAs, staffWith } from "../test/fixtures";
+import { account, bill, openBills, payment, signedInAs, staffWith } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
 
 const DETAIL = "GET /api/v1/staff/accounts/42";
 const REVEAL = "POST /api/v1/staff/accounts/42/reveal";
+const BILLS = "GET /api/v1/staff/accounts/42/bills";
+const PAYMENTS = "GET /api/v1/staff/accounts/42/payments";
+
+/** The account with no bills and no payments yet. */
+function accountWithNothing(fake: ReturnType<typeof renderApp>["fake"]) {
+  fake.on(DETAIL, json(200, account));
+  fake.on(BILLS, json(200, { items: [], totalOwedFen: 0 }));
+  fake.on(PAYMENTS, json(200, { items: [] }));
+}
 
 describe("account detail", () => {
   it("shows every field with the masked values the server sent", async () => {
     const { fake } = renderApp("/accounts/42");
     signedInAs(fake, staffWith("hotline_agent"));
-    fake.on(DETAIL, json(200, account));
+    accountWithNothing(fake);
 
     const root = await waitFor(() => {
       const el = document.querySelector(".account-detail");
@@ -40,7 +49,7 @@ describe("account detail", () => {
     const user = userEvent.setup();
     const { fake } = renderApp("/accounts/42");
     signedInAs(fake, staffWith("center_reviewer"));
-    fake.on(DETAIL, json(200, account));
+    accountWithNothing(fake);
     fake.on(REVEAL, apiError(400, "VALIDATION_FAILED", "提交的信息有误，请检查后重试"));
     fake.on(REVEAL, json(200, { phone: "13812345678", idNumber: "62072219880101123X" }));
 
@@ -70,7 +79,7 @@ describe("account detail", () => {
     const user = userEvent.setup();
     const { fake } = renderApp("/accounts/42");
     signedInAs(fake, staffWith("cashier"));
-    fake.on(DETAIL, json(200, account));
+    accountWithNothing(fake);
     await user.click(await screen.findByRole("button", { name: /查看完整信息/ }));
     const dialog = await screen.findByRole("dialog");
     expect(within(dialog).getByLabelText("电话")).toBeTruthy();
@@ -83,5 +92,109 @@ describe("account detail", () => {
     fake.on(DETAIL, apiError(404, "ACCOUNT_NOT_FOUND", "供热账户不存在"));
     expect(await screen.findByText("供热账户不存在")).toBeTruthy();
     expect(screen.queryByRole("button", { name: /查看完整信息/ })).toBeNull();
+  });
+
+  it("shows bills with status tags and lets a supervisor waive a late fee with a reason", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/accounts/42");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(DETAIL, json(200, account));
+    const paidOld = bill({ id: 400, seasonCode: "2023-2024", paidFen: 216250, owedFen: 0, status: "paid" });
+    const list = { items: [paidOld, ...openBills], totalOwedFen: 378595 };
+    const waived = { ...openBills[0], lateFeeFen: 0, lateFeeWaivedFen: 12345, owedFen: 150000 };
+    fake.on(
+      BILLS,
+      json(200, list),
+      json(200, list),
+      json(200, { items: [paidOld, waived, openBills[1]], totalOwedFen: 366250 }),
+    );
+    fake.on(PAYMENTS, json(200, { items: [] }), json(200, { items: [] }), json(200, { items: [] }));
+    const WAIVE = "POST /api/v1/staff/bills/501/waive";
+    fake.on(WAIVE, apiError(400, "WAIVER_TOO_LARGE", "减免金额超过应缴金额"), json(200, waived));
+
+    const table = await waitFor(() => {
+      const el = document.querySelector(".bill-table");
+      if (!el?.textContent?.includes("2024-2025")) throw new Error("no bills yet");
+      return el as HTMLElement;
+    });
+    expect(screen.getByText("¥3,785.95")).toBeTruthy();
+    for (const tag of ["已缴清", "部分缴纳", "未缴"]) expect(within(table).getByText(tag)).toBeTruthy();
+    // only bills that still owe money can be waived
+    const actions = within(table).getAllByRole("button", { name: "减免" });
+    expect(actions).toHaveLength(2);
+
+    await user.click(actions[0]);
+    const dialog = await screen.findByRole("dialog");
+    expect(within(dialog).getByText("¥1,500.00")).toBeTruthy(); // principal owed
+    expect(within(dialog).getByText("¥123.45")).toBeTruthy(); // late fee owed
+
+    // nothing to waive, a late fee above what is owed, and too short a reason are refused here
+    await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
+    expect(await within(dialog).findByText("减免金额应大于 0")).toBeTruthy();
+    await user.type(within(dialog).getByLabelText("减免滞纳金（元）"), "123.46");
+    await user.type(within(dialog).getByLabelText("减免原因"), "困难");
+    await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
+    expect(await within(dialog).findByText("不能超过欠缴滞纳金")).toBeTruthy();
+    expect(within(dialog).getByText("请填写减免原因（至少4个字）")).toBeTruthy();
+    expect(fake.callsTo(WAIVE)).toHaveLength(0);
+
+    await user.clear(within(dialog).getByLabelText("减免滞纳金（元）"));
+    await user.type(within(dialog).getByLabelText("减免滞纳金（元）"), "123.45");
+    await user.type(within(dialog).getByLabelText("减免原因"), "户减免");
+    // the server's refusal is shown in the dialog
+    await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
+    expect(await within(dialog).findByText("减免金额超过应缴金额")).toBeTruthy();
+    await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
+    await waitFor(() => expect(fake.callsTo(WAIVE)).toHaveLength(2));
+    expect(fake.callsTo(WAIVE)[1].body).toEqual({ principalFen: 0, lateFeeFen: 12345, reason: "困难户减免" });
+    expect(await screen.findByText("¥3,662.50")).toBeTruthy();
+  });
+
+  it("lists payments with channel, allocation and the flagged marker; no 减免 for other roles", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/accounts/42");
+    signedInAs(fake, staffWith("hotline_agent"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, { items: openBills, totalOwedFen: 378595 }));
+    fake.on(
+      PAYMENTS,
+      json(200, {
+        items: [
+          payment({
+            id: 901,
+            channel: "wechat",
+            receiptNo: null,
+            transactionId: "4200001234",
+            flagged: true,
+            flagReason: "订单关闭后到账，待人工核对",
+          }),
+          payment(),
+        ],
+      }),
+    );
+    const table = await waitFor(() => {
+      const el = document.querySelector(".bill-table");
+      if (!el?.textContent?.includes("2024-2025")) throw new Error("no bills yet");
+      return el as HTMLElement;
+    });
+    expect(within(table).queryByRole("button", { name: "减免" })).toBeNull();
+
+    await user.click(screen.getByRole("tab", { name: "缴费记录" }));
+    const payments = await waitFor(() => {
+      const el = document.querySelector(".payment-table");
+      if (!el?.textContent?.includes("微信支付")) throw new Error("no payments yet");
+      return el as HTMLElement;
+    });
+    const rows = [...payments.querySelectorAll("tbody tr[data-row-key]")] as HTMLElement[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0].textContent).toContain("微信支付");
+    expect(rows[0].textContent).toContain("4200001234");
+    expect(within(rows[0]).getByText("异常")).toBeTruthy();
+    expect(rows[0].textContent).toContain("订单关闭后到账，待人工核对");
+    expect(rows[1].textContent).toContain("现金");
+    expect(rows[1].textContent).toContain("SJ-0001");
+    expect(within(rows[1]).queryByText("异常")).toBeNull();
+    expect(within(rows[1]).getByText("2024-2025 本金 ¥1,500.00 + 滞纳金 ¥123.45")).toBeTruthy();
+    expect(within(rows[1]).getByText("2025-2026 本金 ¥2,162.50")).toBeTruthy();
   });
 });

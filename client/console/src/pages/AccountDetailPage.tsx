@@ -1,13 +1,16 @@
-import { ArrowLeftOutlined, EyeOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, EyeOutlined, PayCircleOutlined } from "@ant-design/icons";
 import { PII_FIELDS, type RevealResult, mayReveal } from "@warmline/shared";
 import { App, Button, Card, Result, Skeleton, Space } from "antd";
 import { useState } from "react";
 import { useLocation, useNavigate, useParams } from "react-router";
 import { isApiError } from "../api/api";
 import { useAuth } from "../auth/AuthContext";
+import { hasAnyRole } from "../auth/roles";
 import { AccountDescriptions } from "../components/AccountDescriptions";
+import { AccountMoneyTabs } from "../components/AccountMoneyTabs";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { RevealModal } from "../components/RevealModal";
+import { DESKS } from "../layout/desks";
 import { useAccount } from "../queries/accounts";
 
 export function AccountDetailPage() {
@@ -46,6 +49,11 @@ export function AccountDetailPage() {
         title={account.data ? `账户详情 · ${account.data.accountNo}` : "账户详情"}
         extra={
           <Space>
+            {hasAnyRole(staff?.roles, DESKS.cashier.roles) && account.data && (
+              <Button icon={<PayCircleOutlined />} onClick={() => navigate(`${DESKS.cashier.path}?account=${id}`)}>
+                收费
+              </Button>
+            )}
             {allowed.length > 0 && account.data && (
               <Button type="primary" ghost icon={<EyeOutlined />} onClick={() => setRevealOpen(true)}>
                 查看完整信息
@@ -59,6 +67,7 @@ export function AccountDetailPage() {
         {account.isPending && <Skeleton active paragraph={{ rows: 8 }} />}
         {account.data && <AccountDescriptions account={account.data} revealed={revealed} />}
       </Card>
+      {account.data && <AccountMoneyTabs accountId={id} />}
       {allowed.length > 0 && (
         <RevealModal
           accountId={id}

@@ -3,11 +3,12 @@ import type { RevealInput } from "@warmline/shared";
 import { type AccountSearchParams, getAccount, listCommunities, revealAccount, searchAccounts } from "../api/accounts";
 import { queryKeys } from "./keys";
 
-export function useAccountSearch(p: AccountSearchParams) {
+export function useAccountSearch(p: AccountSearchParams, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.accountSearch(p),
     queryFn: ({ signal }) => searchAccounts(p, signal),
     placeholderData: keepPreviousData,
+    enabled: options.enabled ?? true,
   });
 }
 

@@ -8,4 +8,8 @@ export const queryKeys = {
   account: (id: number) => ["accounts", "detail", id] as const,
   communities: ["communities"] as const,
   auditLogs: (p: AuditSearchParams) => ["audit-logs", p] as const,
+  bills: (accountId: number) => ["accounts", "bills", accountId] as const,
+  payments: (accountId: number) => ["accounts", "payments", accountId] as const,
+  seasons: ["seasons"] as const,
+  billRun: (id: number) => ["bill-runs", id] as const,
 };

@@ -93,7 +93,9 @@ export async function generateSeasonBills(ds: DataSource, runId: number): Promis
     });
     const ids = chunk.map((a) => a.id);
     const before = await bills.countBy({ seasonId: season.id, accountId: In(ids) });
-    if (rows.length) await bills.createQueryBuilder().insert().values(rows).orIgnore().execute();
+    // updateEntity(false): TypeORM would re-read the inserted rows with one OR term per row, which SQLite
+    // refuses for a large chunk ("Expression tree is too large")
+    if (rows.length) await bills.createQueryBuilder().insert().values(rows).orIgnore().updateEntity(false).execute();
     const after = await bills.countBy({ seasonId: season.id, accountId: In(ids) });
     processed += chunk.length;
     created += after - before;
@@ -108,13 +110,19 @@ export const generateSeasonBillsJob = defineJob({
   name: "billing.generate_season",
   schema: z.object({ runId: z.number().int().positive() }),
   maxAttempts: 3,
-  async handle({ runId }, { ds }) {
+  async handle({ runId }, { ds, attempt }) {
     try {
       await generateSeasonBills(ds, runId);
     } catch (err) {
-      await ds
-        .getRepository(BillRun)
-        .update({ id: runId }, { status: "failed", error: (err as Error).message.slice(0, 1000) });
+      // only the last attempt is final; before that the run waits for its retry
+      const final = attempt >= 3;
+      await ds.getRepository(BillRun).update(
+        { id: runId },
+        {
+          status: final ? "failed" : "queued",
+          error: final ? "账单生成失败，请联系管理员查看日志" : `第 ${attempt} 次尝试失败，稍后自动重试`,
+        },
+      );
       throw err;
     }
   },

@@ -2,12 +2,13 @@ import {
   ACCOUNT_DESK_ROLES,
   BillListSchema,
   BillRunSchema,
+  BILLING_ADMIN_ROLES,
   BillSchema,
   CreateSeasonSchema,
   IdParamSchema,
   SeasonListSchema,
   SeasonSchema,
-  type StaffRole,
+  WAIVER_ROLES,
   WaiveSchema,
 } from "@warmline/shared";
 import type { Deps } from "../../deps";
@@ -21,11 +22,6 @@ import { presentRun, startBillRun } from "./billRun";
 import { billsOfAccount, waiveBill } from "./bills";
 import { BillRun, HeatingSeason } from "./entities";
 import { createSeason, presentSeason } from "./seasonService";
-
-/** who may open seasons, set tariffs and start bill generation */
-export const BILLING_ADMIN_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
-/** who may waive principal or late fees */
-export const WAIVER_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 
 export function billingRoutes(deps: Deps) {
   const { ds } = deps;

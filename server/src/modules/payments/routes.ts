@@ -2,11 +2,11 @@ import {
   CreatedPaymentSchema,
   CreatePaymentSchema,
   IdParamSchema,
+  OFFLINE_PAYMENT_ROLES,
   OfflinePaymentSchema,
   PaymentListSchema,
   PaymentSchema,
   PaymentStatusSchema,
-  type StaffRole,
 } from "@warmline/shared";
 import type { Deps } from "../../deps";
 import { residentId } from "../../http/auth";
@@ -16,9 +16,6 @@ import { getBoundAccount } from "../accounts/bindingService";
 import { HeatingAccount } from "../accounts/entities";
 import { createOnlinePayment, paymentStatus } from "./onlinePayments";
 import { paymentHistory, presentPayments, recordOfflinePayment } from "./paymentService";
-
-/** who may take money over the counter or on a home visit */
-export const OFFLINE_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "grid_worker", "supervisor", "admin"];
 
 export function paymentRoutes(deps: Deps) {
   const { ds } = deps;

@@ -1,0 +1,181 @@
+import { OFFLINE_METHODS, PAYMENT_CHANNEL_LABELS, type StaffAccount, fenToYuan, formatYuan } from "@warmline/shared";
+import { Alert, Button, Checkbox, Form, Input, Radio, Space, Typography } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { isApiError, messageOf } from "../api/api";
+import type { BillView, PaymentView } from "../api/billing";
+import { yuanRule } from "../forms/yuanRule";
+import { fenOf } from "../money";
+import { usePayOffline } from "../queries/billing";
+
+export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
+
+interface Values {
+  method: OfflineMethod;
+  amount: string;
+  receiptNo: string;
+}
+
+interface Props {
+  account: StaffAccount;
+  /** bills that still owe money, oldest season first */
+  openBills: BillView[];
+  /** the methods this staff member may record */
+  methods: readonly OfflineMethod[];
+  /** the bills the payment covers (all open bills, or the oldest ones with 仅缴往期) */
+  onChosenChange: (billIds: number[]) => void;
+  onPaid: (payment: PaymentView) => void;
+}
+
+/** "AMOUNT_EXCEEDS_OWED" carries what is owed now; say it with the message. */
+function errorText(e: unknown): string {
+  const text = messageOf(e);
+  if (isApiError(e) && e.code === "AMOUNT_EXCEEDS_OWED") {
+    const owed = (e.details as { owedFen?: unknown } | undefined)?.owedFen;
+    if (typeof owed === "number" && Number.isSafeInteger(owed)) return `${text}（当前应缴 ${formatYuan(owed)}）`;
+  }
+  return text;
+}
+
+/**
+ * 收款: method, amount in 元 (defaults to what the chosen bills owe), receipt number. 仅缴往期 pays only
+ * the oldest bills up to a season, so the oldest-first rule always holds.
+ */
+export function CashierPaymentForm({ account, openBills, methods, onChosenChange, onPaid }: Props) {
+  const [form] = Form.useForm<Values>();
+  const pay = usePayOffline();
+  const [onlyPast, setOnlyPast] = useState(false);
+  /** with 仅缴往期: how many of the oldest open bills to pay */
+  const [count, setCount] = useState(1);
+
+  const canChoose = openBills.length >= 2;
+  const paying = onlyPast && canChoose ? openBills.slice(0, Math.min(count, openBills.length - 1)) : openBills;
+  const chosenFen = paying.reduce((s, b) => s + b.owedFen, 0);
+  const chosenKey = paying.map((b) => b.id).join(",");
+
+  // The amount follows what the chosen bills owe; a cashier taking part of it types over it.
+  useEffect(() => {
+    form.setFieldValue("amount", fenToYuan(chosenFen));
+    if (form.isFieldTouched("amount")) void form.validateFields(["amount"]).catch(() => undefined);
+  }, [form, chosenFen]);
+
+  useEffect(() => {
+    onChosenChange(chosenKey ? chosenKey.split(",").map(Number) : []);
+  }, [chosenKey, onChosenChange]);
+
+  const prefixOptions = useMemo(
+    () =>
+      openBills.slice(0, -1).map((b, i) => {
+        const sum = openBills.slice(0, i + 1).reduce((s, x) => s + x.owedFen, 0);
+        return { value: i + 1, label: `缴至 ${b.seasonCode} 供热季（${formatYuan(sum)}）` };
+      }),
+    [openBills],
+  );
+
+  const assistedOnly = methods.length === 1 && methods[0] === "assisted";
+  const notEligible = assistedOnly && account.hardshipCategory === "none";
+
+  const submit = async (v: Values) => {
+    const payment = await pay.mutateAsync({
+      accountId: account.id,
+      method: v.method,
+      amountFen: fenOf(v.amount),
+      receiptNo: v.receiptNo.trim(),
+      billIds: onlyPast && canChoose ? paying.map((b) => b.id) : undefined,
+    });
+    onPaid(payment);
+  };
+
+  return (
+    <Form<Values>
+      form={form}
+      layout="horizontal"
+      labelCol={{ flex: "120px" }}
+      className="cashier-form"
+      initialValues={{ method: methods[0], amount: fenToYuan(chosenFen), receiptNo: "" }}
+      onFinish={(v) => submit(v).catch(() => undefined)}
+      disabled={pay.isPending}
+    >
+      {canChoose && (
+        <Form.Item label="缴费范围">
+          <Space orientation="vertical">
+            <Checkbox
+              checked={onlyPast}
+              onChange={(e) => {
+                setOnlyPast(e.target.checked);
+                setCount(1);
+              }}
+            >
+              仅缴往期
+            </Checkbox>
+            {onlyPast && (
+              <Radio.Group
+                orientation="vertical"
+                value={Math.min(count, openBills.length - 1)}
+                onChange={(e) => setCount(e.target.value as number)}
+                options={prefixOptions}
+              />
+            )}
+            <Typography.Text type="secondary">按供热季从早到晚缴纳，须先缴清往期欠费。</Typography.Text>
+          </Space>
+        </Form.Item>
+      )}
+      <Form.Item label="收费方式" name="method" rules={[{ required: true, message: "请选择收费方式" }]}>
+        <Radio.Group
+          optionType="button"
+          buttonStyle="solid"
+          options={methods.map((m) => ({ value: m, label: PAYMENT_CHANNEL_LABELS[m] }))}
+        />
+      </Form.Item>
+      <Form.Item
+        label="金额（元）"
+        name="amount"
+        htmlFor="pay-amount"
+        required
+        extra={`本次应缴 ${formatYuan(chosenFen)}，可少于应缴（部分缴纳）`}
+        rules={[
+          yuanRule({
+            required: true,
+            maxFen: chosenFen,
+            maxMessage: `缴费金额不能超过应缴 ${formatYuan(chosenFen)}`,
+          }),
+        ]}
+      >
+        <Input id="pay-amount" inputMode="decimal" autoComplete="off" prefix="¥" style={{ width: 240 }} />
+      </Form.Item>
+      <Form.Item
+        label="收据号/流水号"
+        name="receiptNo"
+        htmlFor="receipt-no"
+        rules={[
+          { required: true, whitespace: true, message: "请填写收据号/流水号" },
+          { max: 64, message: "收据号/流水号不能超过64个字符" },
+        ]}
+      >
+        <Input id="receipt-no" autoComplete="off" maxLength={64} style={{ width: 320 }} />
+      </Form.Item>
+      {notEligible && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title="网格员代缴仅限特殊群体（低保、残疾、特困、独居老人等）家庭，该户不符合条件"
+        />
+      )}
+      {pay.isError && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          className="cashier-error"
+          style={{ marginBottom: 16 }}
+          title={errorText(pay.error)}
+        />
+      )}
+      <Form.Item label=" " colon={false}>
+        <Button type="primary" htmlType="submit" loading={pay.isPending} disabled={notEligible || chosenFen <= 0}>
+          确认收款
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}

@@ -1,0 +1,44 @@
+import { screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { signedInAs, staffWith } from "../test/fixtures";
+import { renderApp } from "../test/renderApp";
+
+/** Menu entries as the signed-in staff member sees them. */
+async function menuFor(...roles: Parameters<typeof staffWith>) {
+  const { fake } = renderApp("/cashier");
+  signedInAs(fake, staffWith(...roles));
+  await screen.findByRole("menuitem", { name: /账户查询/ });
+  const items = screen.getAllByRole("menuitem").map((el) => el.textContent ?? "");
+  return { items, fake };
+}
+
+describe("desks by role", () => {
+  it("a cashier sees 收费台 but not 供热季", async () => {
+    const { items } = await menuFor("cashier");
+    expect(items.some((t) => t.includes("收费台"))).toBe(true);
+    expect(items.some((t) => t.includes("供热季"))).toBe(false);
+    expect(items.some((t) => t.includes("审计日志"))).toBe(false);
+    // the desk itself opens
+    await waitFor(() => expect(document.getElementById("cashier-search")).toBeTruthy());
+  });
+
+  it("a hotline agent has no 收费台, and the route refuses without asking the server", async () => {
+    const { items, fake } = await menuFor("hotline_agent");
+    expect(items.some((t) => t.includes("收费台"))).toBe(false);
+    expect(items.some((t) => t.includes("供热季"))).toBe(false);
+    expect(await screen.findByText("没有权限")).toBeTruthy();
+    expect(document.getElementById("cashier-search")).toBeNull();
+    expect(fake.calls.filter((c) => c.path !== "/api/v1/staff/me")).toHaveLength(0);
+  });
+
+  it("a grid worker has 收费台 but not 供热季", async () => {
+    const grid = await menuFor("grid_worker");
+    expect(grid.items.some((t) => t.includes("收费台"))).toBe(true);
+    expect(grid.items.some((t) => t.includes("供热季"))).toBe(false);
+  });
+
+  it("a supervisor has 收费台, 供热季 and 审计日志", async () => {
+    const { items } = await menuFor("supervisor");
+    expect(items.map((t) => t.trim())).toEqual(["账户查询", "收费台", "供热季", "审计日志"]);
+  });
+});

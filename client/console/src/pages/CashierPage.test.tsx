@@ -1,0 +1,170 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { apiError, json } from "../test/fakeFetch";
+import { account, bill, openBills, payment, signedInAs, staffWith } from "../test/fixtures";
+import { renderApp } from "../test/renderApp";
+import { methodsFor } from "./CashierPage";
+
+const SEARCH = "GET /api/v1/staff/accounts";
+const DETAIL = "GET /api/v1/staff/accounts/42";
+const BILLS = "GET /api/v1/staff/accounts/42/bills";
+const PAY = "POST /api/v1/staff/payments/offline";
+
+const paidOld = bill({ id: 400, seasonCode: "2023-2024", paidFen: 216250, owedFen: 0, status: "paid" });
+const billList = { items: [paidOld, ...openBills], totalOwedFen: 378595 };
+const paidUp = { items: openBills.map((b) => ({ ...b, owedFen: 0, status: "paid" })), totalOwedFen: 0 };
+
+const input = (id: string) => document.getElementById(id) as HTMLInputElement;
+
+describe("收费台", () => {
+  it("finds the account, shows open bills oldest first, takes the total and prints a receipt", async () => {
+    const user = userEvent.setup();
+    const print = vi.fn();
+    vi.stubGlobal("print", print);
+    const { fake } = renderApp("/cashier");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(SEARCH, json(200, { items: [account], total: 1, page: 1, pageSize: 10 }));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList), json(200, paidUp));
+
+    await waitFor(() => expect(input("cashier-search")).toBeTruthy());
+    await user.type(input("cashier-search"), "1000234567");
+    await user.click(screen.getByRole("button", { name: "查找" }));
+
+    // one match is taken at once
+    await screen.findByText("¥3,785.95");
+    expect(fake.callsTo(SEARCH)[0].url).toBe("/api/v1/staff/accounts?q=1000234567&page=1&pageSize=10");
+    await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/cashier"));
+    const rows = [...document.querySelectorAll(".bill-table tbody tr[data-row-key]")];
+    expect(rows.map((r) => r.getAttribute("data-row-key"))).toEqual(["501", "502"]); // the paid bill is not listed
+    expect(rows[0].textContent).toContain("2024-2025");
+    expect(rows[0].textContent).toContain("¥2,000.00"); // 应缴
+    expect(rows[0].textContent).toContain("¥500.00"); // 已缴
+    expect(rows[0].textContent).toContain("¥123.45"); // 滞纳金
+    expect(rows[0].textContent).toContain("¥1,623.45"); // 欠费
+    expect(within(rows[0] as HTMLElement).getByText("部分缴纳")).toBeTruthy();
+
+    // the amount defaults to the total owed; counter methods only
+    expect(input("pay-amount").value).toBe("3785.95");
+    expect(screen.getByLabelText("金额（元）")).toBe(input("pay-amount"));
+    expect(screen.getByLabelText("收据号/流水号")).toBe(input("receipt-no"));
+    expect(screen.getByRole("radio", { name: "现金" })).toBeTruthy();
+    expect(screen.queryByRole("radio", { name: "网格员代缴" })).toBeNull();
+
+    // a receipt number is required
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    expect(await screen.findByText("请填写收据号/流水号")).toBeTruthy();
+    expect(fake.callsTo(PAY)).toHaveLength(0);
+
+    fake.on(PAY, json(201, payment()));
+    await user.type(input("receipt-no"), "SJ-0001");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+
+    const receipt = await waitFor(() => {
+      const el = document.querySelector(".receipt");
+      if (!el) throw new Error("no receipt yet");
+      return el as HTMLElement;
+    });
+    expect(fake.callsTo(PAY)[0].body).toEqual({
+      accountId: 42,
+      method: "cash",
+      amountFen: 378595,
+      receiptNo: "SJ-0001",
+    });
+    const text = receipt.textContent ?? "";
+    for (const t of [
+      "民乐县供热中心",
+      "1000234567",
+      "民乐县城关镇新华路 8 号 3 单元 502",
+      "王*国",
+      "¥3,785.95",
+      "现金",
+      "SJ-0001",
+      "WL20260110153000123456",
+      "2026-01-10 15:30:00",
+      "刘敏",
+    ]) {
+      expect(text, t).toContain(t);
+    }
+    const lines = [...receipt.querySelectorAll("tbody tr")].map((tr) =>
+      [...tr.querySelectorAll("td")].map((td) => td.textContent),
+    );
+    expect(lines).toEqual([
+      ["2024-2025", "¥1,500.00", "¥123.45", "¥1,623.45"],
+      ["2025-2026", "¥2,162.50", "¥0.00", "¥2,162.50"],
+    ]);
+    // the allocation is also said outside the receipt
+    expect(screen.getByText("2024-2025 本金 ¥1,500.00 + 滞纳金 ¥123.45")).toBeTruthy();
+
+    await user.click(screen.getByRole("button", { name: /打印/ }));
+    expect(print).toHaveBeenCalledTimes(1);
+    // the bills were asked for again after the money moved
+    await waitFor(() => expect(fake.callsTo(BILLS)).toHaveLength(2));
+  });
+
+  it("pays only past seasons in part, refuses bad amounts in the browser, shows the server's refusal inline", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList), json(200, billList));
+
+    await screen.findByText("¥3,785.95");
+    await user.click(screen.getByRole("checkbox", { name: "仅缴往期" }));
+    const oldest = await screen.findByRole("radio", { name: "缴至 2024-2025 供热季（¥1,623.45）" });
+    expect((oldest as HTMLInputElement).checked).toBe(true);
+    await waitFor(() => expect(input("pay-amount").value).toBe("1623.45"));
+    expect(document.querySelector('tr[data-row-key="502"]')?.className).toContain("bill-row-excluded");
+
+    await user.type(input("receipt-no"), "SJ-0002");
+    await user.clear(input("pay-amount"));
+    await user.type(input("pay-amount"), "1.234");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    expect(await screen.findByText("金额格式有误，应为数字，最多两位小数")).toBeTruthy();
+    await user.clear(input("pay-amount"));
+    await user.type(input("pay-amount"), "1623.46");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    expect(await screen.findByText("缴费金额不能超过应缴 ¥1,623.45")).toBeTruthy();
+    expect(fake.callsTo("POST /api/v1/staff/payments/offline")).toHaveLength(0);
+
+    // meanwhile the household paid part online: the server refuses and says what is owed now
+    fake.on(PAY, apiError(400, "AMOUNT_EXCEEDS_OWED", "缴费金额超过应缴金额", { owedFen: 90000 }));
+    await user.clear(input("pay-amount"));
+    await user.type(input("pay-amount"), "1000.5");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+
+    const alert = await waitFor(() => {
+      const el = document.querySelector(".cashier-error");
+      if (!el) throw new Error("no error yet");
+      return el as HTMLElement;
+    });
+    expect(alert.textContent).toContain("缴费金额超过应缴金额（当前应缴 ¥900.00）");
+    expect(fake.callsTo(PAY)[0].body).toEqual({
+      accountId: 42,
+      method: "cash",
+      amountFen: 100050,
+      receiptNo: "SJ-0002",
+      billIds: [501],
+    });
+    expect(document.querySelector(".receipt")).toBeNull();
+    // what is owed is asked for again
+    await waitFor(() => expect(fake.callsTo(BILLS)).toHaveLength(2));
+  });
+
+  it("offers a grid worker 网格员代缴 only, and not for households outside the special groups", async () => {
+    expect(methodsFor(["grid_worker"])).toEqual(["assisted"]);
+    expect(methodsFor(["cashier"])).toEqual(["cash", "card", "transfer"]);
+    expect(methodsFor(["supervisor", "grid_worker"])).toEqual(["cash", "card", "transfer", "assisted"]);
+
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("grid_worker"));
+    fake.on(DETAIL, json(200, { ...account, hardshipCategory: "none" }));
+    fake.on(BILLS, json(200, billList));
+    await screen.findByText("¥3,785.95");
+    expect(screen.getByRole("radio", { name: "网格员代缴" })).toBeTruthy();
+    expect(screen.queryByRole("radio", { name: "现金" })).toBeNull();
+    expect(screen.getByText(/网格员代缴仅限特殊群体/)).toBeTruthy();
+    expect((screen.getByRole("button", { name: "确认收款" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -1,0 +1,106 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { isApiError } from "../api/api";
+import type { CreateSeasonInput, OfflinePaymentInput, WaiveInput } from "@warmline/shared";
+import {
+  type BillRunView,
+  createSeason,
+  getBillRun,
+  listBills,
+  listPayments,
+  listSeasons,
+  payOffline,
+  startBillRun,
+  waiveBill,
+} from "../api/billing";
+import { queryKeys } from "./keys";
+
+const validId = (id: number | undefined): id is number => id !== undefined && Number.isInteger(id) && id > 0;
+
+/** Bills change with every payment and by the day (late fees): always fetched fresh when shown. */
+export function useBills(accountId: number | undefined) {
+  return useQuery({
+    queryKey: queryKeys.bills(accountId ?? 0),
+    queryFn: ({ signal }) => listBills(accountId as number, signal),
+    enabled: validId(accountId),
+    staleTime: 0,
+  });
+}
+
+export function usePayments(accountId: number | undefined) {
+  return useQuery({
+    queryKey: queryKeys.payments(accountId ?? 0),
+    queryFn: ({ signal }) => listPayments(accountId as number, signal),
+    enabled: validId(accountId),
+    staleTime: 0,
+  });
+}
+
+/** After money moved on an account, its bills and payments are out of date. */
+function useInvalidateAccountMoney() {
+  const qc = useQueryClient();
+  return (accountId: number) =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: queryKeys.bills(accountId) }),
+      qc.invalidateQueries({ queryKey: queryKeys.payments(accountId) }),
+    ]);
+}
+
+export function usePayOffline() {
+  const invalidate = useInvalidateAccountMoney();
+  return useMutation({
+    mutationFn: (input: OfflinePaymentInput) => payOffline(input),
+    onSettled: (_data, _error, input) => invalidate(input.accountId),
+  });
+}
+
+export function useWaiveBill(accountId: number) {
+  const invalidate = useInvalidateAccountMoney();
+  return useMutation({
+    mutationFn: ({ billId, input }: { billId: number; input: WaiveInput }) => waiveBill(billId, input),
+    onSettled: () => invalidate(accountId),
+  });
+}
+
+export function useSeasons() {
+  return useQuery({ queryKey: queryKeys.seasons, queryFn: ({ signal }) => listSeasons(signal) });
+}
+
+export function useCreateSeason() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateSeasonInput) => createSeason(input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.seasons }),
+  });
+}
+
+export function useStartBillRun() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (seasonId: number) => startBillRun(seasonId),
+    onSuccess: (run) => qc.setQueryData(queryKeys.billRun(run.id), run),
+  });
+}
+
+export const BILL_RUN_POLL_MS = 1000;
+
+export function isRunFinished(run: BillRunView | undefined): boolean {
+  return run?.status === "done" || run?.status === "failed";
+}
+
+/** A bill run's progress, asked for every second until it is done or failed. */
+export function useBillRun(runId: number | undefined) {
+  return useQuery({
+    queryKey: queryKeys.billRun(runId ?? 0),
+    queryFn: ({ signal }) => getBillRun(runId as number, signal),
+    enabled: validId(runId),
+    staleTime: 0,
+    refetchInterval: (q) => {
+      if (isRunFinished(q.state.data)) return false;
+      // a refusal (404, 403) will not change by asking again; network and 5xx may
+      const e = q.state.error;
+      if (isApiError(e) && e.status >= 400 && e.status < 500) return false;
+      return BILL_RUN_POLL_MS;
+    },
+    refetchIntervalInBackground: true,
+  });
+}
