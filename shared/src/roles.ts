@@ -72,3 +72,7 @@ export const COUNTER_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "supervis
 export const BILLING_ADMIN_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 /** Who may waive principal or late fees. */
 export const WAIVER_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+/** Who may refund payments and resolve flagged money. */
+export const REFUND_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+/** Who may search payments and read reconciliation reports. */
+export const PAYMENT_DESK_ROLES: readonly StaffRole[] = ["cashier", "center_reviewer", "supervisor", "admin"];

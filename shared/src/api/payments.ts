@@ -92,3 +92,100 @@ export const PaymentStatusSchema = z.object({
   paidAt: z.string().nullable(),
 });
 export type PaymentStatusView = z.infer<typeof PaymentStatusSchema>;
+
+export const PaymentSearchSchema = z.object({
+  /** 商户订单号, vendor transaction id, receipt number or 户号 */
+  q: z.string().trim().max(64).optional(),
+  channel: z.enum(PAYMENT_CHANNELS).optional(),
+  status: z.enum(["created", "paid", "closed", "expired"]).optional(),
+  flagged: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type PaymentSearchQuery = z.infer<typeof PaymentSearchSchema>;
+export const PaymentPageSchema = z.object({
+  items: z.array(PaymentSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+export const REFUND_STATUSES = ["processing", "succeeded", "failed"] as const;
+export const REFUND_STATUS_LABELS: Record<(typeof REFUND_STATUSES)[number], string> = {
+  processing: "退款中",
+  succeeded: "已退款",
+  failed: "退款失败",
+};
+
+/** 退款: staff refund all or part of a payment (reason required; supervisor/admin; audited). */
+export const CreateRefundSchema = z.object({
+  amountFen: z.number().int().min(1, "退款金额应大于 0"),
+  reason: z.string().trim().min(4, "请填写退款原因（至少4个字）").max(200),
+});
+export type CreateRefundInput = z.infer<typeof CreateRefundSchema>;
+
+export const RefundSchema = z.object({
+  id: z.number().int(),
+  paymentOrderId: z.number().int(),
+  outRefundNo: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(REFUND_STATUSES),
+  reason: z.string(),
+  staffUserId: z.number().int().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type RefundView = z.infer<typeof RefundSchema>;
+export const RefundListSchema = z.object({ items: z.array(RefundSchema) });
+
+/** What staff do with money that could not be applied (flagged): apply it to the open bills, or refund it. */
+export const ResolveFlagSchema = z.object({
+  action: z.enum(["allocate", "refund"]),
+  reason: z.string().trim().min(4, "请填写处理说明（至少4个字）").max(200),
+});
+export type ResolveFlagInput = z.infer<typeof ResolveFlagSchema>;
+
+export const RECON_KINDS = ["missing_here", "missing_there", "amount_mismatch"] as const;
+export const RECON_KIND_LABELS: Record<(typeof RECON_KINDS)[number], string> = {
+  missing_here: "渠道已收款、本系统未入账",
+  missing_there: "本系统已入账、渠道无记录",
+  amount_mismatch: "金额不一致",
+};
+
+/** 对账: compare a vendor's daily bill with our ledger for one Asia/Shanghai date. */
+export const StartReconSchema = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD"),
+  vendor: z.enum(ONLINE_VENDORS),
+});
+export const ReconItemSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(RECON_KINDS),
+  outTradeNo: z.string(),
+  transactionId: z.string().nullable(),
+  vendorAmountFen: z.number().int().nullable(),
+  ourAmountFen: z.number().int().nullable(),
+  /** auto_settled: paid at the vendor, settled here by the run; flagged: left for staff */
+  resolution: z.enum(["auto_settled", "flagged"]),
+  note: z.string().nullable(),
+});
+export const ReconRunSchema = z.object({
+  id: z.number().int(),
+  vendor: z.enum(ONLINE_VENDORS),
+  date: z.string(),
+  status: z.enum(["queued", "running", "done", "failed"]),
+  vendorCount: z.number().int(),
+  ourCount: z.number().int(),
+  matched: z.number().int(),
+  missingHere: z.number().int(),
+  missingThere: z.number().int(),
+  amountMismatch: z.number().int(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  items: z.array(ReconItemSchema),
+});
+export type ReconRunView = z.infer<typeof ReconRunSchema>;
+export const ReconRunListSchema = z.object({ items: z.array(ReconRunSchema.omit({ items: true })) });
