@@ -1,5 +1,19 @@
 export default defineAppConfig({
-  pages: ["pages/login/index", "pages/home/index", "pages/accounts/index", "pages/bind/index", "pages/account/index"],
+  pages: [
+    "pages/login/index",
+    "pages/home/index",
+    "pages/accounts/index",
+    "pages/bind/index",
+    "pages/account/index",
+    "pages/bills/index",
+    "pages/bill/index",
+    "pages/payments/index",
+  ],
+  // The pay flow loads only when a resident pays: its platform payment code stays out of the main package.
+  subPackages: [
+    { root: "pages/pay", pages: ["index"] },
+    { root: "pages/pay-result", pages: ["index"] },
+  ],
   window: {
     backgroundTextStyle: "light",
     navigationBarBackgroundColor: "#e8590c",

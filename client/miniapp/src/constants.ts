@@ -10,4 +10,9 @@ export const PAGES = {
   accounts: "/pages/accounts/index",
   bind: "/pages/bind/index",
   account: "/pages/account/index",
+  bills: "/pages/bills/index",
+  bill: "/pages/bill/index",
+  pay: "/pages/pay/index",
+  payResult: "/pages/pay-result/index",
+  payments: "/pages/payments/index",
 } as const;

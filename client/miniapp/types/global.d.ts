@@ -23,4 +23,10 @@ declare const my: {
     success?: (res: { authCode: string }) => void;
     fail?: (err: { error?: number; errorMessage?: string }) => void;
   }): void;
+  /** Opens Alipay's cashier for a trade created on the server (alipay.trade.create). */
+  tradePay(options: {
+    tradeNO: string;
+    success?: (res: { resultCode: string; result?: string; memo?: string }) => void;
+    fail?: (res: { resultCode?: string; error?: number; errorMessage?: string }) => void;
+  }): void;
 };

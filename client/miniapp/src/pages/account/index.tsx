@@ -1,8 +1,9 @@
-import { Text, View } from "@tarojs/components";
-import { useLoad } from "@tarojs/taro";
+import { Button, Text, View } from "@tarojs/components";
+import Taro, { useLoad } from "@tarojs/taro";
 import type { ResidentAccount } from "@warmline/shared";
 import { useState } from "react";
 import { StatusTag } from "../../components/StatusTag";
+import { PAGES } from "../../constants";
 import { getAccount } from "../../services/accounts";
 import { describeError } from "../../services/errors";
 import { accountRows } from "./fields";
@@ -36,6 +37,22 @@ export default function AccountPage() {
               <Text className="row-value">{row.value}</Text>
             </View>
           ))}
+        </View>
+      ) : null}
+      {account ? (
+        <View className="link-row account-links">
+          <Button
+            className="btn btn-primary"
+            onClick={() => Taro.navigateTo({ url: `${PAGES.bills}?accountId=${account.id}` })}
+          >
+            账单
+          </Button>
+          <Button
+            className="btn btn-plain"
+            onClick={() => Taro.navigateTo({ url: `${PAGES.payments}?accountId=${account.id}` })}
+          >
+            缴费记录
+          </Button>
         </View>
       ) : null}
     </View>

@@ -61,7 +61,22 @@ export default function HomePage() {
         </View>
         {accounts && accounts.length === 0 ? <View className="empty">您还没有绑定供热户号</View> : null}
         {accounts?.map((account) => (
-          <AccountCard key={account.id} account={account} onOpen={openAccount} />
+          <AccountCard
+            key={account.id}
+            account={account}
+            onOpen={openAccount}
+            actions={
+              <Text
+                className="link account-bills"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  void Taro.navigateTo({ url: `${PAGES.bills}?accountId=${account.id}` });
+                }}
+              >
+                账单
+              </Text>
+            }
+          />
         ))}
         <Button className="btn btn-primary" onClick={() => Taro.navigateTo({ url: PAGES.bind })}>
           绑定户号

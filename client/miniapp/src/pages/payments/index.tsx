@@ -1,0 +1,78 @@
+import { Text, View } from "@tarojs/components";
+import { useDidShow, useRouter } from "@tarojs/taro";
+import { type PaymentView, formatYuan } from "@warmline/shared";
+import { useState } from "react";
+import { Kv } from "../../components/Kv";
+import { listPayments } from "../../services/billing";
+import { describeError } from "../../services/errors";
+import { formatDateTime } from "../../utils/format";
+import { positiveId } from "../../utils/params";
+import { seasonTitle } from "../bill/formula";
+import { allocationText, channelLabel, isOffline } from "./present";
+import "./index.scss";
+
+function PaymentCard({ payment }: { payment: PaymentView }) {
+  return (
+    <View className="card payment-card" data-payment-id={payment.id}>
+      <View className="card-title">
+        <Text className="channel">{channelLabel(payment)}</Text>
+        <Text className="payment-amount">{formatYuan(payment.amountFen)}</Text>
+      </View>
+      <Kv label="缴费时间">{formatDateTime(payment.paidAt ?? payment.createdAt)}</Kv>
+      {isOffline(payment) ? (
+        <Kv label="收据号">{payment.receiptNo || "—"}</Kv>
+      ) : (
+        <Kv label="订单号">{payment.outTradeNo}</Kv>
+      )}
+      {payment.refundedFen > 0 ? (
+        <Kv label="已退款" valueClass="refund-note">
+          {formatYuan(payment.refundedFen)}
+        </Kv>
+      ) : null}
+      {payment.allocations.length > 0 ? (
+        <View className="allocations">
+          {payment.allocations.map((line) => (
+            <View key={`${line.billId}`} className="allocation">
+              <Text>{seasonTitle(line.seasonCode)}</Text>
+              <Text className="allocation-parts">{allocationText(line)}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
+    </View>
+  );
+}
+
+export default function PaymentsPage() {
+  const { params } = useRouter();
+  const accountId = positiveId(params.accountId);
+  const [payments, setPayments] = useState<PaymentView[] | null>(null);
+  const [error, setError] = useState("");
+
+  async function load() {
+    if (accountId === null) {
+      setError("户号信息不存在");
+      return;
+    }
+    try {
+      setPayments(await listPayments(accountId));
+      setError("");
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }
+
+  useDidShow(() => {
+    void load();
+  });
+
+  return (
+    <View className="page page-payments">
+      {error ? <Text className="error-text">{error}</Text> : null}
+      {payments && payments.length === 0 ? <View className="card empty">暂无缴费记录</View> : null}
+      {payments?.map((p) => (
+        <PaymentCard key={p.id} payment={p} />
+      ))}
+    </View>
+  );
+}
