@@ -18,6 +18,7 @@ import { authRoutes } from "./modules/auth/routes";
 import { notificationRoutes } from "./modules/notifications/routes";
 import { mountNotifyRoutes } from "./modules/payments/notify";
 import { paymentRoutes } from "./modules/payments/routes";
+import { staffPaymentRoutes } from "./modules/payments/staffRoutes";
 import { staffRoutes } from "./modules/staff/routes";
 
 export const VERSION = "0.1.0";
@@ -68,6 +69,7 @@ export function buildApp(deps: Deps): Koa {
       ...auditRoutes(deps),
       ...billingRoutes(deps),
       ...paymentRoutes(deps),
+      ...staffPaymentRoutes(deps),
     ],
     (ctx) => authenticateRequest(deps.tokens, ctx),
   );

@@ -43,7 +43,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await seedDemoIfEmpty(deps);
   }
   const server = command === "worker" ? null : await listen(deps, config);
-  if (command !== "api") await deps.jobs.start();
+  if (command !== "api") {
+    await deps.jobs.start();
+    const { scheduleDailyRecon } = await import("./modules/payments/reconciliation");
+    await scheduleDailyRecon(deps.ds);
+  }
   if (server && config.serveClients) console.log(await startBanner(deps));
   installShutdown(deps, server);
 }

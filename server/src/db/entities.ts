@@ -4,7 +4,15 @@ import { AuditLog } from "../modules/audit/entities";
 import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
 import { Notification } from "../modules/notifications/entities";
-import { LedgerEntry, PaymentAllocation, PaymentOrder, VendorNotificationLog } from "../modules/payments/entities";
+import {
+  LedgerEntry,
+  PaymentAllocation,
+  PaymentOrder,
+  ReconItem,
+  ReconRun,
+  Refund,
+  VendorNotificationLog,
+} from "../modules/payments/entities";
 import { AccountBinding, BindAttempt, ResidentUser } from "../modules/residents/entities";
 import { StaffRoleGrant, StaffUser } from "../modules/staff/entities";
 
@@ -32,4 +40,7 @@ export const ENTITIES = [
   PaymentAllocation,
   LedgerEntry,
   VendorNotificationLog,
+  Refund,
+  ReconRun,
+  ReconItem,
 ];

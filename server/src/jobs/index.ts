@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Deps } from "../deps";
 import { generateSeasonBillsJob } from "../modules/billing/billRun";
 import { checkOrderJob } from "../modules/payments/checkOrder";
+import { reconcileDailyJob, reconcileJob } from "../modules/payments/reconciliation";
 import { accountBoundJob } from "../modules/notifications/jobs";
 import { BullMqRunner } from "./bullmqRunner";
 import { InProcessRunner } from "./inProcessRunner";
@@ -18,7 +19,9 @@ export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
   return new JobRegistry(JOB_NAMES)
     .register(accountBoundJob)
     .register(generateSeasonBillsJob)
-    .register(checkOrderJob(deps));
+    .register(checkOrderJob(deps))
+    .register(reconcileJob(deps))
+    .register(reconcileDailyJob(deps));
 }
 
 function noDeps(): Deps {

@@ -1,3 +1,9 @@
 /** Every job the system knows. A name here without exactly one handler stops the process at start. */
-export const JOB_NAMES = ["notify.account_bound", "billing.generate_season", "payments.check_order"] as const;
+export const JOB_NAMES = [
+  "notify.account_bound",
+  "billing.generate_season",
+  "payments.check_order",
+  "payments.reconcile",
+  "payments.reconcile_daily",
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];

@@ -39,7 +39,7 @@ export async function seedDemoBilling(ds: DataSource, today = shanghaiDate(new D
       if (!r.chance(paidShare)) continue;
       // paid between 20 days before the season and 25 days into it, never after today
       const day = addDays(season.startDate, r.int(-20, 25));
-      const paidAt = new Date(shanghaiMidnight(day < today ? day : today).getTime() + r.int(8, 18) * 3600_000);
+      const paidAt = new Date(shanghaiMidnight([day, today].sort()[0]).getTime() + r.int(8, 18) * 3600_000);
       await ds.transaction(async (m) => {
         const open = (await openBills(m, accountId, shanghaiDate(paidAt))).filter((o) => o.bill.seasonId === season.id);
         if (!open.length) return;

@@ -1,3 +1,4 @@
+import { RefundsReconciliation1795797829051 } from "./1795797829051-RefundsReconciliation";
 import { Payments1795795934773 } from "./1795795934773-Payments";
 import { Billing1795795774822 } from "./1795795774822-Billing";
 import { Init1795793100499 } from "./1795793100499-Init";
@@ -8,4 +9,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Init1795793100499,
   Billing1795795774822,
   Payments1795795934773,
+  RefundsReconciliation1795797829051,
 ];

@@ -98,3 +98,60 @@ export class VendorNotificationLog {
   @Str(64, { nullable: true }) outcome!: string | null;
   @CreatedAt() createdAt!: Date;
 }
+
+export type RefundStatus = "processing" | "succeeded" | "failed";
+
+/** 退款: all or part of a payment returned to the payer; the bills reopen by the amount when it succeeds. */
+@Entity("refunds")
+export class Refund {
+  @IdColumn() id!: number;
+  @Index() @FkColumn({ name: "payment_order_id" }) paymentOrderId!: number;
+  @ManyToOne(() => PaymentOrder, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "payment_order_id" })
+  paymentOrder?: Relation<PaymentOrder>;
+  @Index({ unique: true }) @Str(32, { name: "out_refund_no" }) outRefundNo!: string;
+  @Fen({ name: "amount_fen" }) amountFen!: number;
+  @Str(16, { default: "processing" }) status!: RefundStatus;
+  @Str(200) reason!: string;
+  @Int({ name: "staff_user_id", nullable: true }) staffUserId!: number | null;
+  @Str(64, { name: "vendor_refund_id", nullable: true }) vendorRefundId!: string | null;
+  /** how the refund reopened bills: [{ billId, principalFen, lateFeeFen }], and what came out of unapplied money */
+  @Json({ nullable: true }) reversals!: { billId: number; principalFen: number; lateFeeFen: number }[] | null;
+  @Fen({ name: "from_unapplied_fen", default: 0 }) fromUnappliedFen!: number;
+  @Instant({ name: "finished_at", nullable: true }) finishedAt!: Date | null;
+  @CreatedAt() createdAt!: Date;
+  @UpdatedAt() updatedAt!: Date;
+}
+
+/** 对账 run: one vendor's bill for one business date compared with our ledger. */
+@Entity("recon_runs")
+@Index(["vendor", "date"])
+export class ReconRun {
+  @IdColumn() id!: number;
+  @Str(16) vendor!: "wechat" | "alipay";
+  @Str(10) date!: string;
+  @Str(16, { default: "queued" }) status!: "queued" | "running" | "done" | "failed";
+  @Int({ name: "vendor_count", default: 0 }) vendorCount!: number;
+  @Int({ name: "our_count", default: 0 }) ourCount!: number;
+  @Int({ default: 0 }) matched!: number;
+  @Int({ name: "missing_here", default: 0 }) missingHere!: number;
+  @Int({ name: "missing_there", default: 0 }) missingThere!: number;
+  @Int({ name: "amount_mismatch", default: 0 }) amountMismatch!: number;
+  @Text({ nullable: true }) error!: string | null;
+  @Instant({ name: "finished_at", nullable: true }) finishedAt!: Date | null;
+  @CreatedAt() createdAt!: Date;
+}
+
+@Entity("recon_items")
+export class ReconItem {
+  @IdColumn() id!: number;
+  @Index() @FkColumn({ name: "run_id" }) runId!: number;
+  @Str(24) kind!: "missing_here" | "missing_there" | "amount_mismatch";
+  @Str(32, { name: "out_trade_no" }) outTradeNo!: string;
+  @Str(64, { name: "transaction_id", nullable: true }) transactionId!: string | null;
+  @Fen({ name: "vendor_amount_fen", nullable: true }) vendorAmountFen!: number | null;
+  @Fen({ name: "our_amount_fen", nullable: true }) ourAmountFen!: number | null;
+  @Str(16) resolution!: "auto_settled" | "flagged";
+  @Str(200, { nullable: true }) note!: string | null;
+  @CreatedAt() createdAt!: Date;
+}

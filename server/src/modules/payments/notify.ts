@@ -4,6 +4,7 @@ import type { Deps } from "../../deps";
 import { NotificationRejected, type PaymentVendor, type VerifiedNotification } from "../../integrations/payments";
 import { logger } from "../../lib/logger";
 import { VendorNotificationLog } from "./entities";
+import { completeRefund, failRefund } from "./refunds";
 import { settleVendorPayment } from "./settlement";
 
 const KEEP_HEADERS = /^(wechatpay-|content-type|user-agent|x-request-id)/i;
@@ -62,9 +63,20 @@ async function handleNotification(deps: Deps, vendor: PaymentVendor, ctx: Contex
   if (note.kind === "refund") {
     await logs.update(
       { id: log.id },
-      { verified: true, eventKind: "refund", outTradeNo: note.outTradeNo, outcome: "ignored: refunds not handled yet" },
+      { verified: true, eventKind: `refund:${note.status}`, outTradeNo: note.outTradeNo.slice(0, 32) },
     );
-    return answer(false);
+    try {
+      const r =
+        note.status === "SUCCESS"
+          ? await completeRefund(deps.ds, note.outRefundNo, note.refundId)
+          : await failRefund(deps.ds, note.outRefundNo);
+      await logs.update({ id: log.id }, { outcome: `refund ${r.status}` });
+      return answer(true);
+    } catch (err) {
+      logger.warn({ err, vendor, notificationId: log.id }, "refund notification not applied");
+      await logs.update({ id: log.id }, { outcome: "refund unknown" });
+      return answer(false);
+    }
   }
   const { trade } = note;
   await logs.update(

@@ -78,12 +78,26 @@ export async function applyToBills(
         status: billStatus(next),
       },
     );
-    await m.getRepository(PaymentAllocation).insert({
-      paymentOrderId: order.id,
-      billId: line.billId,
-      principalFen: line.principalFen,
-      lateFeeFen: line.lateFeeFen,
-    });
+    // money of one order can reach the same bill twice (flagged money allocated later): add to the line
+    const existing = await m
+      .getRepository(PaymentAllocation)
+      .findOneBy({ paymentOrderId: order.id, billId: line.billId });
+    if (existing) {
+      await m.getRepository(PaymentAllocation).update(
+        { id: existing.id },
+        {
+          principalFen: existing.principalFen + line.principalFen,
+          lateFeeFen: existing.lateFeeFen + line.lateFeeFen,
+        },
+      );
+    } else {
+      await m.getRepository(PaymentAllocation).insert({
+        paymentOrderId: order.id,
+        billId: line.billId,
+        principalFen: line.principalFen,
+        lateFeeFen: line.lateFeeFen,
+      });
+    }
   }
   if (leftoverFen > 0) {
     order.flagged = true;

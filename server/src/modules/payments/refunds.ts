@@ -1,0 +1,202 @@
+import { billStatus, type CreateRefundInput, maxDate, type RefundView, shanghaiDate } from "@warmline/shared";
+import { randomInt } from "node:crypto";
+import type { Context } from "koa";
+import type { DataSource, EntityManager } from "typeorm";
+import type { Deps } from "../../deps";
+import { staffAuth } from "../../http/auth";
+import { AppError } from "../../http/errors";
+import { type PaymentVendor, PaymentVendorError } from "../../integrations/payments";
+import { logger } from "../../lib/logger";
+import { audit } from "../audit/audit";
+import { balanceOf } from "../billing/bills";
+import { Bill } from "../billing/entities";
+import { LedgerEntry, PaymentAllocation, PaymentOrder, Refund } from "./entities";
+import { lockOrder } from "./settlement";
+
+const ONLINE = new Set(["wechat", "alipay"]);
+
+export function presentRefund(r: Refund): RefundView {
+  return {
+    id: r.id,
+    paymentOrderId: r.paymentOrderId,
+    outRefundNo: r.outRefundNo,
+    amountFen: r.amountFen,
+    status: r.status,
+    reason: r.reason,
+    staffUserId: r.staffUserId,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function newOutRefundNo(): string {
+  const t = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\D/g, "").slice(0, 14);
+  return `RF${t}${String(randomInt(0, 1_000_000)).padStart(6, "0")}`;
+}
+
+/**
+ * 退款: reserves the amount on the order (so two refunds cannot together exceed the payment), then asks the
+ * vendor. Alipay refunds at once; WeChat confirms by notification. Offline money is returned at the desk and
+ * completes at once. Audited.
+ */
+export async function createRefund(
+  deps: Deps,
+  ctx: Context,
+  paymentId: number,
+  input: CreateRefundInput,
+): Promise<Refund> {
+  const staff = staffAuth(ctx);
+  const { ds } = deps;
+  const refund = await ds.transaction(async (m) => {
+    const order = await lockOrder(m, { id: paymentId });
+    if (!order) throw new AppError("PAYMENT_NOT_FOUND");
+    if (order.status !== "paid") throw new AppError("REFUND_NOT_ALLOWED");
+    const refundable = order.amountFen - order.refundedFen;
+    if (input.amountFen > refundable) throw new AppError("REFUND_TOO_LARGE", { refundableFen: refundable });
+    order.refundedFen += input.amountFen;
+    await m.getRepository(PaymentOrder).save(order);
+    const r = await m.getRepository(Refund).save(
+      m.getRepository(Refund).create({
+        paymentOrderId: order.id,
+        outRefundNo: newOutRefundNo(),
+        amountFen: input.amountFen,
+        status: "processing",
+        reason: input.reason,
+        staffUserId: staff.id,
+        vendorRefundId: null,
+        reversals: null,
+        fromUnappliedFen: 0,
+        finishedAt: null,
+      }),
+    );
+    await audit(m, ctx, {
+      action: "payment.refund",
+      targetType: "payment_order",
+      targetId: order.id,
+      details: { refundId: r.id, amountFen: input.amountFen, reason: input.reason },
+    });
+    return r;
+  });
+  const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: paymentId });
+  if (!ONLINE.has(order.channel)) return completeRefund(ds, refund.outRefundNo, null);
+  const client = deps.payments[order.channel as PaymentVendor];
+  try {
+    if (!client) throw new PaymentVendorError(order.channel as PaymentVendor, "NO_CLIENT", "vendor not configured");
+    const res = await client.refund({
+      outTradeNo: order.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      refundFen: refund.amountFen,
+      totalFen: order.amountFen,
+      reason: refund.reason,
+      notifyUrl: `${deps.config.publicUrl}/api/v1/notify/${order.channel}`,
+    });
+    await ds.getRepository(Refund).update({ id: refund.id }, { vendorRefundId: res.refundId });
+    if (res.status === "SUCCESS") return completeRefund(ds, refund.outRefundNo, res.refundId);
+    if (res.status === "FAILED") return failRefund(ds, refund.outRefundNo);
+    return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
+  } catch (err) {
+    await failRefund(ds, refund.outRefundNo);
+    if (err instanceof PaymentVendorError) {
+      logger.warn({ vendor: err.vendor, code: err.code, outRefundNo: refund.outRefundNo }, "vendor refused the refund");
+      throw new AppError("PAYMENT_VENDOR_ERROR", { vendorCode: err.code });
+    }
+    throw err;
+  }
+}
+
+async function lockRefund(m: EntityManager, outRefundNo: string): Promise<Refund | null> {
+  const qb = m.getRepository(Refund).createQueryBuilder("r").where("r.out_refund_no = :no", { no: outRefundNo });
+  if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
+  return qb.getOne();
+}
+
+/**
+ * A refund succeeded: money that was never applied (flagged) goes back first; the rest reopens the
+ * payment's bills, newest bill first, principal before late fee. Runs once per refund however often the
+ * vendor says so.
+ */
+export async function completeRefund(
+  ds: DataSource,
+  outRefundNo: string,
+  vendorRefundId: string | null,
+): Promise<Refund> {
+  return ds.transaction(async (m) => {
+    const refund = await lockRefund(m, outRefundNo);
+    if (!refund) throw new AppError("PAYMENT_NOT_FOUND");
+    if (refund.status !== "processing") return refund;
+    const order = (await lockOrder(m, { id: refund.paymentOrderId })) as PaymentOrder;
+    let left = refund.amountFen;
+    const fromUnapplied = Math.min(left, order.unappliedFen);
+    left -= fromUnapplied;
+    order.unappliedFen -= fromUnapplied;
+    if (order.unappliedFen === 0 && fromUnapplied > 0) {
+      order.flagged = false;
+      order.flagReason = null;
+    }
+    const allocations = await m
+      .getRepository(PaymentAllocation)
+      .find({ where: { paymentOrderId: order.id }, order: { billId: "DESC" } });
+    const reversals: { billId: number; principalFen: number; lateFeeFen: number }[] = [];
+    for (const a of allocations) {
+      if (left === 0) break;
+      const bill = await m.getRepository(Bill).findOneByOrFail({ id: a.billId });
+      const principalFen = Math.min(left, a.principalFen, bill.paidFen);
+      left -= principalFen;
+      const lateFeeFen = Math.min(left, a.lateFeeFen, bill.lateFeePaidFen);
+      left -= lateFeeFen;
+      if (principalFen + lateFeeFen === 0) continue;
+      const next = {
+        ...balanceOf(bill),
+        paidFen: bill.paidFen - principalFen,
+        lateFeePaidFen: bill.lateFeePaidFen - lateFeeFen,
+      };
+      await m.getRepository(Bill).update(
+        { id: bill.id },
+        {
+          paidFen: next.paidFen,
+          lateFeePaidFen: next.lateFeePaidFen,
+          status: billStatus(next),
+          // late fee on the reopened amount runs from today, not from the day it was paid
+          lateFeeAccruedUntil: maxDate(bill.lateFeeAccruedUntil ?? bill.dueDate, shanghaiDate(new Date())),
+        },
+      );
+      reversals.push({ billId: bill.id, principalFen, lateFeeFen });
+    }
+    await m.getRepository(PaymentOrder).save(order);
+    await m
+      .getRepository(LedgerEntry)
+      .createQueryBuilder()
+      .insert()
+      .values({
+        sourceType: "refund",
+        sourceId: refund.id,
+        accountId: order.accountId,
+        channel: order.channel,
+        amountFen: -refund.amountFen,
+        businessDate: shanghaiDate(new Date()),
+      })
+      .orIgnore()
+      .execute();
+    refund.status = "succeeded";
+    refund.reversals = reversals;
+    refund.fromUnappliedFen = fromUnapplied;
+    refund.vendorRefundId = vendorRefundId ?? refund.vendorRefundId;
+    refund.finishedAt = new Date();
+    return m.getRepository(Refund).save(refund);
+  });
+}
+
+/** A refund the vendor refused or closed: the reserved amount becomes refundable again. Idempotent. */
+export async function failRefund(ds: DataSource, outRefundNo: string): Promise<Refund> {
+  return ds.transaction(async (m) => {
+    const refund = await lockRefund(m, outRefundNo);
+    if (!refund) throw new AppError("PAYMENT_NOT_FOUND");
+    if (refund.status !== "processing") return refund;
+    const order = (await lockOrder(m, { id: refund.paymentOrderId })) as PaymentOrder;
+    order.refundedFen -= refund.amountFen;
+    await m.getRepository(PaymentOrder).save(order);
+    refund.status = "failed";
+    refund.finishedAt = new Date();
+    return m.getRepository(Refund).save(refund);
+  });
+}
