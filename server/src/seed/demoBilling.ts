@@ -6,6 +6,7 @@ import { createSeason } from "../modules/billing/seasonService";
 import { PaymentOrder } from "../modules/payments/entities";
 import { openBills } from "../modules/payments/paymentService";
 import { applyToBills, newOutTradeNo, writeLedger } from "../modules/payments/settlement";
+import { DEMO_HOUSEHOLDS } from "./demo";
 import { rng } from "./random";
 
 const DEMO_TARIFFS = [
@@ -36,7 +37,8 @@ export async function seedDemoBilling(ds: DataSource, today = shanghaiDate(new D
       `SELECT id, account_id AS accountId FROM bills WHERE season_id = ${Number(season.id)} ORDER BY id`,
     );
     for (const { accountId } of bills as { accountId: number }[]) {
-      if (!r.chance(paidShare)) continue;
+      // the fixed demo households (README) keep their bills open so the pay flow can be tried on them
+      if (accountId <= DEMO_HOUSEHOLDS.length || !r.chance(paidShare)) continue;
       // paid between 20 days before the season and 25 days into it, never after today
       const day = addDays(season.startDate, r.int(-20, 25));
       const paidAt = new Date(shanghaiMidnight([day, today].sort()[0]).getTime() + r.int(8, 18) * 3600_000);

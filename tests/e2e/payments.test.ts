@@ -1,0 +1,87 @@
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
+
+const ctx = useProductAndBrowser();
+
+/** Sign in to the H5 mini-program through the WeChat sandbox and bind an account by owner name. */
+async function residentWithAccount(page: Page, identity: string, accountNo: string, ownerName: string) {
+  await page.goto(`${ctx.server.url}/h5/`);
+  await page.locator(".page-login").waitFor();
+  await page.getByText("微信登录", { exact: true }).click();
+  await page.waitForURL(/\/sandbox\/wechat\/h5-login/);
+  await page.fill("#sandbox-identity", identity);
+  await page.getByText("确认登录", { exact: true }).click();
+  await page.locator(".page-home").waitFor();
+  await page.getByText("绑定户号", { exact: true }).click();
+  await page.locator(".page-bind").waitFor();
+  await page.fill("#accountNo", accountNo);
+  await page.fill("#factorValue", ownerName);
+  await page.getByText("绑定", { exact: true }).click();
+  await page.locator(".page-accounts .account-card", { hasText: accountNo }).waitFor();
+}
+
+describe("paying the heating fee", () => {
+  it("a resident pays two bills in the H5 mini-program through the sandbox cashier and sees them paid", async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
+    await residentWithAccount(page, "缴费测试居民", "1010110101", "王建国");
+    await page.locator(".page-accounts .account-card", { hasText: "1010110101" }).click();
+    await page.getByText("账单", { exact: true }).first().click();
+    await page.locator(".page-bills .bill-card").first().waitFor();
+    expect(await page.locator(".page-bills .bill-card").count()).toBe(2);
+    await page.getByText("去缴费", { exact: true }).click();
+    await page.locator(".page-pay .pay-bill.is-selected").nth(1).waitFor();
+    await page.locator(".vendor-wechat").click();
+    await page.getByText("确认支付", { exact: true }).click();
+
+    await page.waitForURL(/\/sandbox\/wechatpay\/cashier/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "wechat-cashier.png") });
+    await page.getByText("确认支付", { exact: true }).click();
+
+    await page.locator(".page-pay-result").waitFor();
+    await page.getByText("缴费成功", { exact: true }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: path.join(ARTIFACTS, "miniapp-pay-success.png") });
+
+    await page.goto(`${ctx.server.url}/h5/#/pages/bills/index?accountId=1`);
+    await page.locator(".page-bills .bill-card").nth(1).waitFor();
+    const cards = await page.locator(".page-bills .bill-card").allTextContents();
+    expect(cards).toHaveLength(2);
+    for (const c of cards) expect(c).toContain("已缴清");
+    await page.close();
+  });
+
+  it("a cashier takes a payment in the console and the resident sees it in the payment history", async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1366, height: 900 }, locale: "zh-CN" });
+    await page.goto(`${ctx.server.url}/console/login`);
+    await page.fill("#username", "cashier");
+    await page.fill("#password", "Warmline@2026");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForURL(/\/console\/(accounts|cashier)/);
+    await page.goto(`${ctx.server.url}/console/cashier`);
+    await page.fill("#cashier-search", "1010110102");
+    await page.keyboard.press("Enter");
+    await page.locator("#pay-amount").waitFor();
+    await page.fill("#pay-amount", "500");
+    await page.fill("#receipt-no", "YH-E2E-0001");
+    await page.getByRole("button", { name: "确认收款" }).click();
+    const receipt = page.locator(".receipt");
+    await receipt.waitFor();
+    const text = (await receipt.textContent()) ?? "";
+    expect(text).toContain("1010110102");
+    expect(text).toContain("YH-E2E-0001");
+    expect(text).toContain("500.00");
+    await page.screenshot({ path: path.join(ARTIFACTS, "console-receipt.png"), fullPage: true });
+    await page.close();
+
+    const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
+    await residentWithAccount(phone, "看缴费记录的居民", "1010110102", "李秀英");
+    await phone.locator(".page-accounts .account-card", { hasText: "1010110102" }).click();
+    await phone.getByText("缴费记录", { exact: true }).first().click();
+    await phone.locator(".page-payments", { hasText: "YH-E2E-0001" }).waitFor();
+    expect(await phone.locator(".page-payments").textContent()).toContain("500.00");
+    await phone.close();
+  });
+});
