@@ -3,7 +3,8 @@ import { Bill } from "@warmline/server/src/modules/billing/entities";
 import { LedgerEntry, PaymentOrder, VendorNotificationLog } from "@warmline/server/src/modules/payments/entities";
 import { seasonsWithBills } from "../support/billing";
 import { seedSmallCounty } from "../support/county";
-import { client } from "../support/http";
+import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
+import { client, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 import { until } from "../support/wait";
 
@@ -46,6 +47,17 @@ describe("Alipay: trade, notification, settlement", () => {
       await srv.deps.ds.getRepository(VendorNotificationLog).findBy({ outTradeNo: res.body.outTradeNo })
     ).map((l) => l.outcome);
     expect(outcomes).toEqual(["settled", "replay"]);
+
+    // Alipay refunds at once: the bills reopen by the refunded amount
+    const sup = await staffLogin(srv.url, "supervisor", DEMO_PASSWORD);
+    const refund = await sup.api.post(`/api/v1/staff/payments/${res.body.id}/refunds`, {
+      amountFen: 2_000,
+      reason: "面积复核后退费",
+    });
+    expect(refund.status).toBe(201);
+    expect(refund.body.status).toBe("succeeded");
+    const bills = await srv.deps.ds.getRepository(Bill).findBy({ accountId: h.account.id });
+    expect(bills.reduce((n, b) => n + (b.amountFen - b.paidFen), 0)).toBe(2_000);
   });
 
   it("a WeChat-only resident cannot pay with Alipay (no Alipay identity)", async () => {

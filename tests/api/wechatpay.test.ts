@@ -177,4 +177,24 @@ describe("WeChat Pay: order, notification, settlement", () => {
     expect((await orderRow(order.id)).status).toBe("paid");
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceId: order.id })).toBe(1);
   });
+
+  it("an unpaid order past its expiry is closed at the vendor and marked expired", async () => {
+    const account = county.rows.filter((a) => a.id > 3 && a.status === "active")[12];
+    const me = await residentLogin(srv.url);
+    await me.api.post("/api/v1/me/accounts", {
+      accountNo: account.accountNo,
+      factor: "owner_name",
+      value: account.ownerName,
+    });
+    const res = await me.api.post("/api/v1/me/payments", { accountId: account.id, vendor: "wechat" });
+    expect(res.status).toBe(201);
+    expect(await checkOrder(srv.deps, res.body.id)).toBe("pending");
+    await srv.deps.ds
+      .getRepository(PaymentOrder)
+      .update({ id: res.body.id }, { expireAt: new Date(Date.now() - 1000) });
+    expect(await checkOrder(srv.deps, res.body.id)).toBe("expired");
+    expect((await orderRow(res.body.id)).status).toBe("expired");
+    const atVendor = await sandbox().get(`/sandbox/wechatpay/test/orders/${res.body.outTradeNo}`);
+    expect(JSON.stringify(atVendor.body)).toMatch(/CLOSED/);
+  });
 });
