@@ -7,8 +7,11 @@ import { AccountDetailPage } from "./pages/AccountDetailPage";
 import { AccountSearchPage } from "./pages/AccountSearchPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CashierPage } from "./pages/CashierPage";
+import { FlaggedPaymentsPage } from "./pages/FlaggedPaymentsPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { PaymentsPage } from "./pages/PaymentsPage";
+import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { SeasonsPage } from "./pages/SeasonsPage";
 
 /** Paths are relative to the router's basename (/console). */
@@ -26,6 +29,30 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.cashier.roles}>
                 <CashierPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/payments"
+            element={
+              <RequireRoles roles={DESKS.payments.roles}>
+                <PaymentsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/payments/flagged"
+            element={
+              <RequireRoles roles={DESKS.flagged.roles}>
+                <FlaggedPaymentsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/reconciliation"
+            element={
+              <RequireRoles roles={DESKS.reconciliation.roles}>
+                <ReconciliationPage />
               </RequireRoles>
             }
           />

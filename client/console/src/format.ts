@@ -20,6 +20,24 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+const calendarDate = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** The Beijing calendar date of an instant, "YYYY-MM-DD". */
+export function shanghaiDate(at: Date): string {
+  const p = Object.fromEntries(calendarDate.formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** Yesterday in Beijing (no daylight saving there, so 24 hours back is always the previous date). */
+export function yesterdayInShanghai(now: Date = new Date()): string {
+  return shanghaiDate(new Date(now.getTime() - 24 * 60 * 60 * 1000));
+}
+
 /** Heated area in m², always two decimals. */
 export function formatArea(sqm: number): string {
   return sqm.toFixed(2);

@@ -43,3 +43,38 @@ export const BILL_RUN_STATUS_LABELS: Record<string, string> = {
 
 /** The heating centre that issues receipts. */
 export const HEATING_CENTRE_NAME = "民乐县供热中心";
+
+/** Payment status tag colours; the labels are PAYMENT_STATUS_LABELS from @warmline/shared. */
+export const PAYMENT_STATUS_COLORS: Record<string, string> = {
+  created: "default",
+  paid: "green",
+  closed: "default",
+  expired: "default",
+};
+
+/** Refund status tag colours; the labels are REFUND_STATUS_LABELS from @warmline/shared. */
+export const REFUND_STATUS_COLORS: Record<string, string> = {
+  processing: "processing",
+  succeeded: "success",
+  failed: "error",
+};
+
+/** Reconciliation run status. */
+export const RECON_STATUS_LABELS: Record<string, string> = {
+  queued: "排队中",
+  running: "对账中",
+  done: "已完成",
+  failed: "失败",
+};
+
+/** What a reconciliation run did with a difference. */
+export const RECON_RESOLUTION_LABELS: Record<string, string> = {
+  auto_settled: "自动补记入账",
+  flagged: "待人工处理",
+};
+
+/** The online vendors a reconciliation compares against. */
+export const RECON_VENDOR_LABELS: Record<string, string> = {
+  wechat: "微信支付",
+  alipay: "支付宝",
+};

@@ -5,4 +5,11 @@ export function hasAnyRole(mine: readonly StaffRole[] | undefined, allowed: read
 }
 
 // Role lists of the billing and payment endpoints live in @warmline/shared, used by the server and here.
-export { BILLING_ADMIN_ROLES, COUNTER_PAYMENT_ROLES, OFFLINE_PAYMENT_ROLES, WAIVER_ROLES } from "@warmline/shared";
+export {
+  BILLING_ADMIN_ROLES,
+  COUNTER_PAYMENT_ROLES,
+  OFFLINE_PAYMENT_ROLES,
+  PAYMENT_DESK_ROLES,
+  REFUND_ROLES,
+  WAIVER_ROLES,
+} from "@warmline/shared";

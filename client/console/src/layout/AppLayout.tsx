@@ -2,7 +2,7 @@ import { Layout, Menu } from "antd";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthContext";
 import { hasAnyRole } from "../auth/roles";
-import { DESK_LIST } from "./desks";
+import { DESK_LIST, deskOf } from "./desks";
 import { HeaderBar } from "./HeaderBar";
 import "./layout.css";
 
@@ -12,7 +12,7 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const desks = DESK_LIST.filter((d) => hasAnyRole(staff?.roles, d.roles));
-  const selected = desks.find((d) => location.pathname.startsWith(d.path))?.path;
+  const selected = deskOf(location.pathname, desks)?.path;
 
   return (
     <Layout className="app-layout">

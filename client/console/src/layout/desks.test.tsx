@@ -1,7 +1,8 @@
-import { screen, waitFor } from "@testing-library/react";
+import { cleanup, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { signedInAs, staffWith } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
+import { deskOf } from "./desks";
 
 /** Menu entries as the signed-in staff member sees them. */
 async function menuFor(...roles: Parameters<typeof staffWith>) {
@@ -39,6 +40,48 @@ describe("desks by role", () => {
 
   it("a supervisor has 收费台, 供热季 and 审计日志", async () => {
     const { items } = await menuFor("supervisor");
-    expect(items.map((t) => t.trim())).toEqual(["账户查询", "收费台", "供热季", "审计日志"]);
+    expect(items.map((t) => t.trim())).toEqual([
+      "账户查询",
+      "收费台",
+      "缴费查询",
+      "异常款项",
+      "对账",
+      "供热季",
+      "审计日志",
+    ]);
+  });
+
+  it("a cashier has 缴费查询, 异常款项 and 对账; a hotline agent has none of them", async () => {
+    const { items } = await menuFor("cashier");
+    for (const desk of ["缴费查询", "异常款项", "对账"])
+      expect(
+        items.some((t) => t.includes(desk)),
+        desk,
+      ).toBe(true);
+    cleanup();
+    const agent = await menuFor("hotline_agent");
+    for (const desk of ["缴费查询", "异常款项", "对账"]) {
+      expect(
+        agent.items.some((t) => t.includes(desk)),
+        desk,
+      ).toBe(false);
+    }
+  });
+
+  it("a technician is refused 缴费查询 and 对账 without asking the server", async () => {
+    for (const path of ["/payments", "/payments/flagged", "/reconciliation"]) {
+      const { fake } = renderApp(path);
+      signedInAs(fake, staffWith("technician"));
+      expect(await screen.findByText("没有权限"), path).toBeTruthy();
+      expect(fake.calls.filter((c) => c.path !== "/api/v1/staff/me")).toHaveLength(0);
+      cleanup();
+    }
+  });
+
+  it("marks the deepest desk a path is in", () => {
+    expect(deskOf("/payments")?.label).toBe("缴费查询");
+    expect(deskOf("/payments/flagged")?.label).toBe("异常款项");
+    expect(deskOf("/paymentsx")).toBeUndefined();
+    expect(deskOf("/accounts/42")?.label).toBe("账户查询");
   });
 });

@@ -1,7 +1,15 @@
-import { AuditOutlined, CalendarOutlined, PayCircleOutlined, SearchOutlined } from "@ant-design/icons";
+import {
+  AuditOutlined,
+  CalendarOutlined,
+  ExceptionOutlined,
+  FileSearchOutlined,
+  PayCircleOutlined,
+  ReconciliationOutlined,
+  SearchOutlined,
+} from "@ant-design/icons";
 import { ACCOUNT_DESK_ROLES, AUDIT_READ_ROLES, type StaffRole } from "@warmline/shared";
 import type { ReactNode } from "react";
-import { BILLING_ADMIN_ROLES, OFFLINE_PAYMENT_ROLES } from "../auth/roles";
+import { BILLING_ADMIN_ROLES, OFFLINE_PAYMENT_ROLES, PAYMENT_DESK_ROLES } from "../auth/roles";
 
 export interface Desk {
   path: string;
@@ -14,8 +22,23 @@ export interface Desk {
 export const DESKS = {
   accounts: { path: "/accounts", label: "账户查询", icon: <SearchOutlined />, roles: ACCOUNT_DESK_ROLES },
   cashier: { path: "/cashier", label: "收费台", icon: <PayCircleOutlined />, roles: OFFLINE_PAYMENT_ROLES },
+  payments: { path: "/payments", label: "缴费查询", icon: <FileSearchOutlined />, roles: PAYMENT_DESK_ROLES },
+  flagged: { path: "/payments/flagged", label: "异常款项", icon: <ExceptionOutlined />, roles: PAYMENT_DESK_ROLES },
+  reconciliation: {
+    path: "/reconciliation",
+    label: "对账",
+    icon: <ReconciliationOutlined />,
+    roles: PAYMENT_DESK_ROLES,
+  },
   seasons: { path: "/seasons", label: "供热季", icon: <CalendarOutlined />, roles: BILLING_ADMIN_ROLES },
   audit: { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: AUDIT_READ_ROLES },
 } satisfies Record<string, Desk>;
 
 export const DESK_LIST: Desk[] = Object.values(DESKS);
+
+/** The desk a path belongs to: the longest desk path it is in (/payments/flagged is not 缴费查询). */
+export function deskOf(pathname: string, desks: readonly Desk[] = DESK_LIST): Desk | undefined {
+  return desks
+    .filter((d) => pathname === d.path || pathname.startsWith(`${d.path}/`))
+    .reduce<Desk | undefined>((best, d) => (!best || d.path.length > best.path.length ? d : best), undefined);
+}

@@ -1,5 +1,6 @@
 import type { AccountSearchParams } from "../api/accounts";
 import type { AuditSearchParams } from "../api/audit";
+import type { PaymentSearchParams } from "../api/payments";
 
 /** Query keys in one place, so invalidation and tests agree on them. */
 export const queryKeys = {
@@ -12,4 +13,10 @@ export const queryKeys = {
   payments: (accountId: number) => ["accounts", "payments", accountId] as const,
   seasons: ["seasons"] as const,
   billRun: (id: number) => ["bill-runs", id] as const,
+  /** every payment search (缴费查询 and 异常款项): invalidated together when money moves */
+  paymentSearchAll: ["staff-payments", "search"] as const,
+  paymentSearch: (p: PaymentSearchParams) => ["staff-payments", "search", p] as const,
+  refunds: (paymentId: number) => ["staff-payments", "refunds", paymentId] as const,
+  reconRuns: ["recon-runs", "list"] as const,
+  reconRun: (id: number) => ["recon-runs", "detail", id] as const,
 };
