@@ -39,6 +39,7 @@ export const ERRORS = {
   PAYMENT_VENDOR_ERROR: { status: 502, message: "支付服务暂时不可用，请稍后再试" },
   REFUND_TOO_LARGE: { status: 400, message: "退款金额超过可退金额" },
   REFUND_NOT_ALLOWED: { status: 409, message: "该笔支付当前不能退款" },
+  NO_OPEN_BILLS: { status: 409, message: "该户当前没有欠费账单，无法冲抵，请改为退款" },
   FLAG_NOT_OPEN: { status: 409, message: "该笔支付没有待处理的款项" },
   RECON_NOT_FOUND: { status: 404, message: "对账记录不存在" },
   RATE_LIMITED: { status: 429, message: "请求过于频繁，请稍后再试" },

@@ -1,4 +1,5 @@
-import { AlipayRequestError, AlipaySdk } from "alipay-sdk";
+import { AlipayRequestError, type AlipaySdk } from "alipay-sdk";
+import { alipaySdk } from "./sdk";
 import { AppError } from "../../http/errors";
 import { logger } from "../../lib/logger";
 import type { LoginExchanger, VendorIdentity } from "../login";
@@ -28,17 +29,7 @@ export class AlipayLogin implements LoginExchanger {
 
   constructor(opts: AlipayLoginOptions) {
     if (!opts.alipayPublicKey) throw new Error("AlipayLogin needs Alipay's public key to verify answers");
-    this.#sdk = new AlipaySdk({
-      appId: opts.appId,
-      privateKey: opts.privateKey,
-      keyType: "PKCS8",
-      signType: "RSA2",
-      alipayPublicKey: opts.alipayPublicKey,
-      gateway: opts.gateway,
-      endpoint: new URL(opts.gateway).origin,
-      timeout: opts.timeoutMs ?? 5000,
-      camelcase: false,
-    });
+    this.#sdk = alipaySdk({ ...opts, alipayPublicKey: opts.alipayPublicKey, timeoutMs: opts.timeoutMs ?? 5000 });
   }
 
   async exchange(code: string): Promise<VendorIdentity> {

@@ -1,4 +1,5 @@
-import { AlipayRequestError, AlipaySdk } from "alipay-sdk";
+import { AlipayRequestError, type AlipaySdk } from "alipay-sdk";
+import { alipaySdk } from "./sdk";
 import type { Config } from "../../config";
 import { logger } from "../../lib/logger";
 import {
@@ -81,17 +82,7 @@ export class AlipayPayClient implements PaymentVendorClient {
     if (!opts.alipayPublicKey) throw new Error("AlipayPayClient needs Alipay's public key to verify answers");
     if (!opts.sellerId) throw new Error("AlipayPayClient needs the merchant's seller id (PID)");
     this.#opts = opts;
-    this.#sdk = new AlipaySdk({
-      appId: opts.appId,
-      privateKey: opts.privateKey,
-      keyType: "PKCS8",
-      signType: "RSA2",
-      alipayPublicKey: opts.alipayPublicKey,
-      gateway: opts.gateway,
-      endpoint: new URL(opts.gateway).origin,
-      timeout: opts.timeoutMs ?? 10_000,
-      camelcase: false,
-    });
+    this.#sdk = alipaySdk({ ...opts, alipayPublicKey: opts.alipayPublicKey, timeoutMs: opts.timeoutMs ?? 10_000 });
   }
 
   async createTrade(input: CreateTradeInput): Promise<CreatedTrade> {

@@ -54,7 +54,7 @@ export async function resolveFlag(
       const order = (await lockOrder(m, { id: paymentId })) as PaymentOrder;
       if (!order.flagged || order.unappliedFen <= 0) throw new AppError("FLAG_NOT_OPEN");
       const open = await openBills(m, order.accountId);
-      if (open.length === 0) throw new AppError("NOTHING_TO_PAY");
+      if (open.length === 0) throw new AppError("NO_OPEN_BILLS");
       const amount = order.unappliedFen;
       order.billIds = [...new Set([...order.billIds, ...open.map((o) => o.bill.id)])];
       order.flagged = false;

@@ -17,7 +17,7 @@ import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { audit } from "../audit/audit";
-import { ReconRun, Refund } from "./entities";
+import { PaymentOrder, ReconRun, Refund } from "./entities";
 import { presentPayments } from "./paymentService";
 import { presentRecon, startRecon } from "./reconciliation";
 import { createRefund, presentRefund } from "./refunds";
@@ -38,6 +38,22 @@ export function staffPaymentRoutes(deps: Deps) {
       async handler({ query }) {
         const { rows, total } = await searchPayments(deps, query);
         return { items: await presentPayments(ds, rows), total, page: query.page, pageSize: query.pageSize };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/payments/:id",
+      summary: "支付订单详情",
+      tags: ["payments"],
+      auth: "staff",
+      roles: PAYMENT_DESK_ROLES,
+      params: IdParamSchema,
+      response: PaymentSchema,
+      errors: [404],
+      async handler({ params }) {
+        const order = await ds.getRepository(PaymentOrder).findOneBy({ id: params.id });
+        if (!order) throw new AppError("PAYMENT_NOT_FOUND");
+        return (await presentPayments(ds, [order]))[0];
       },
     }),
     route({
