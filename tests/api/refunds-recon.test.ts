@@ -220,6 +220,10 @@ describe("flagged money", () => {
       reason: "再次处理",
     });
     expect(twice.status).toBe(409);
+    const detail = await sup.api.get(`/api/v1/staff/payments/${order.id}`);
+    expect(detail.body).toMatchObject({ id: order.id, flagged: false, unappliedFen: 0 });
+    expect(detail.body.allocations.length).toBeGreaterThan(0);
+    expect((await sup.api.get("/api/v1/staff/payments/99999999")).status).toBe(404);
   });
 
   it("or refund it through the vendor", async () => {
