@@ -197,4 +197,27 @@ describe("WeChat Pay: order, notification, settlement", () => {
     const atVendor = await sandbox().get(`/sandbox/wechatpay/test/orders/${res.body.outTradeNo}`);
     expect(JSON.stringify(atVendor.body)).toMatch(/CLOSED/);
   });
+
+  it("a notification for an order we never made is refused, applies nothing and is stored", async () => {
+    const outTradeNo = `WLUNKNOWN${Date.now()}`;
+    const wechat = srv.deps.payments.wechat!;
+    await wechat.createTrade({
+      outTradeNo,
+      amountFen: 12_345,
+      description: "不属于本系统的订单",
+      payerId: "sandbox_stranger",
+      expireAt: new Date(Date.now() + 600_000),
+      notifyUrl: `${srv.url}/api/v1/notify/wechat`,
+    });
+    await sandbox().post("/sandbox/wechatpay/test/pay", { out_trade_no: outTradeNo });
+    const log = await until(async () => {
+      const l = await srv.deps.ds.getRepository(VendorNotificationLog).findOneBy({ outTradeNo });
+      return l?.outcome ? l : null;
+    });
+    expect(log).toMatchObject({ verified: true, outcome: "unknown_order" });
+    expect(await srv.deps.ds.getRepository(PaymentOrder).countBy({ outTradeNo })).toBe(0);
+    const deliveries = await sandbox().get(`/sandbox/wechatpay/test/notifications?out_trade_no=${outTradeNo}`);
+    const attempts = deliveries.body.deliveries[0].attempts;
+    expect(attempts[0].status).toBeGreaterThanOrEqual(400); // refused: WeChat will retry and staff can see it
+  });
 });
