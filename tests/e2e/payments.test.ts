@@ -34,6 +34,8 @@ describe("paying the heating fee", () => {
     await page.getByText("去缴费", { exact: true }).click();
     await page.locator(".page-pay .pay-bill.is-selected").nth(1).waitFor();
     await page.locator(".vendor-wechat").click();
+    // signed in with WeChat: Alipay is not offered (the vendor needs the payer's own id)
+    expect(await page.locator(".vendor-alipay").count()).toBe(0);
     await page.getByText("确认支付", { exact: true }).click();
 
     await page.waitForURL(/\/sandbox\/wechatpay\/cashier/);

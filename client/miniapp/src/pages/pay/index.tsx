@@ -3,6 +3,7 @@ import Taro, { useLoad, useRouter } from "@tarojs/taro";
 import { type BillView, type CreatedPayment, formatYuan, PAYMENT_CHANNEL_LABELS } from "@warmline/shared";
 import { useEffect, useState } from "react";
 import { PAGES } from "../../constants";
+import { getMe } from "../../services/auth";
 import { createPayment, listBills } from "../../services/billing";
 import { describeError } from "../../services/errors";
 import { type OnlineVendor, type PayOutcome, platformPayment } from "../../services/payment";
@@ -29,7 +30,7 @@ function resultUrl(order: CreatedPayment, accountId: number, outcome: PayOutcome
 export default function PayPage() {
   const { params } = useRouter();
   const accountId = positiveId(params.accountId);
-  const vendors = platformPayment.vendors;
+  const [vendors, setVendors] = useState<readonly OnlineVendor[]>(platformPayment.vendors);
   const [open, setOpen] = useState<BillView[] | null>(null);
   const [selected, setSelected] = useState<number[]>([]);
   const [vendor, setVendor] = useState<OnlineVendor | null>(vendors[0] ?? null);
@@ -55,6 +56,18 @@ export default function PayPage() {
   }
 
   useLoad(() => {
+    // H5 offers both vendors, but the vendor needs the payer's own id: only the one the resident signed in with
+    if (platformPayment.vendors.length > 1) {
+      void getMe()
+        .then((me) => {
+          const own = platformPayment.vendors.filter((v) => v === me.provider);
+          if (own.length) {
+            setVendors(own);
+            setVendor(own[0]);
+          }
+        })
+        .catch(() => undefined);
+    }
     // from a bill's page: that bill and every older one; otherwise everything (全部缴清)
     const through = positiveId(params.billId);
     void load((bills) => selectThrough(bills, through));
