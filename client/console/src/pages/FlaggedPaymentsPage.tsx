@@ -1,8 +1,9 @@
-import { Alert, Card, Space, Table, type TableColumnsType, Typography } from "antd";
+import { Alert, Card, Space, type TableColumnsType, Typography } from "antd";
 import type { PaymentView } from "../api/payments";
 import { useAuth } from "../auth/AuthContext";
 import { hasAnyRole, REFUND_ROLES } from "../auth/roles";
 import { PaymentDrawer } from "../components/PaymentDrawer";
+import { PaymentPageTable } from "../components/PaymentPageTable";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { openColumn, paymentColumns as c } from "../components/StaffPaymentColumns";
 import { useOpenPayment } from "../components/useOpenPayment";
@@ -49,25 +50,16 @@ export function FlaggedPaymentsPage() {
           }
         />
         {queue.isError && <QueryErrorAlert error={queue.error} onRetry={() => void queue.refetch()} />}
-        <Table<PaymentView>
+        <PaymentPageTable
           className="flagged-table"
-          rowKey="id"
-          size="middle"
           columns={columns}
-          dataSource={queue.data?.items ?? []}
+          data={queue.data}
           loading={queue.isFetching}
-          scroll={{ x: 1100 }}
-          onRow={(p) => ({ onClick: () => drawer.open(p), style: { cursor: "pointer" } })}
-          locale={{ emptyText: "没有待处理的异常款项" }}
-          pagination={{
-            current: s.page,
-            pageSize: s.pageSize,
-            total: queue.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100],
-            showTotal: (total) => `共 ${total} 笔`,
-            onChange: (page, pageSize) => s.update({ page: pageSize === s.pageSize ? page : undefined, pageSize }),
-          }}
+          emptyText="没有待处理的异常款项"
+          page={s.page}
+          pageSize={s.pageSize}
+          onPage={(page, pageSize) => s.update({ page, pageSize })}
+          onOpen={drawer.open}
         />
       </Space>
       <PaymentDrawer payment={drawer.shown} onClose={drawer.close} onChanged={drawer.open} />

@@ -1,7 +1,8 @@
 import { PAYMENT_CHANNELS } from "@warmline/shared";
-import { Card, Space, Table, type TableColumnsType, Typography } from "antd";
+import { Card, Space, type TableColumnsType, Typography } from "antd";
 import type { PaymentChannel, PaymentStatus, PaymentView } from "../api/payments";
 import { PaymentDrawer } from "../components/PaymentDrawer";
+import { PaymentPageTable } from "../components/PaymentPageTable";
 import { PAYMENT_STATUSES, type PaymentFilterValues, PaymentSearchForm } from "../components/PaymentSearchForm";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { openColumn, paymentColumns as c } from "../components/StaffPaymentColumns";
@@ -53,25 +54,16 @@ export function PaymentsPage() {
           }}
         />
         {search.isError && <QueryErrorAlert error={search.error} onRetry={() => void search.refetch()} />}
-        <Table<PaymentView>
+        <PaymentPageTable
           className="payment-search-table"
-          rowKey="id"
-          size="middle"
           columns={columns}
-          dataSource={search.data?.items ?? []}
+          data={search.data}
           loading={search.isFetching}
-          scroll={{ x: 1100 }}
-          onRow={(p) => ({ onClick: () => drawer.open(p), style: { cursor: "pointer" } })}
-          locale={{ emptyText: "没有符合条件的缴费记录" }}
-          pagination={{
-            current: s.page,
-            pageSize: s.pageSize,
-            total: search.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100],
-            showTotal: (total) => `共 ${total} 笔`,
-            onChange: (page, pageSize) => s.update({ page: pageSize === s.pageSize ? page : undefined, pageSize }),
-          }}
+          emptyText="没有符合条件的缴费记录"
+          page={s.page}
+          pageSize={s.pageSize}
+          onPage={(page, pageSize) => s.update({ page, pageSize })}
+          onOpen={drawer.open}
         />
       </Space>
       <PaymentDrawer payment={drawer.shown} onClose={drawer.close} onChanged={drawer.open} />
