@@ -1,13 +1,11 @@
 import { Button, Text, View } from "@tarojs/components";
-import Taro, { useDidShow, useRouter } from "@tarojs/taro";
+import Taro from "@tarojs/taro";
 import { type BillView, formatYuan } from "@warmline/shared";
-import { useState } from "react";
 import { BillStatusTag } from "../../components/BillStatusTag";
 import { Kv } from "../../components/Kv";
 import { PAGES } from "../../constants";
-import { type BillList, listBills } from "../../services/billing";
-import { describeError } from "../../services/errors";
-import { positiveId } from "../../utils/params";
+import { listBills } from "../../services/billing";
+import { useAccountData } from "../../utils/useAccountData";
 import { seasonTitle } from "../bill/formula";
 import "./index.scss";
 
@@ -40,27 +38,7 @@ function BillCard({ bill, onOpen }: { bill: BillView; onOpen: () => void }) {
 }
 
 export default function BillsPage() {
-  const { params } = useRouter();
-  const accountId = positiveId(params.accountId);
-  const [data, setData] = useState<BillList | null>(null);
-  const [error, setError] = useState("");
-
-  async function load() {
-    if (accountId === null) {
-      setError("户号信息不存在");
-      return;
-    }
-    try {
-      setData(await listBills(accountId));
-      setError("");
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }
-
-  useDidShow(() => {
-    void load();
-  });
+  const { accountId, data, error } = useAccountData(listBills);
 
   const owed = data?.totalOwedFen ?? 0;
   const overdue = data?.items.some((b) => b.owedFen > 0 && b.overdueDays > 0) ?? false;

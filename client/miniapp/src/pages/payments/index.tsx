@@ -1,12 +1,9 @@
 import { Text, View } from "@tarojs/components";
-import { useDidShow, useRouter } from "@tarojs/taro";
 import { type PaymentView, formatYuan } from "@warmline/shared";
-import { useState } from "react";
 import { Kv } from "../../components/Kv";
 import { listPayments } from "../../services/billing";
-import { describeError } from "../../services/errors";
 import { formatDateTime } from "../../utils/format";
-import { positiveId } from "../../utils/params";
+import { useAccountData } from "../../utils/useAccountData";
 import { seasonTitle } from "../bill/formula";
 import { allocationText, channelLabel, isOffline } from "./present";
 import "./index.scss";
@@ -44,27 +41,7 @@ function PaymentCard({ payment }: { payment: PaymentView }) {
 }
 
 export default function PaymentsPage() {
-  const { params } = useRouter();
-  const accountId = positiveId(params.accountId);
-  const [payments, setPayments] = useState<PaymentView[] | null>(null);
-  const [error, setError] = useState("");
-
-  async function load() {
-    if (accountId === null) {
-      setError("户号信息不存在");
-      return;
-    }
-    try {
-      setPayments(await listPayments(accountId));
-      setError("");
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }
-
-  useDidShow(() => {
-    void load();
-  });
+  const { data: payments, error } = useAccountData(listPayments);
 
   return (
     <View className="page page-payments">
