@@ -15,6 +15,7 @@ import { staffAccountRoutes, residentAccountRoutes } from "./modules/accounts/ro
 import { auditRoutes } from "./modules/audit/routes";
 import { billingRoutes } from "./modules/billing/routes";
 import { authRoutes } from "./modules/auth/routes";
+import { invoiceRoutes, mountInvoiceFileRoutes } from "./modules/invoices/routes";
 import { notificationRoutes } from "./modules/notifications/routes";
 import { mountNotifyRoutes } from "./modules/payments/notify";
 import { paymentRoutes } from "./modules/payments/routes";
@@ -70,6 +71,7 @@ export function buildApp(deps: Deps): Koa {
       ...billingRoutes(deps),
       ...paymentRoutes(deps),
       ...staffPaymentRoutes(deps),
+      ...invoiceRoutes(deps),
     ],
     (ctx) => authenticateRequest(deps.tokens, ctx),
   );
@@ -78,6 +80,7 @@ export function buildApp(deps: Deps): Koa {
     ctx.body = openapi;
   });
   mountNotifyRoutes(router, deps);
+  mountInvoiceFileRoutes(router, deps);
   if (deps.config.sandboxVendors) mountSandboxes(router, deps.config);
 
   app.use(requestContext);

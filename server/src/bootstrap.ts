@@ -1,6 +1,7 @@
 import type { Config } from "./config";
 import { openDataSource } from "./db/dataSource";
 import type { Deps } from "./deps";
+import { NuonuoProvider } from "./integrations/e-invoice/nuonuo";
 import { createLoginExchangers } from "./integrations/loginExchangers";
 import { createPaymentClients } from "./integrations/paymentClients";
 import { buildRegistry, createRunner } from "./jobs";
@@ -16,13 +17,21 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
     const tokens = new TokenService(ds, config.auth.tokenSecret, config.auth.accessTtlS, config.auth.refreshTtlS);
     const login = await createLoginExchangers(config);
     const payments = await createPaymentClients(config);
+    const einvoice = new NuonuoProvider({
+      apiBase: config.einvoice.apiBase,
+      appKey: config.einvoice.appKey,
+      appSecret: config.einvoice.appSecret,
+      accessToken: config.einvoice.accessToken,
+      sellerTaxId: config.invoices.seller.taxId,
+      timeoutMs: config.einvoice.timeoutMs,
+    });
     let deps: Deps | undefined;
     const jobs = createRunner(
       ds,
       config,
       buildRegistry(() => deps as Deps),
     );
-    deps = { config, ds, vault, tokens, login, payments, jobs };
+    deps = { config, ds, vault, tokens, login, payments, einvoice, jobs };
     return deps;
   } catch (err) {
     await ds.destroy();

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { ACCOUNT_CATEGORIES } from "@warmline/shared";
 import { z } from "zod";
 
 const bool = z
@@ -113,6 +114,38 @@ const EnvSchema = z.object({
   WECHATPAY_SANDBOX_NOTIFY_SCALE: z.coerce.number().positive().max(1).default(1),
 
   /** serve the built H5 mini-program and console from this server */
+  /** e-invoice platform (Nuonuo-style open API); the local sandbox when SANDBOX_VENDORS is on */
+  EINVOICE_API_BASE: z.string().url().optional(),
+  EINVOICE_APP_KEY: z.string().min(1).optional(),
+  EINVOICE_APP_SECRET: z.string().min(8).optional(),
+  /** the platform's access token (Nuonuo: per merchant authorisation) */
+  EINVOICE_ACCESS_TOKEN: z.string().min(1).optional(),
+  /** a platform call not answered within this time counts as unanswered (retried with the same number) */
+  EINVOICE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** the seller printed on every invoice: the heating centre */
+  INVOICE_SELLER_NAME: z.string().min(2).default("民乐县城区集中供热中心"),
+  INVOICE_SELLER_TAX_ID: z.string().min(15).max(20).default("91620722MA74WL0019"),
+  INVOICE_SELLER_ADDRESS: z.string().default("甘肃省张掖市民乐县洪水镇供热路1号 0936-4466666"),
+  INVOICE_SELLER_BANK: z.string().default("甘肃民乐农村商业银行城区支行 2701 0001 0000 6688"),
+  INVOICE_CLERK: z.string().min(1).max(16).default("暖线系统"),
+  /** 税收分类编码 of heat supply (供暖费): 1100301030000000000 热力 */
+  INVOICE_TAX_CODE: z
+    .string()
+    .regex(/^\d{19}$/)
+    .default("1100301030000000000"),
+  /**
+   * tax treatment per account category, "category:treatment[,…]", treatment = exempt | non_taxable | a rate
+   * in basis points (900 = 9 %). Residential heating is VAT exempt (免税) by default, others at 9 %.
+   */
+  INVOICE_TAX_RULES: z.string().default("residential:exempt,non_residential:900,public_institution:900"),
+  /** attempts of the issuing job before the invoice shows as failed to staff */
+  INVOICE_ISSUE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** seconds between result polls while the platform is issuing */
+  INVOICE_POLL_S: z.coerce.number().min(0.1).default(3),
+  /** lifetime of a PDF download link */
+  FILE_LINK_TTL_S: z.coerce.number().int().min(10).default(600),
+  /** a TTF/OTF/TTC with Chinese glyphs for PDFs; default: the bundled Noto Sans SC */
+  PDF_FONT_FILE: z.string().optional(),
   SERVE_CLIENTS: bool.default(true),
   SEED_DEMO: bool.default(false),
 });
@@ -138,6 +171,16 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
       out.push({ key: "SANDBOX_VENDORS", message: "must not be enabled in production" });
     }
   }
+  if (env.INVOICE_TAX_RULES && !parseTaxRules(env.INVOICE_TAX_RULES).ok)
+    out.push({
+      key: "INVOICE_TAX_RULES",
+      message: 'must be "category:exempt|non_taxable|<basis points>[,…]" for known categories',
+    });
+  if (env.NODE_ENV === "production" && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
+    for (const k of ["EINVOICE_APP_KEY", "EINVOICE_APP_SECRET", "EINVOICE_ACCESS_TOKEN"]) {
+      if (!env[k]) out.push({ key: k, message: "is required in production" });
+    }
+  }
   if (env.PII_KEYS) {
     const parsed = parsePiiKeys(env.PII_KEYS);
     if (!parsed.ok) out.push({ key: "PII_KEYS", message: 'must be "id:64hex[,id:64hex…]"' });
@@ -145,6 +188,23 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
       out.push({ key: "PII_KEY_ID", message: "names no key in PII_KEYS" });
   }
   return out;
+}
+
+export type TaxRule = { treatment: "exempt" | "non_taxable" } | { treatment: "taxable"; rateBp: number };
+
+function parseTaxRules(raw: string): { ok: boolean; rules: Record<string, TaxRule> } {
+  const rules: Record<string, TaxRule> = {};
+  for (const part of raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z_]+):(exempt|non_taxable|\d{1,4})$/.exec(part);
+    if (!m || !(ACCOUNT_CATEGORIES as readonly string[]).includes(m[1] as string)) return { ok: false, rules };
+    const t = m[2] as string;
+    rules[m[1] as string] =
+      t === "exempt" || t === "non_taxable" ? { treatment: t } : { treatment: "taxable", rateBp: Number(t) };
+  }
+  return { ok: true, rules };
 }
 
 function parsePiiKeys(raw: string): { ok: boolean; keys: Map<string, Buffer> } {
@@ -242,6 +302,34 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       publicKeyId: env.WECHATPAY_PUBLIC_KEY_ID,
       notifySkewS: env.WECHATPAY_NOTIFY_SKEW_S,
       sandboxNotifyScale: env.WECHATPAY_SANDBOX_NOTIFY_SCALE,
+    },
+    einvoice: {
+      apiBase: (
+        env.EINVOICE_API_BASE ??
+        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production")
+          ? `${publicUrl}/sandbox/einvoice/open/v1/services`
+          : "https://sdk.nuonuo.com/open/v1/services")
+      ).replace(/\/$/, ""),
+      appKey: env.EINVOICE_APP_KEY ?? "sandbox-app-key",
+      appSecret: env.EINVOICE_APP_SECRET ?? "sandbox-app-secret",
+      accessToken: env.EINVOICE_ACCESS_TOKEN ?? "sandbox-access-token",
+      callbackUrl: `${publicUrl}/api/v1/notify/einvoice`,
+      timeoutMs: env.EINVOICE_TIMEOUT_MS,
+    },
+    invoices: {
+      seller: {
+        name: env.INVOICE_SELLER_NAME,
+        taxId: env.INVOICE_SELLER_TAX_ID,
+        address: env.INVOICE_SELLER_ADDRESS,
+        bankAccount: env.INVOICE_SELLER_BANK,
+      },
+      clerk: env.INVOICE_CLERK,
+      taxCode: env.INVOICE_TAX_CODE,
+      taxRules: parseTaxRules(env.INVOICE_TAX_RULES).rules,
+      issueAttempts: env.INVOICE_ISSUE_ATTEMPTS,
+      pollMs: Math.round(env.INVOICE_POLL_S * 1000),
+      fileLinkTtlS: env.FILE_LINK_TTL_S,
+      fontFile: env.PDF_FONT_FILE ? path.resolve(env.PDF_FONT_FILE) : null,
     },
     serveClients: env.SERVE_CLIENTS,
     seedDemo: env.SEED_DEMO,

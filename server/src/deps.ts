@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
+import type { EInvoiceProvider } from "./integrations/e-invoice/provider";
 import type { LoginExchanger } from "./integrations/login";
 import type { PaymentVendor, PaymentVendorClient } from "./integrations/payments";
 import type { JobRunner } from "./jobs/runner";
@@ -16,4 +17,6 @@ export interface Deps {
   login: { wechat: LoginExchanger; alipay: LoginExchanger };
   /** payment vendors that are configured (both, with the sandboxes) */
   payments: Partial<Record<PaymentVendor, PaymentVendorClient>>;
+  /** the e-invoice platform (the local sandbox with SANDBOX_VENDORS) */
+  einvoice: EInvoiceProvider;
 }

@@ -8,3 +8,5 @@ export * from "./api/accounts";
 export * from "./api/billing";
 export * from "./api/payments";
 export * from "./billing";
+export * from "./invoice";
+export * from "./api/invoices";

@@ -76,3 +76,22 @@ export const WAIVER_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 export const REFUND_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 /** Who may search payments and read reconciliation reports. */
 export const PAYMENT_DESK_ROLES: readonly StaffRole[] = ["cashier", "center_reviewer", "supervisor", "admin"];
+
+/** set invoice titles (抬头) for a caller or a customer at the window */
+export const INVOICE_TITLE_ROLES: readonly StaffRole[] = [
+  "hotline_agent",
+  "cashier",
+  "grid_worker",
+  "supervisor",
+  "admin",
+];
+/** search invoices, print them, see failures */
+export const INVOICE_DESK_ROLES: readonly StaffRole[] = [
+  "hotline_agent",
+  "cashier",
+  "center_reviewer",
+  "supervisor",
+  "admin",
+];
+/** reissue a failed invoice */
+export const INVOICE_REISSUE_ROLES: readonly StaffRole[] = ["cashier", "supervisor", "admin"];

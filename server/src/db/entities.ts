@@ -3,6 +3,7 @@ import { Building, Community, HeatingAccount, HeatStation } from "../modules/acc
 import { AuditLog } from "../modules/audit/entities";
 import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
+import { Invoice, InvoiceTitle } from "../modules/invoices/entities";
 import { Notification } from "../modules/notifications/entities";
 import {
   LedgerEntry,
@@ -43,4 +44,6 @@ export const ENTITIES = [
   Refund,
   ReconRun,
   ReconItem,
+  InvoiceTitle,
+  Invoice,
 ];

@@ -8,6 +8,7 @@ import { AlipaySandboxGateway } from "./alipay/sandboxGateway";
 import { AlipaySandboxOAuth } from "./alipay/sandboxOAuth";
 import { mountAlipayPaySandbox } from "./alipay/sandboxPayRoutes";
 import { AlipaySandboxTrades } from "./alipay/sandboxTrade";
+import { type EInvoiceSandbox, mountEInvoiceSandbox } from "./e-invoice/sandbox";
 import { WechatSandboxLogin } from "./wechat-mp/sandboxLogin";
 import { mountWechatPaySandbox } from "./wechat-pay/sandboxRoutes";
 
@@ -18,11 +19,19 @@ import { mountWechatPaySandbox } from "./wechat-pay/sandboxRoutes";
  *   /sandbox/alipay/cashier              Alipay's H5 cashier stand-in; /sandbox/alipay/test/* drives payments
  *   /sandbox/{wechat,alipay}/h5-login    a sign-in page for the H5 build, standing in for the vendor's
  *   /sandbox/{wechat,alipay}/test/codes  mint a login code for a chosen identity (tests, scripts)
+ *   /sandbox/wechatpay/…                 WeChat Pay API v3 and its cashier (see wechat-pay/sandboxRoutes.ts)
+ *   /sandbox/einvoice/open/v1/services   the e-invoice platform (Nuonuo-style open API); /sandbox/einvoice/test/*
+ *                                        injects failures, lists and resets invoices (see e-invoice/sandbox.ts)
  * Anyone who can reach these can sign in as anyone: they must never be mounted in production.
  */
-export const SANDBOX_PATHS = { wechat: "/sandbox/wechat", alipay: "/sandbox/alipay" } as const;
+export const SANDBOX_PATHS = {
+  wechat: "/sandbox/wechat",
+  alipay: "/sandbox/alipay",
+  einvoice: "/sandbox/einvoice",
+} as const;
 
-type Provider = keyof typeof SANDBOX_PATHS;
+/** the vendors with a sign-in page */
+type Provider = "wechat" | "alipay";
 
 export interface SandboxOptions {
   /** clock for code expiry (tests) */
@@ -31,6 +40,8 @@ export interface SandboxOptions {
   codeTtlMs?: number;
   /** multiplies the Alipay sandbox's notification retry delays; config.alipay.sandboxNotifyScale by default */
   alipayNotifyScale?: number;
+  /** how long the e-invoice sandbox keeps an invoice "issuing"; 300 ms by default */
+  einvoiceResultDelayMs?: number;
 }
 
 export interface Sandboxes {
@@ -40,9 +51,11 @@ export interface Sandboxes {
   alipayTrades: AlipaySandboxTrades;
   /** the Alipay gateway, created on first use (its key pairs may have to be generated first) */
   alipayGateway(): Promise<AlipaySandboxGateway>;
+  /** the e-invoice platform: its invoices, deliveries and failure injection */
+  einvoice: EInvoiceSandbox;
 }
 
-/** Mounts both sandboxes on the app's router, under /sandbox/wechat and /sandbox/alipay. */
+/** Mounts the sandboxes on the app's router, under /sandbox/{wechat,alipay,wechatpay,einvoice}. */
 export function mountSandboxes(router: Router, config: Config, opts: SandboxOptions = {}): Sandboxes {
   if (!config.sandboxVendors) throw new Error("mountSandboxes called with SANDBOX_VENDORS=false");
   const wechat = new WechatSandboxLogin({ ...config.wechat, ...opts });
@@ -117,7 +130,15 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
   }
 
   mountWechatPaySandbox(router, config, { now: opts.now });
-  return { wechat, alipayOAuth, alipayTrades, alipayGateway };
+  // the e-invoice sandbox keeps the real clock: its requests carry the client's real timestamps
+  const einvoice = mountEInvoiceSandbox(router, {
+    appKey: config.einvoice.appKey,
+    appSecret: config.einvoice.appSecret,
+    accessToken: config.einvoice.accessToken,
+    sellerTaxId: config.invoices.seller.taxId,
+    resultDelayMs: opts.einvoiceResultDelayMs,
+  });
+  return { wechat, alipayOAuth, alipayTrades, alipayGateway, einvoice };
 }
 
 /** A Koa app serving only the sandboxes, for running them on their own port (tests, scripts). */

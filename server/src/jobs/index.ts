@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { Deps } from "../deps";
 import { generateSeasonBillsJob } from "../modules/billing/billRun";
+import { checkInvoiceJob, issueInvoiceJob, reverseInvoiceJob, submitInvoiceJob } from "../modules/invoices/issuance";
 import { checkOrderJob } from "../modules/payments/checkOrder";
 import { reconcileDailyJob, reconcileJob } from "../modules/payments/reconciliation";
 import { accountBoundJob } from "../modules/notifications/jobs";
@@ -21,7 +22,11 @@ export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
     .register(generateSeasonBillsJob)
     .register(checkOrderJob(deps))
     .register(reconcileJob(deps))
-    .register(reconcileDailyJob(deps));
+    .register(reconcileDailyJob(deps))
+    .register(issueInvoiceJob(deps))
+    .register(reverseInvoiceJob(deps))
+    .register(submitInvoiceJob(deps))
+    .register(checkInvoiceJob(deps));
 }
 
 function noDeps(): Deps {

@@ -5,5 +5,9 @@ export const JOB_NAMES = [
   "payments.check_order",
   "payments.reconcile",
   "payments.reconcile_daily",
+  "invoices.issue",
+  "invoices.reverse",
+  "invoices.submit",
+  "invoices.check",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];

@@ -5,6 +5,7 @@ import { generateSeasonBills } from "../modules/billing/billRun";
 import { createSeason } from "../modules/billing/seasonService";
 import { PaymentOrder } from "../modules/payments/entities";
 import { openBills } from "../modules/payments/paymentService";
+import { requestInvoice } from "../modules/invoices/issuance";
 import { applyToBills, newOutTradeNo, writeLedger } from "../modules/payments/settlement";
 import { DEMO_HOUSEHOLDS } from "./demo";
 import { rng } from "./random";
@@ -72,4 +73,10 @@ export async function seedDemoBilling(ds: DataSource, today = shanghaiDate(new D
       });
     }
   }
+  // e-invoices for the newest demo payments, requested through the normal job (the sandbox platform
+  // issues them once the server is up); older demo payments stay without one to keep the start quick
+  const recent = (await ds.query(
+    "SELECT id FROM payment_orders WHERE status = 'paid' ORDER BY paid_at DESC, id DESC LIMIT 40",
+  )) as { id: number }[];
+  for (const { id } of recent) await requestInvoice(ds.manager, Number(id));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { InvoiceTitleInputSchema } from "./invoices";
 
 export const PAYMENT_CHANNELS = ["wechat", "alipay", "cash", "card", "transfer", "assisted"] as const;
 export type PaymentChannelCode = (typeof PAYMENT_CHANNELS)[number];
@@ -27,6 +28,9 @@ export const OfflinePaymentSchema = z.object({
   receiptNo: z.string().trim().min(1, "请填写收据/流水号").max(64),
   /** oldest-first bills to pay; omitted = all open bills, oldest first */
   billIds: z.array(z.number().int().positive()).max(50).optional(),
+  /** 发票抬头: one of the account's saved titles, or one typed at the window (saved to the account) */
+  invoiceTitleId: z.number().int().positive().optional(),
+  invoiceTitle: InvoiceTitleInputSchema.optional(),
 });
 export type OfflinePaymentInput = z.infer<typeof OfflinePaymentSchema>;
 
@@ -54,6 +58,9 @@ export const PaymentSchema = z.object({
   flagReason: z.string().nullable(),
   unappliedFen: z.number().int(),
   allocations: z.array(AllocationSchema),
+  /** the payment's (blue) invoice once requested */
+  invoiceId: z.number().int().nullable(),
+  invoiceStatus: z.enum(["queued", "submitted", "issued", "failed"]).nullable(),
 });
 export type PaymentView = z.infer<typeof PaymentSchema>;
 export const PaymentListSchema = z.object({ items: z.array(PaymentSchema) });
@@ -66,6 +73,8 @@ export const CreatePaymentSchema = z.object({
   /** the oldest open bills to pay (old arrears first); omitted = all open bills */
   billIds: z.array(z.number().int().positive()).max(50).optional(),
   vendor: z.enum(ONLINE_VENDORS),
+  /** 发票抬头: one of the resident's titles or the account's; omitted = the default title, else 个人 + owner name */
+  invoiceTitleId: z.number().int().positive().optional(),
 });
 export type CreatePaymentInput = z.infer<typeof CreatePaymentSchema>;
 
@@ -90,6 +99,8 @@ export const PaymentStatusSchema = z.object({
   amountFen: z.number().int(),
   status: z.enum(["created", "paid", "closed", "expired"]),
   paidAt: z.string().nullable(),
+  /** the payment's (blue) invoice once requested */
+  invoiceId: z.number().int().nullable(),
 });
 export type PaymentStatusView = z.infer<typeof PaymentStatusSchema>;
 

@@ -1,4 +1,5 @@
 export * from "./bill";
+export * from "./capitals";
 export * from "./dates";
 export * from "./money";
 export * from "./season";

@@ -1,3 +1,4 @@
+import { Invoices1795803495784 } from "./1795803495784-Invoices";
 import { RefundsReconciliation1795797829051 } from "./1795797829051-RefundsReconciliation";
 import { Payments1795795934773 } from "./1795795934773-Payments";
 import { Billing1795795774822 } from "./1795795774822-Billing";
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Billing1795795774822,
   Payments1795795934773,
   RefundsReconciliation1795797829051,
+  Invoices1795803495784,
 ];

@@ -40,6 +40,13 @@ export class PaymentOrder {
   @Index() @Bool({ default: false }) flagged!: boolean;
   @Str(200, { name: "flag_reason", nullable: true }) flagReason!: string | null;
   @Fen({ name: "unapplied_fen", default: 0 }) unappliedFen!: number;
+  /** 发票抬头 chosen when paying (a copy: later edits of the title change nothing); null = the default */
+  @Json({ name: "invoice_buyer", nullable: true }) invoiceBuyer!: {
+    kind: "personal" | "company";
+    name: string;
+    taxId: string | null;
+    email: string | null;
+  } | null;
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;
 }

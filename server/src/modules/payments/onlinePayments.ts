@@ -1,3 +1,5 @@
+import { Invoice } from "../invoices/entities";
+import { buyerForResident } from "../invoices/titles";
 import type { CreatedPayment, CreatePaymentInput, PaymentStatusView } from "@warmline/shared";
 import type { DataSource } from "typeorm";
 import type { Deps } from "../../deps";
@@ -43,6 +45,7 @@ export async function createOnlinePayment(
   const payer = payerId(resident, input.vendor);
   const client = vendorClient(deps, input.vendor);
   const now = new Date();
+  const invoiceBuyer = await buyerForResident(ds, residentId, input.accountId, input.invoiceTitleId);
   const order = await ds.transaction(async (m) => {
     const { chosen, totalFen } = chooseBills(await openBills(m, input.accountId), input.billIds);
     const o = await m.getRepository(PaymentOrder).save(
@@ -64,6 +67,7 @@ export async function createOnlinePayment(
         flagged: false,
         flagReason: null,
         unappliedFen: 0,
+        invoiceBuyer,
       }),
     );
     // the sweeper: if no notification settles the order, this job asks the vendor (and closes it at expiry)
@@ -115,5 +119,6 @@ export async function paymentStatus(ds: DataSource, residentId: number, id: numb
     amountFen: o.amountFen,
     status: o.status,
     paidAt: o.paidAt?.toISOString() ?? null,
+    invoiceId: (await ds.getRepository(Invoice).findOneBy({ sourceKey: `pay:${o.id}` }))?.id ?? null,
   };
 }

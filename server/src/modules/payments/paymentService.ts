@@ -8,6 +8,9 @@ import { audit } from "../audit/audit";
 import { balanceOf, policyOf } from "../billing/bills";
 import { Bill, type HeatingSeason } from "../billing/entities";
 import { PaymentAllocation, PaymentOrder } from "./entities";
+import { Invoice } from "../invoices/entities";
+import { requestInvoice } from "../invoices/issuance";
+import { buyerForStaff } from "../invoices/titles";
 import { applyToBills, newOutTradeNo, writeLedger } from "./settlement";
 
 export interface OpenBill {
@@ -74,6 +77,7 @@ export async function recordOfflinePayment(
     const now = new Date();
     const { chosen, totalFen } = chooseBills(await openBills(m, account.id, shanghaiDate(now)), input.billIds);
     if (input.amountFen > totalFen) throw new AppError("AMOUNT_EXCEEDS_OWED", { owedFen: totalFen });
+    const invoiceBuyer = await buyerForStaff(m, account.id, staff.id, input);
     const order = await m.getRepository(PaymentOrder).save(
       m.getRepository(PaymentOrder).create({
         outTradeNo: newOutTradeNo(now),
@@ -93,11 +97,13 @@ export async function recordOfflinePayment(
         flagged: false,
         flagReason: null,
         unappliedFen: 0,
+        invoiceBuyer,
       }),
     );
     await applyToBills(m, order, input.amountFen, now);
     await m.getRepository(PaymentOrder).save(order);
     await writeLedger(m, order, now);
+    await requestInvoice(m, order.id);
     await audit(m, ctx, {
       action: "payment.offline",
       targetType: "payment_order",
@@ -125,11 +131,20 @@ export async function presentPayments(ds: DataSource, orders: PaymentOrder[]): P
       (a) => [a.id, a],
     ),
   );
+  const invoices = new Map(
+    (
+      await ds.getRepository(Invoice).findBy({
+        sourceKey: In(orders.map((o) => `pay:${o.id}`)),
+      })
+    ).map((i) => [i.paymentOrderId, i]),
+  );
   return orders.map((o) => ({
     id: o.id,
     outTradeNo: o.outTradeNo,
     accountId: o.accountId,
     accountNo: accounts.get(o.accountId)?.accountNo ?? "",
+    invoiceId: invoices.get(o.id)?.id ?? null,
+    invoiceStatus: invoices.get(o.id)?.status ?? null,
     channel: o.channel,
     amountFen: o.amountFen,
     refundedFen: o.refundedFen,

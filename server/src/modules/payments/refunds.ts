@@ -1,3 +1,4 @@
+import { requestReversal } from "../invoices/issuance";
 import { billStatus, type CreateRefundInput, maxDate, type RefundView, shanghaiDate } from "@warmline/shared";
 import { randomInt } from "node:crypto";
 import type { Context } from "koa";
@@ -182,7 +183,10 @@ export async function completeRefund(
     refund.fromUnappliedFen = fromUnapplied;
     refund.vendorRefundId = vendorRefundId ?? refund.vendorRefundId;
     refund.finishedAt = new Date();
-    return m.getRepository(Refund).save(refund);
+    const saved = await m.getRepository(Refund).save(refund);
+    // money taken back from bills is reversed on the invoice by a red-letter invoice
+    if (reversals.length) await requestReversal(m, refund.id);
+    return saved;
   });
 }
 

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { type EntityManager, In } from "typeorm";
 import { balanceOf, policyOf } from "../billing/bills";
 import { Bill, HeatingSeason } from "../billing/entities";
+import { requestInvoice } from "../invoices/issuance";
 import { LedgerEntry, PaymentAllocation, PaymentOrder } from "./entities";
 
 /**
@@ -165,5 +166,7 @@ export async function settleVendorPayment(
   order.paidAt = paid.paidAt;
   await m.getRepository(PaymentOrder).save(order);
   await writeLedger(m, order, paid.paidAt);
+  // flagged money is invoiced once staff have decided what it pays (resolveFlag)
+  if (!order.flagged) await requestInvoice(m, order.id);
   return { outcome: order.flagged ? "flagged" : "settled", order };
 }

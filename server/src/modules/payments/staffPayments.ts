@@ -1,3 +1,4 @@
+import { requestInvoice } from "../invoices/issuance";
 import type { PaymentSearchQuery, ResolveFlagInput } from "@warmline/shared";
 import type { Context } from "koa";
 import { Brackets } from "typeorm";
@@ -68,6 +69,8 @@ export async function resolveFlag(
       await m.getRepository(PaymentOrder).save(order);
     });
   }
+  // the money now applied to bills (if any) gets its invoice
+  await requestInvoice(deps.ds.manager, paymentId);
   await audit(deps.ds, ctx, {
     action: "payment.resolve_flag",
     targetType: "payment_order",

@@ -1,0 +1,338 @@
+import { z } from "zod";
+import { type DataSource, type EntityManager, In } from "typeorm";
+import type { Deps } from "../../deps";
+import { EInvoiceRejectedError, type IssueRequest, type IssueResult } from "../../integrations/e-invoice/provider";
+import { enqueue } from "../../jobs/outbox";
+import { defineJob, type JobContext } from "../../jobs/registry";
+import { logger } from "../../lib/logger";
+import { HeatingAccount } from "../accounts/entities";
+import { Bill, HeatingSeason } from "../billing/entities";
+import { PaymentAllocation, PaymentOrder, Refund } from "../payments/entities";
+import { Invoice } from "./entities";
+import { type InvoiceBillLine, invoiceItems, totals } from "./items";
+import { defaultBuyer } from "./titles";
+
+/** Our request number at the platform: kind, source id and the request sequence (a reissue takes the next). */
+export function orderNoOf(kind: "blue" | "red", sourceId: number, seq: number): string {
+  return `FP${kind === "blue" ? "P" : "R"}${sourceId}S${seq}`;
+}
+
+/** Call in the transaction that settles a payment: its blue invoice follows, once. */
+export async function requestInvoice(m: EntityManager, paymentOrderId: number): Promise<void> {
+  await enqueue(m, "invoices.issue", { paymentOrderId }, { dedupeKey: `invoice:pay:${paymentOrderId}` });
+}
+
+/** Call in the transaction that completes a refund: the red invoice follows, once. */
+export async function requestReversal(m: EntityManager, refundId: number): Promise<void> {
+  await enqueue(m, "invoices.reverse", { refundId }, { dedupeKey: `invoice:refund:${refundId}` });
+}
+
+async function billLines(
+  m: EntityManager | DataSource,
+  parts: { billId: number; principalFen: number; lateFeeFen: number }[],
+): Promise<InvoiceBillLine[]> {
+  const bills = await m.getRepository(Bill).findBy({ id: In([0, ...parts.map((p) => p.billId)]) });
+  const seasons = new Map(
+    (await m.getRepository(HeatingSeason).findBy({ id: In([0, ...bills.map((b) => b.seasonId)]) })).map((s) => [
+      s.id,
+      s,
+    ]),
+  );
+  const byId = new Map(bills.map((b) => [b.id, b]));
+  return parts
+    .map((p) => {
+      const b = byId.get(p.billId) as Bill;
+      return {
+        seasonCode: seasons.get(b.seasonId)?.code ?? "",
+        heatedArea: b.heatedArea,
+        unitPriceFen: b.unitPriceFen,
+        billAmountFen: b.amountFen,
+        suspended: b.suspended,
+        principalFen: p.principalFen,
+        lateFeeFen: p.lateFeeFen,
+      };
+    })
+    .sort((a, b) => a.seasonCode.localeCompare(b.seasonCode));
+}
+
+function sellerOf(deps: Deps) {
+  return { ...deps.config.invoices.seller };
+}
+
+/**
+ * Creates the blue invoice row of a payment if it has none (the unique source key makes a second run a
+ * no-op) from the money applied to bills; nothing when none was applied (all of it is flagged money).
+ */
+export async function createBlueInvoice(deps: Deps, paymentOrderId: number): Promise<Invoice | null> {
+  const { ds, config } = deps;
+  const sourceKey = `pay:${paymentOrderId}`;
+  const existing = await ds.getRepository(Invoice).findOneBy({ sourceKey });
+  if (existing) return existing;
+  const order = await ds.getRepository(PaymentOrder).findOneBy({ id: paymentOrderId });
+  if (order?.status !== "paid") return null;
+  const allocations = await ds.getRepository(PaymentAllocation).findBy({ paymentOrderId });
+  const lines = await billLines(
+    ds,
+    allocations.map((a) => ({ billId: a.billId, principalFen: a.principalFen, lateFeeFen: a.lateFeeFen })),
+  );
+  const account = await ds.getRepository(HeatingAccount).findOneByOrFail({ id: order.accountId });
+  const items = invoiceItems(lines, {
+    rule: config.invoices.taxRules[account.category],
+    taxCode: config.invoices.taxCode,
+    sign: 1,
+  });
+  const { totalFen, taxFen } = totals(items);
+  if (totalFen <= 0) return null;
+  await ds
+    .getRepository(Invoice)
+    .createQueryBuilder()
+    .insert()
+    .values({
+      sourceKey,
+      kind: "blue",
+      status: "queued",
+      paymentOrderId,
+      accountId: order.accountId,
+      refundId: null,
+      originalInvoiceId: null,
+      orderNo: orderNoOf("blue", paymentOrderId, 1),
+      requestSeq: 1,
+      buyer: order.invoiceBuyer ?? (await defaultBuyer(ds, order.accountId)),
+      seller: sellerOf(deps),
+      items,
+      totalFen,
+      taxFen,
+      attempts: 0,
+    })
+    .orIgnore()
+    .execute();
+  return ds.getRepository(Invoice).findOneBy({ sourceKey });
+}
+
+/**
+ * Creates the red invoice row of a refund (once): the money the refund took back from bills, as negative
+ * lines, against the payment's blue invoice. Money refunded from unapplied (flagged) funds was never
+ * invoiced and needs none.
+ */
+export async function createRedInvoice(deps: Deps, refundId: number): Promise<Invoice | null> {
+  const { ds, config } = deps;
+  const sourceKey = `refund:${refundId}`;
+  const existing = await ds.getRepository(Invoice).findOneBy({ sourceKey });
+  if (existing) return existing;
+  const refund = await ds.getRepository(Refund).findOneBy({ id: refundId });
+  if (refund?.status !== "succeeded" || !refund.reversals?.length) return null;
+  const blue = await createBlueInvoice(deps, refund.paymentOrderId);
+  if (!blue) return null;
+  const account = await ds.getRepository(HeatingAccount).findOneByOrFail({ id: blue.accountId });
+  const items = invoiceItems(await billLines(ds, refund.reversals), {
+    rule: config.invoices.taxRules[account.category],
+    taxCode: config.invoices.taxCode,
+    sign: -1,
+  });
+  const { totalFen, taxFen } = totals(items);
+  if (totalFen >= 0) return null;
+  await ds
+    .getRepository(Invoice)
+    .createQueryBuilder()
+    .insert()
+    .values({
+      sourceKey,
+      kind: "red",
+      status: "queued",
+      paymentOrderId: blue.paymentOrderId,
+      accountId: blue.accountId,
+      refundId,
+      originalInvoiceId: blue.id,
+      orderNo: orderNoOf("red", refundId, 1),
+      requestSeq: 1,
+      buyer: blue.buyer,
+      seller: blue.seller,
+      items,
+      totalFen,
+      taxFen,
+      attempts: 0,
+    })
+    .orIgnore()
+    .execute();
+  return ds.getRepository(Invoice).findOneBy({ sourceKey });
+}
+
+function issueRequest(deps: Deps, inv: Invoice, original: Invoice | null): IssueRequest {
+  return {
+    orderNo: inv.orderNo,
+    kind: inv.kind,
+    original:
+      original?.invoiceNo && original.issuedAt ? { invoiceNo: original.invoiceNo, issuedAt: original.issuedAt } : null,
+    buyerKind: inv.buyer.kind,
+    buyer: { name: inv.buyer.name, taxId: inv.buyer.taxId },
+    seller: {
+      name: inv.seller.name,
+      taxId: inv.seller.taxId,
+      address: inv.seller.address,
+      bankAccount: inv.seller.bankAccount,
+    },
+    clerk: deps.config.invoices.clerk,
+    items: inv.items,
+    totalFen: inv.totalFen,
+    pushEmail: inv.buyer.email,
+    callbackUrl: deps.config.einvoice.callbackUrl,
+    remark: null,
+  };
+}
+
+const GAVE_UP = "电子发票平台多次无响应，开具失败，请重新开具";
+
+/**
+ * Sends a queued invoice to the platform. Safe to run twice: the platform keeps our order number unique
+ * (a resend answers the same serial), and the row moves on only from "queued". A red invoice waits until
+ * its blue one is issued (issuing the blue one sends the waiting red ones). A refusal fails the invoice at
+ * once; an unreachable platform is retried by the outbox and fails the invoice after the last attempt.
+ */
+export async function submitInvoice(deps: Deps, invoiceId: number, job?: JobContext): Promise<void> {
+  const { ds } = deps;
+  const repo = ds.getRepository(Invoice);
+  const inv = await repo.findOneBy({ id: invoiceId });
+  if (inv?.status !== "queued") return;
+  let original: Invoice | null = null;
+  if (inv.kind === "red") {
+    original = await repo.findOneBy({ id: inv.originalInvoiceId as number });
+    if (original?.status !== "issued") return;
+  }
+  await repo.increment({ id: inv.id }, "attempts", 1);
+  try {
+    const accepted = await deps.einvoice.issue(issueRequest(deps, inv, original));
+    await repo.update(
+      { id: inv.id, status: "queued", requestSeq: inv.requestSeq },
+      { status: "submitted", serialNo: accepted.serialNo, submittedAt: new Date(), failReason: null },
+    );
+    await scheduleCheck(ds, deps, inv.id, 0);
+  } catch (err) {
+    if (err instanceof EInvoiceRejectedError) {
+      await repo.update(
+        { id: inv.id, status: "queued", requestSeq: inv.requestSeq },
+        { status: "failed", failReason: `${err.message}（${err.code}）`.slice(0, 200) },
+      );
+      logger.warn({ invoiceId, code: err.code }, "e-invoice request refused");
+      return;
+    }
+    const last = job ? job.attempt >= deps.config.invoices.issueAttempts : false;
+    await repo.update(
+      { id: inv.id, status: "queued", requestSeq: inv.requestSeq },
+      last
+        ? { status: "failed", failReason: GAVE_UP }
+        : { failReason: `电子发票平台暂时不可用，第${job?.attempt ?? 1}次尝试失败，稍后自动重试` },
+    );
+    throw err;
+  }
+}
+
+async function scheduleCheck(ds: DataSource, deps: Deps, invoiceId: number, n: number): Promise<void> {
+  // poll quickly first, then back off to a minute (the platform's callback usually arrives first)
+  const delayMs = Math.min(deps.config.invoices.pollMs * 2 ** Math.min(n, 5), 60_000);
+  await enqueue(
+    ds.manager,
+    "invoices.check",
+    { invoiceId, n },
+    { dedupeKey: `invoice:check:${invoiceId}:${n}`, delayMs },
+  );
+}
+
+/** Polls stop after this many checks (about 3 hours); a callback or a staff action can still finish it. */
+const MAX_CHECKS = 200;
+
+/** Applies a result from a poll or a callback; only moves a submitted (or queued) invoice forward. */
+export async function applyResult(deps: Deps, inv: Invoice, result: IssueResult): Promise<boolean> {
+  const repo = deps.ds.getRepository(Invoice);
+  if (result.status === "pending") return false;
+  const where = { id: inv.id, status: In(["queued", "submitted"]), requestSeq: inv.requestSeq };
+  const res =
+    result.status === "issued"
+      ? await repo.update(where, {
+          status: "issued",
+          serialNo: result.serialNo,
+          invoiceNo: result.invoiceNo,
+          issuedAt: result.issuedAt,
+          checkCode: result.checkCode,
+          failReason: null,
+        })
+      : await repo.update(where, { status: "failed", failReason: result.reason.slice(0, 200) });
+  if (!res.affected) return false;
+  if (result.status === "issued" && inv.kind === "blue") {
+    // red invoices waiting for this one
+    const waiting = await repo.findBy({ originalInvoiceId: inv.id, status: "queued" });
+    for (const red of waiting) await enqueueSubmit(deps.ds.manager, red);
+  }
+  return true;
+}
+
+export async function enqueueSubmit(m: EntityManager, inv: Pick<Invoice, "id" | "requestSeq">): Promise<void> {
+  await enqueue(
+    m,
+    "invoices.submit",
+    { invoiceId: inv.id },
+    { dedupeKey: `invoice:submit:${inv.id}:${inv.requestSeq}` },
+  );
+}
+
+export async function checkInvoice(deps: Deps, invoiceId: number, n: number): Promise<void> {
+  const inv = await deps.ds.getRepository(Invoice).findOneBy({ id: invoiceId });
+  if (!inv || (inv.status !== "submitted" && inv.status !== "queued")) return;
+  const result = await deps.einvoice.query(inv.orderNo);
+  if (result && result.status !== "pending") {
+    await applyResult(deps, inv, result);
+    return;
+  }
+  if (n + 1 < MAX_CHECKS) await scheduleCheck(deps.ds, deps, invoiceId, n + 1);
+}
+
+/** Handles a result the platform posted to us (its signature already verified by the provider). */
+export async function applyCallback(deps: Deps, orderNo: string, result: IssueResult): Promise<boolean> {
+  const inv = await deps.ds.getRepository(Invoice).findOneBy({ orderNo });
+  if (!inv) return false;
+  await applyResult(deps, inv, result);
+  return true;
+}
+
+export const issueInvoiceJob = (deps: () => Deps) =>
+  defineJob({
+    name: "invoices.issue",
+    schema: z.object({ paymentOrderId: z.number().int() }),
+    maxAttempts: 20,
+    async handle({ paymentOrderId }, ctx) {
+      const d = deps();
+      const inv = await createBlueInvoice(d, paymentOrderId);
+      if (inv) await submitInvoice(d, inv.id, ctx);
+    },
+  });
+
+export const reverseInvoiceJob = (deps: () => Deps) =>
+  defineJob({
+    name: "invoices.reverse",
+    schema: z.object({ refundId: z.number().int() }),
+    maxAttempts: 20,
+    async handle({ refundId }, ctx) {
+      const d = deps();
+      const inv = await createRedInvoice(d, refundId);
+      if (inv) await submitInvoice(d, inv.id, ctx);
+    },
+  });
+
+export const submitInvoiceJob = (deps: () => Deps) =>
+  defineJob({
+    name: "invoices.submit",
+    schema: z.object({ invoiceId: z.number().int() }),
+    maxAttempts: 20,
+    async handle({ invoiceId }, ctx) {
+      await submitInvoice(deps(), invoiceId, ctx);
+    },
+  });
+
+export const checkInvoiceJob = (deps: () => Deps) =>
+  defineJob({
+    name: "invoices.check",
+    schema: z.object({ invoiceId: z.number().int(), n: z.number().int().min(0) }),
+    maxAttempts: 5,
+    async handle({ invoiceId, n }) {
+      await checkInvoice(deps(), invoiceId, n);
+    },
+  });
