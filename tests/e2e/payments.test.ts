@@ -47,6 +47,24 @@ describe("paying the heating fee", () => {
     await page.waitForTimeout(600);
     await page.screenshot({ path: path.join(ARTIFACTS, "miniapp-pay-success.png") });
 
+    // the e-invoice follows within seconds; the resident opens it
+    await page.getByText("查看电子发票", { exact: true }).click({ timeout: 30_000 });
+    await page.locator(".page-invoice").waitFor();
+    await page.getByText("已开具", { exact: true }).waitFor({ timeout: 30_000 });
+    const detail = (await page.locator(".page-invoice").textContent()) ?? "";
+    expect(detail).toContain("王建国");
+    expect(detail).toMatch(/\d{20}/);
+    await page.waitForTimeout(600); // the page transition
+    await page.screenshot({ path: path.join(ARTIFACTS, "miniapp-invoice.png") });
+    const pdfResponse = page.context().waitForEvent("response", (r) => r.url().includes("/api/v1/files/"));
+    await page.getByText("查看发票", { exact: true }).click();
+    const pdf = await pdfResponse;
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    // Chromium hands the tab's bytes to its PDF viewer; fetch the same link to look at them
+    const bytes = Buffer.from(await (await fetch(pdf.url())).arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+
     await page.goto(`${ctx.server.url}/h5/#/pages/bills/index?accountId=1`);
     await page.locator(".page-bills .bill-card").nth(1).waitFor();
     const cards = await page.locator(".page-bills .bill-card").allTextContents();

@@ -8,6 +8,9 @@ export default defineAppConfig({
     "pages/bills/index",
     "pages/bill/index",
     "pages/payments/index",
+    "pages/invoice-titles/index",
+    "pages/invoices/index",
+    "pages/invoice/index",
   ],
   // The pay flow loads only when a resident pays: its platform payment code stays out of the main package.
   subPackages: [

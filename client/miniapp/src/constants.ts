@@ -15,4 +15,7 @@ export const PAGES = {
   pay: "/pages/pay/index",
   payResult: "/pages/pay-result/index",
   payments: "/pages/payments/index",
+  invoiceTitles: "/pages/invoice-titles/index",
+  invoices: "/pages/invoices/index",
+  invoice: "/pages/invoice/index",
 } as const;

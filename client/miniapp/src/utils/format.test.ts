@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatArea, formatDateTime, orDash } from "./format";
+import { formatArea, formatDate, formatDateTime, orDash } from "./format";
 
 describe("formatDateTime", () => {
   it("shows Beijing time whatever the device's zone", () => {
@@ -22,5 +22,13 @@ describe("formatArea / orDash", () => {
   it("dashes blanks", () => {
     expect(orDash("  ")).toBe("—");
     expect(orDash("3号楼")).toBe("3号楼");
+  });
+});
+
+describe("formatDate", () => {
+  it("is the Beijing date of an instant", () => {
+    expect(formatDate("2025-11-27T16:05:00Z")).toBe("2025-11-28");
+    expect(formatDate(null)).toBe("—");
+    expect(formatDate("不是时间")).toBe("不是时间");
   });
 });

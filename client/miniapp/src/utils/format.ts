@@ -14,6 +14,12 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
+/** An instant's Beijing date, "2025-11-27" (e.g. 开票日期). */
+export function formatDate(iso: string | null | undefined): string {
+  const text = formatDateTime(iso);
+  return /^\d{4}-\d{2}-\d{2} /.test(text) ? text.slice(0, 10) : text;
+}
+
 /** 供热面积: 86.5 → "86.50 m²" */
 export function formatArea(sqm: number | null | undefined): string {
   if (sqm === null || sqm === undefined || Number.isNaN(sqm)) return "—";

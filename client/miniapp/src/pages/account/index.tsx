@@ -53,6 +53,12 @@ export default function AccountPage() {
           >
             缴费记录
           </Button>
+          <Button
+            className="btn btn-plain"
+            onClick={() => Taro.navigateTo({ url: `${PAGES.invoices}?accountId=${account.id}` })}
+          >
+            电子发票
+          </Button>
         </View>
       ) : null}
     </View>

@@ -83,6 +83,14 @@ export default function HomePage() {
         </Button>
       </View>
 
+      <View
+        className="card entry-row invoice-titles-entry"
+        onClick={() => Taro.navigateTo({ url: PAGES.invoiceTitles })}
+      >
+        <Text>发票抬头</Text>
+        <Text className="link">管理 ›</Text>
+      </View>
+
       <View className="card messages">
         <View className="card-title">
           <Text>消息</Text>

@@ -1,11 +1,12 @@
 import { Button, Text, View } from "@tarojs/components";
 import { useLoad, useRouter, useUnload } from "@tarojs/taro";
 import { formatYuan } from "@warmline/shared";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { getPaymentStatus } from "../../services/billing";
 import { formatDateTime } from "../../utils/format";
 import { positiveId } from "../../utils/params";
-import { backToBills, openPayments } from "./navigation";
+import { waitForInvoice } from "./invoiceWait";
+import { backToBills, openInvoice, openPayments } from "./navigation";
 import { initialPollState, type Poller, type PollState, parseHint, startPolling } from "./poll";
 import "./index.scss";
 
@@ -63,6 +64,26 @@ export default function PayResultPage() {
     poller.current?.stop();
   });
 
+  // 电子发票: requested by the server right after "paid"; ask a little longer until the payment has it
+  const paid = state.phase === "paid";
+  const knownInvoiceId = state.payment?.invoiceId ?? null;
+  const [invoiceId, setInvoiceId] = useState<number | null>(null);
+  const [invoiceWait, setInvoiceWait] = useState<"waiting" | "gave-up">("waiting");
+  useEffect(() => {
+    if (!paid || id === null) return;
+    if (knownInvoiceId !== null) {
+      setInvoiceId(knownInvoiceId);
+      return;
+    }
+    const waiter = waitForInvoice({
+      id,
+      fetchStatus: getPaymentStatus,
+      onInvoice: setInvoiceId,
+      onGiveUp: () => setInvoiceWait("gave-up"),
+    });
+    return () => waiter.stop();
+  }, [paid, knownInvoiceId, id]);
+
   const accountId = state.payment?.accountId ?? positiveId(params.accountId);
   const view = describe(state);
   const canRefresh = id !== null && (state.phase === "pending" || state.phase === "error");
@@ -80,6 +101,11 @@ export default function PayResultPage() {
           </>
         ) : null}
         {view.detail ? <Text className="result-detail">{view.detail}</Text> : null}
+        {paid && invoiceId === null ? (
+          <Text className="result-detail invoice-wait">
+            {invoiceWait === "waiting" ? "电子发票申请中…" : "电子发票开具后，可在户号的“电子发票”中查看"}
+          </Text>
+        ) : null}
       </View>
 
       {canRefresh ? (
@@ -93,6 +119,11 @@ export default function PayResultPage() {
           onClick={() => void openPayments(accountId)}
         >
           缴费记录
+        </Button>
+      ) : null}
+      {paid && invoiceId !== null ? (
+        <Button className="btn btn-plain view-invoice" onClick={() => void openInvoice(invoiceId)}>
+          查看电子发票
         </Button>
       ) : null}
       {state.phase !== "checking" ? (

@@ -13,3 +13,8 @@ export function backToBills(accountId: number | null): Promise<unknown> {
 export function openPayments(accountId: number): Promise<unknown> {
   return Taro.navigateTo({ url: `${PAGES.payments}?accountId=${accountId}` });
 }
+
+/** 查看电子发票: the payment's (blue) invoice. */
+export function openInvoice(invoiceId: number): Promise<unknown> {
+  return Taro.navigateTo({ url: `${PAGES.invoice}?id=${invoiceId}` });
+}

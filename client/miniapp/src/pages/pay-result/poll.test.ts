@@ -18,6 +18,7 @@ const payment = (status: PaymentStatusView["status"]): PaymentStatusView => ({
   amountFen: 186_840,
   status,
   paidAt: status === "paid" ? "2026-11-20T02:00:00.000Z" : null,
+  invoiceId: null,
 });
 
 describe("nextPollState", () => {

@@ -1,14 +1,22 @@
 import { Button, Text, View } from "@tarojs/components";
-import Taro, { useLoad, useRouter } from "@tarojs/taro";
-import { type BillView, type CreatedPayment, formatYuan, PAYMENT_CHANNEL_LABELS } from "@warmline/shared";
+import Taro, { useDidShow, useLoad, useRouter } from "@tarojs/taro";
+import {
+  type BillView,
+  type CreatedPayment,
+  formatYuan,
+  type InvoiceTitleView,
+  PAYMENT_CHANNEL_LABELS,
+} from "@warmline/shared";
 import { useEffect, useState } from "react";
 import { PAGES } from "../../constants";
 import { getMe } from "../../services/auth";
 import { createPayment, listBills } from "../../services/billing";
 import { describeError } from "../../services/errors";
+import { listInvoiceTitles } from "../../services/invoices";
 import { type OnlineVendor, type PayOutcome, platformPayment } from "../../services/payment";
 import { positiveId } from "../../utils/params";
 import { seasonTitle } from "../bill/formula";
+import { chooseTitle, titleOptions } from "./invoiceTitle";
 import {
   keepSelection,
   openBillsOldestFirst,
@@ -38,6 +46,10 @@ export default function PayPage() {
   const [order, setOrder] = useState<{ key: string; created: CreatedPayment } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
+  /** 发票抬头: the titles offered (null until loaded) and the choice; null = 个人（户主姓名）, no id sent */
+  const [titles, setTitles] = useState<InvoiceTitleView[] | null>(null);
+  const [titleId, setTitleId] = useState<number | null | undefined>(undefined);
+  const [titlesError, setTitlesError] = useState("");
 
   /** Loads the open bills; `choose` picks the selection among them. */
   async function load(choose: (open: BillView[]) => number[]) {
@@ -71,6 +83,19 @@ export default function PayPage() {
     // from a bill's page: that bill and every older one; otherwise everything (全部缴清)
     const through = positiveId(params.billId);
     void load((bills) => selectThrough(bills, through));
+  });
+
+  // each time the page shows: the resident may have added a title on the 发票抬头 page meanwhile
+  useDidShow(() => {
+    if (accountId === null) return;
+    listInvoiceTitles(accountId).then(
+      (items) => {
+        setTitles(items);
+        setTitleId((current) => chooseTitle(items, current));
+        setTitlesError("");
+      },
+      () => setTitlesError("发票抬头加载失败，将按默认抬头开具"),
+    );
   });
 
   useEffect(() => {
@@ -108,11 +133,19 @@ export default function PayPage() {
     if (busy || accountId === null || !vendor || selected.length === 0) return;
     setBusy(true);
     setError("");
-    const key = `${vendor}:${selected.join(",")}`;
+    const invoiceTitleId = titleId ?? undefined;
+    const key = `${vendor}:${selected.join(",")}:${invoiceTitleId ?? "-"}`;
     const reusable = order && order.key === key && Date.parse(order.created.expireAt) > Date.now() + 60_000;
     let created: CreatedPayment;
     try {
-      created = reusable ? order.created : await createPayment({ accountId, billIds: selected, vendor });
+      created = reusable
+        ? order.created
+        : await createPayment({
+            accountId,
+            billIds: selected,
+            vendor,
+            ...(invoiceTitleId === undefined ? {} : { invoiceTitleId }),
+          });
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
@@ -196,6 +229,40 @@ export default function PayPage() {
                 <Text className="check">{vendor === v ? "✓" : ""}</Text>
               </View>
             ))}
+          </View>
+
+          <View className="card invoice-title-card">
+            <View className="card-title">
+              <Text>发票抬头</Text>
+              <Text className="link" onClick={() => Taro.navigateTo({ url: PAGES.invoiceTitles })}>
+                管理抬头
+              </Text>
+            </View>
+            {titles
+              ? titleOptions(titles).map((option) => (
+                  <View
+                    key={option.id ?? "owner"}
+                    className={`invoice-title-option${titleId === option.id ? " is-selected" : ""}`}
+                    data-title-id={option.id ?? ""}
+                    onClick={() => {
+                      if (busy) return;
+                      setTitleId(option.id);
+                      setOrder(null);
+                    }}
+                  >
+                    <Text className="check">{titleId === option.id ? "✓" : ""}</Text>
+                    <View className="invoice-title-main">
+                      <Text className="invoice-title-label">{option.label}</Text>
+                      {option.detail ? <Text className="muted invoice-title-detail">{option.detail}</Text> : null}
+                    </View>
+                    {option.isDefault && option.id !== null ? (
+                      <Text className="status status-default">默认</Text>
+                    ) : null}
+                  </View>
+                ))
+              : null}
+            {titlesError ? <Text className="muted">{titlesError}</Text> : null}
+            <Text className="muted invoice-title-note">缴费成功后自动开具电子发票，可在户号的“电子发票”中查看。</Text>
           </View>
 
           <View className="card">

@@ -1,10 +1,13 @@
 import { Text, View } from "@tarojs/components";
+import Taro from "@tarojs/taro";
 import { type PaymentView, formatYuan } from "@warmline/shared";
 import { Kv } from "../../components/Kv";
+import { PAGES } from "../../constants";
 import { listPayments } from "../../services/billing";
 import { formatDateTime } from "../../utils/format";
 import { useAccountData } from "../../utils/useAccountData";
 import { seasonTitle } from "../bill/formula";
+import { invoiceStatusLabel } from "../invoice/present";
 import { allocationText, channelLabel, isOffline } from "./present";
 import "./index.scss";
 
@@ -24,6 +27,16 @@ function PaymentCard({ payment }: { payment: PaymentView }) {
       {payment.refundedFen > 0 ? (
         <Kv label="已退款" valueClass="refund-note">
           {formatYuan(payment.refundedFen)}
+        </Kv>
+      ) : null}
+      {payment.invoiceId !== null ? (
+        <Kv label="电子发票">
+          <Text
+            className="link payment-invoice"
+            onClick={() => Taro.navigateTo({ url: `${PAGES.invoice}?id=${payment.invoiceId}` })}
+          >
+            {payment.invoiceStatus ? `${invoiceStatusLabel(payment.invoiceStatus)} · 查看 ›` : "查看 ›"}
+          </Text>
         </Kv>
       ) : null}
       {payment.allocations.length > 0 ? (

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import {
+  buyerText,
+  invoiceKindLabel,
+  invoiceStatusClass,
+  invoiceStatusLabel,
+  isIssuing,
+  nextRefreshDelay,
+  otherInvoices,
+  quantityText,
+  signedYuan,
+  taxRateText,
+} from "./present";
+
+describe("invoice presentation", () => {
+  it("shows queued and submitted as one state, 开具中, and the shared labels otherwise", () => {
+    expect(isIssuing("queued")).toBe(true);
+    expect(isIssuing("submitted")).toBe(true);
+    expect(isIssuing("issued")).toBe(false);
+    expect(invoiceStatusLabel("queued")).toBe("开具中");
+    expect(invoiceStatusLabel("submitted")).toBe("开具中");
+    expect(invoiceStatusLabel("issued")).toBe("已开具");
+    expect(invoiceStatusLabel("failed")).toBe("开具失败");
+    expect(invoiceStatusClass("submitted")).toBe("status-invoice-issuing");
+    expect(invoiceStatusClass("issued")).toBe("status-invoice-issued");
+  });
+
+  it("labels blue and red invoices and puts the minus sign before the yuan sign", () => {
+    expect(invoiceKindLabel("blue")).toBe("蓝字发票");
+    expect(invoiceKindLabel("red")).toBe("红字发票");
+    expect(signedYuan(186_840)).toBe("¥1,868.40");
+    expect(signedYuan(-186_840)).toBe("-¥1,868.40");
+    expect(signedYuan(0)).toBe("¥0.00");
+  });
+
+  it("prints the buyer, tax rate and quantity as on the invoice", () => {
+    expect(buyerText({ buyerKind: "company", buyerName: "民乐县供销社" })).toBe("单位 · 民乐县供销社");
+    expect(buyerText({ buyerKind: "personal", buyerName: "王建国" })).toBe("个人 · 王建国");
+    expect(taxRateText({ taxTreatment: "taxable", taxRateBp: 900 })).toBe("9%");
+    expect(taxRateText({ taxTreatment: "taxable", taxRateBp: 150 })).toBe("1.5%");
+    expect(taxRateText({ taxTreatment: "exempt", taxRateBp: 0 })).toBe("免税");
+    expect(taxRateText({ taxTreatment: "non_taxable", taxRateBp: 0 })).toBe("不征税");
+    expect(quantityText({ quantity: "85.50", unit: "平方米", unitPrice: "24.00" })).toBe("85.50 平方米 × ¥24.00");
+    expect(quantityText({ quantity: null, unit: null, unitPrice: null })).toBe("");
+  });
+
+  it("lists the other invoices of the payment", () => {
+    const self = { id: 2, related: [{ id: 1 }, { id: 2 }, { id: 3 }] };
+    expect(otherInvoices(self).map((i) => i.id)).toEqual([1, 3]);
+  });
+
+  it("asks every 3 s for a minute, then every 10 s", () => {
+    expect(nextRefreshDelay(0)).toBe(3000);
+    expect(nextRefreshDelay(59_999)).toBe(3000);
+    expect(nextRefreshDelay(60_000)).toBe(10_000);
+  });
+});

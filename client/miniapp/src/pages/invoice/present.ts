@@ -1,0 +1,70 @@
+import {
+  formatYuan,
+  INVOICE_KIND_LABELS,
+  INVOICE_STATUS_LABELS,
+  INVOICE_TITLE_KIND_LABELS,
+  type InvoiceItem,
+  type InvoiceKind,
+  type InvoiceStatus,
+  type InvoiceView,
+} from "@warmline/shared";
+
+/** Waiting for the platform (queued here or submitted there): the resident sees one state, 开具中. */
+export function isIssuing(status: InvoiceStatus): boolean {
+  return status === "queued" || status === "submitted";
+}
+
+/** The status as a resident reads it: 开具中, 已开具, 开具失败. */
+export function invoiceStatusLabel(status: InvoiceStatus): string {
+  return isIssuing(status) ? "开具中" : (INVOICE_STATUS_LABELS[status] ?? status);
+}
+
+/** CSS modifier of the status tag: status-invoice-issuing | -issued | -failed */
+export function invoiceStatusClass(status: InvoiceStatus): string {
+  return `status-invoice-${isIssuing(status) ? "issuing" : status}`;
+}
+
+/** What a failed invoice tells the resident (staff reissue it). */
+export const INVOICE_FAILED_NOTE = "开具失败，工作人员正在处理";
+
+export function invoiceKindLabel(kind: InvoiceKind): string {
+  return INVOICE_KIND_LABELS[kind] ?? kind;
+}
+
+/** Money with its sign in front: red invoices are negative, "-¥1,868.40". */
+export function signedYuan(fen: number): string {
+  return fen < 0 ? `-${formatYuan(-fen)}` : formatYuan(fen);
+}
+
+/** 购买方 as one line: "单位 · 民乐县某某公司" */
+export function buyerText(invoice: Pick<InvoiceView, "buyerKind" | "buyerName">): string {
+  return `${INVOICE_TITLE_KIND_LABELS[invoice.buyerKind] ?? invoice.buyerKind} · ${invoice.buyerName}`;
+}
+
+/** 税率 as printed: 免税, 不征税 or "9%". */
+export function taxRateText(item: Pick<InvoiceItem, "taxTreatment" | "taxRateBp">): string {
+  if (item.taxTreatment === "exempt") return "免税";
+  if (item.taxTreatment === "non_taxable") return "不征税";
+  const percent = item.taxRateBp / 100;
+  return `${Number.isInteger(percent) ? percent : percent.toFixed(2).replace(/0+$/, "")}%`;
+}
+
+/** 数量 × 单价: "85.50 平方米 × ¥24.00"; empty when the invoice leaves them out (a part payment). */
+export function quantityText(item: Pick<InvoiceItem, "quantity" | "unit" | "unitPrice">): string {
+  if (!item.quantity || !item.unitPrice) return "";
+  return `${item.quantity}${item.unit ? ` ${item.unit}` : ""} × ¥${item.unitPrice}`;
+}
+
+/** The other invoices of the same payment (the blue one and its red ones), without `self`. */
+export function otherInvoices<T extends { id: number }>(self: { id: number; related: T[] }): T[] {
+  return self.related.filter((inv) => inv.id !== self.id);
+}
+
+export const ISSUING_REFRESH_MS = 3000;
+export const ISSUING_SLOW_REFRESH_MS = 10_000;
+export const ISSUING_FAST_FOR_MS = 60_000;
+
+/** While 开具中 the detail page asks again: every 3 s for a minute, then every 10 s. */
+export function nextRefreshDelay(elapsedMs: number): number {
+  return elapsedMs < ISSUING_FAST_FOR_MS ? ISSUING_REFRESH_MS : ISSUING_SLOW_REFRESH_MS;
+}

@@ -1,0 +1,7 @@
+import { downloadAndOpenPdf } from "./nativePdf";
+import type { PlatformPdf } from "./pdfFile";
+
+/** WeChat mini-program: wx.downloadFile, then wx.openDocument. */
+export const platformPdf: PlatformPdf = {
+  open: downloadAndOpenPdf,
+};
