@@ -94,6 +94,11 @@ describe("paying the heating fee", () => {
     expect(text).toContain("YH-E2E-0001");
     expect(text).toContain("500.00");
     await page.screenshot({ path: path.join(ARTIFACTS, "console-receipt.png"), fullPage: true });
+    // the receipt as a PDF, and the payment's e-invoice issued within seconds
+    const receiptPdf = page.context().waitForEvent("response", (r) => r.url().includes("/api/v1/files/r."));
+    await page.getByRole("button", { name: "打印收据PDF" }).click();
+    expect((await receiptPdf).headers()["content-type"]).toBe("application/pdf");
+    await page.locator(".cashier-invoice", { hasText: "已开具" }).waitFor({ timeout: 30_000 });
     await page.close();
 
     const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });

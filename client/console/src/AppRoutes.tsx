@@ -8,6 +8,7 @@ import { AccountSearchPage } from "./pages/AccountSearchPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CashierPage } from "./pages/CashierPage";
 import { FlaggedPaymentsPage } from "./pages/FlaggedPaymentsPage";
+import { InvoicesPage } from "./pages/InvoicesPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PaymentsPage } from "./pages/PaymentsPage";
@@ -53,6 +54,14 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.reconciliation.roles}>
                 <ReconciliationPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/invoices"
+            element={
+              <RequireRoles roles={DESKS.invoices.roles}>
+                <InvoicesPage />
               </RequireRoles>
             }
           />

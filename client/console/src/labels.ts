@@ -78,3 +78,23 @@ export const RECON_VENDOR_LABELS: Record<string, string> = {
   wechat: "微信支付",
   alipay: "支付宝",
 };
+
+/** Invoice status tag colours; the labels are INVOICE_STATUS_LABELS from @warmline/shared. */
+export const INVOICE_STATUS_COLORS: Record<string, string> = {
+  queued: "default",
+  submitted: "processing",
+  issued: "success",
+  failed: "error",
+};
+
+/** 蓝字 / 红字 invoice tag colours; the labels are INVOICE_KIND_LABELS from @warmline/shared. */
+export const INVOICE_KIND_COLORS: Record<string, string> = {
+  blue: "blue",
+  red: "red",
+};
+
+/** 税率 of an invoice line that is not taxed. */
+export const TAX_TREATMENT_LABELS: Record<string, string> = {
+  exempt: "免税",
+  non_taxable: "不征税",
+};

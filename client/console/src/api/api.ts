@@ -145,5 +145,8 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
   };
 }
 
+/** Where the API is: "" = the console's own origin (the server serves the console; `pnpm dev` proxies /api). */
+export const API_BASE_URL = "";
+
 /** The app's client: same-origin, session tokens from localStorage. */
-export const api = createApiClient({ tokens: sessionTokens });
+export const api = createApiClient({ tokens: sessionTokens, baseUrl: API_BASE_URL });

@@ -1,5 +1,7 @@
 import {
   type CreateRefundInput,
+  type FileLink,
+  FileLinkSchema,
   PaymentPageSchema,
   PaymentSchema,
   type PaymentView,
@@ -45,6 +47,16 @@ export interface StartReconInput {
 export async function searchPayments(p: PaymentSearchParams, signal?: AbortSignal): Promise<PaymentPage> {
   const query = { ...p, flagged: p.flagged === undefined ? undefined : String(p.flagged) };
   return parseWith(PaymentPageSchema, await api.get("/api/v1/staff/payments", query, signal));
+}
+
+/** One payment as it is now (its invoice status changes after it was paid). */
+export async function getPayment(paymentId: number, signal?: AbortSignal): Promise<PaymentView> {
+  return parseWith(PaymentSchema, await api.get(`/api/v1/staff/payments/${paymentId}`, undefined, signal));
+}
+
+/** A short-lived link to the printable receipt PDF of an offline payment. */
+export async function receiptLink(paymentId: number): Promise<FileLink> {
+  return parseWith(FileLinkSchema, await api.post(`/api/v1/staff/payments/${paymentId}/receipt-link`));
 }
 
 export async function listRefunds(paymentId: number, signal?: AbortSignal): Promise<RefundView[]> {

@@ -5,12 +5,13 @@ import type { BillView } from "../api/billing";
 import { useAuth } from "../auth/AuthContext";
 import { WAIVER_ROLES, hasAnyRole } from "../auth/roles";
 import { useBills, usePayments } from "../queries/billing";
+import { AccountInvoicesTab } from "./AccountInvoicesTab";
 import { BillTable } from "./BillTable";
 import { PaymentTable } from "./PaymentTable";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 import { WaiveModal } from "./WaiveModal";
 
-/** 账单 and 缴费记录 of one account; supervisors and admins may waive from here. */
+/** 账单, 缴费记录 and 发票 of one account; supervisors and admins may waive from here. */
 export function AccountMoneyTabs({ accountId }: { accountId: number }) {
   const { staff } = useAuth();
   const { message } = App.useApp();
@@ -53,6 +54,7 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
         items={[
           { key: "bills", label: "账单", children: billsTab },
           { key: "payments", label: "缴费记录", children: paymentsTab },
+          { key: "invoices", label: "发票", children: <AccountInvoicesTab accountId={accountId} /> },
         ]}
       />
       {mayWaive && (

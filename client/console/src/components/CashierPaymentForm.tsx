@@ -1,18 +1,56 @@
-import { OFFLINE_METHODS, PAYMENT_CHANNEL_LABELS, type StaffAccount, fenToYuan, formatYuan } from "@warmline/shared";
-import { Alert, Button, Checkbox, Form, Input, Radio, Space, Typography } from "antd";
+import {
+  INVOICE_TITLE_KIND_LABELS,
+  type InvoiceTitleView,
+  OFFLINE_METHODS,
+  PAYMENT_CHANNEL_LABELS,
+  type StaffAccount,
+  fenToYuan,
+  formatYuan,
+} from "@warmline/shared";
+import { Alert, Button, Checkbox, Form, Input, Radio, Space, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { isApiError, messageOf } from "../api/api";
 import type { BillView, PaymentView } from "../api/billing";
+import { type InvoiceTitleValues, toInvoiceTitleInput } from "../forms/invoiceTitle";
 import { yuanRule } from "../forms/yuanRule";
 import { fenOf } from "../money";
 import { usePayOffline } from "../queries/billing";
+import { useInvoiceTitles } from "../queries/invoices";
+import { InvoiceTitleFields } from "./InvoiceTitleFields";
 
 export type OfflineMethod = (typeof OFFLINE_METHODS)[number];
+
+/** 发票抬头 of the payment: the owner as a person (nothing sent), a saved title, or one typed now. */
+type TitleChoice = "owner" | "new" | `title:${number}`;
+
+const OWNER: TitleChoice = "owner";
+const NEW_TITLE: TitleChoice = "new";
+const savedChoice = (t: InvoiceTitleView): TitleChoice => `title:${t.id}`;
 
 interface Values {
   method: OfflineMethod;
   amount: string;
   receiptNo: string;
+  titleChoice: TitleChoice;
+  invoiceTitle: InvoiceTitleValues;
+}
+
+const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", fontSize: 12 };
+
+function titleLabel(t: InvoiceTitleView) {
+  return (
+    <Space size={6} wrap>
+      <span>
+        {INVOICE_TITLE_KIND_LABELS[t.kind]} · {t.name}
+      </span>
+      {t.taxId && (
+        <Typography.Text type="secondary" style={mono}>
+          {t.taxId}
+        </Typography.Text>
+      )}
+      {t.isDefault && <Tag color="gold">默认</Tag>}
+    </Space>
+  );
 }
 
 interface Props {
@@ -43,6 +81,8 @@ function errorText(e: unknown): string {
 export function CashierPaymentForm({ account, openBills, methods, onChosenChange, onPaid }: Props) {
   const [form] = Form.useForm<Values>();
   const pay = usePayOffline();
+  const titles = useInvoiceTitles(account.id);
+  const titleChoice = (Form.useWatch("titleChoice", form) ?? OWNER) as TitleChoice;
   const [onlyPast, setOnlyPast] = useState(false);
   /** with 仅缴往期: how many of the oldest open bills to pay */
   const [count, setCount] = useState(1);
@@ -61,6 +101,23 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
   useEffect(() => {
     onChosenChange(chosenKey ? chosenKey.split(",").map(Number) : []);
   }, [chosenKey, onChosenChange]);
+
+  // With a default title the server issues to it when no title is sent, so it is chosen rather than
+  // "个人（户主）" (which is then not offered: it would not be what the invoice says).
+  const defaultTitle = titles.data?.find((t) => t.isDefault);
+  useEffect(() => {
+    if (defaultTitle && !form.isFieldTouched("titleChoice"))
+      form.setFieldValue("titleChoice", savedChoice(defaultTitle));
+  }, [form, defaultTitle]);
+
+  const titleOptions = useMemo(
+    () => [
+      ...(defaultTitle ? [] : [{ value: OWNER, label: "个人（户主）" }]),
+      ...(titles.data ?? []).map((t) => ({ value: savedChoice(t), label: titleLabel(t) })),
+      { value: NEW_TITLE, label: "新抬头" },
+    ],
+    [titles.data, defaultTitle],
+  );
 
   const prefixOptions = useMemo(
     () =>
@@ -81,6 +138,8 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
       amountFen: fenOf(v.amount),
       receiptNo: v.receiptNo.trim(),
       billIds: onlyPast && canChoose ? paying.map((b) => b.id) : undefined,
+      invoiceTitleId: v.titleChoice.startsWith("title:") ? Number(v.titleChoice.slice(6)) : undefined,
+      invoiceTitle: v.titleChoice === NEW_TITLE ? toInvoiceTitleInput(v.invoiceTitle) : undefined,
     });
     onPaid(payment);
   };
@@ -91,7 +150,13 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
       layout="horizontal"
       labelCol={{ flex: "120px" }}
       className="cashier-form"
-      initialValues={{ method: methods[0], amount: fenToYuan(chosenFen), receiptNo: "" }}
+      initialValues={{
+        method: methods[0],
+        amount: fenToYuan(chosenFen),
+        receiptNo: "",
+        titleChoice: OWNER,
+        invoiceTitle: { kind: "company", name: "", taxId: "", email: "" },
+      }}
       onFinish={(v) => submit(v).catch(() => undefined)}
       disabled={pay.isPending}
     >
@@ -153,6 +218,28 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
       >
         <Input id="receipt-no" autoComplete="off" maxLength={64} style={{ width: 320 }} />
       </Form.Item>
+      <Form.Item
+        label="发票抬头"
+        name="titleChoice"
+        extra={titleChoice === NEW_TITLE ? "新抬头将保存到该户，下次收费可直接选择" : "收款后自动开具电子发票"}
+      >
+        <Radio.Group className="cashier-title-choice" orientation="vertical" options={titleOptions} />
+      </Form.Item>
+      {titles.isError && (
+        <Form.Item label=" " colon={false}>
+          <Alert
+            type="warning"
+            showIcon
+            title={`已保存的抬头未能加载：${messageOf(titles.error)}`}
+            action={
+              <Button size="small" onClick={() => void titles.refetch()}>
+                重试
+              </Button>
+            }
+          />
+        </Form.Item>
+      )}
+      {titleChoice === NEW_TITLE && <InvoiceTitleFields path={["invoiceTitle"]} idPrefix="cashier-title" />}
       {notEligible && (
         <Alert
           type="warning"

@@ -17,10 +17,11 @@ import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { PaymentView, RefundView } from "../api/payments";
 import { useAuth } from "../auth/AuthContext";
-import { hasAnyRole, REFUND_ROLES } from "../auth/roles";
+import { hasAnyRole, INVOICE_DESK_ROLES, REFUND_ROLES } from "../auth/roles";
 import { EMPTY, formatDateTime, orEmpty } from "../format";
 import { PAYMENT_STATUS_COLORS, REFUND_STATUS_COLORS } from "../labels";
 import { hasPendingRefund, useRefreshPayment, useRefunds } from "../queries/payments";
+import { InvoiceStatusTag } from "./InvoiceTags";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 import { RefundModal, refundableFen } from "./RefundModal";
 import { ResolveFlagModal } from "./ResolveFlagModal";
@@ -71,6 +72,17 @@ const refundColumns: TableColumnsType<RefundView> = [
   },
 ];
 
+/** 电子发票 of a payment: its status and a link to it on 发票管理 (for INVOICE_DESK_ROLES). */
+function PaymentInvoice({ payment: p, mayOpen }: { payment: PaymentView; mayOpen: boolean }) {
+  if (p.invoiceStatus === null || p.invoiceId === null) return <span>{p.status === "paid" ? "未申请" : EMPTY}</span>;
+  return (
+    <Space size={4}>
+      <InvoiceStatusTag status={p.invoiceStatus} />
+      {mayOpen && <Link to={`/invoices?invoice=${p.invoiceId}`}>查看发票</Link>}
+    </Space>
+  );
+}
+
 export function PaymentStatusTag({ status }: { status: string }) {
   return <Tag color={PAYMENT_STATUS_COLORS[status] ?? "default"}>{PAYMENT_STATUS_LABELS[status] ?? status}</Tag>;
 }
@@ -83,7 +95,7 @@ interface Props {
   onChanged: (payment: PaymentView) => void;
 }
 
-/** One payment: where its money went, its refunds and, for REFUND_ROLES, 退款 and 处理异常款. */
+/** One payment: where its money went, its invoice, its refunds and, for REFUND_ROLES, 退款 and 处理异常款. */
 export function PaymentDrawer({ payment, onClose, onChanged }: Props) {
   const { staff } = useAuth();
   const { message } = App.useApp();
@@ -182,6 +194,11 @@ export function PaymentDrawer({ payment, onClose, onChanged }: Props) {
               { key: "rcpt", label: "收据号", children: orEmpty(p.receiptNo) },
               { key: "txn", label: "渠道流水号", children: orEmpty(p.transactionId) },
               { key: "created", label: "下单时间", children: formatDateTime(p.createdAt) },
+              {
+                key: "invoice",
+                label: "电子发票",
+                children: <PaymentInvoice payment={p} mayOpen={hasAnyRole(staff?.roles, INVOICE_DESK_ROLES)} />,
+              },
             ]}
           />
           <div>

@@ -46,9 +46,24 @@ describe("desks by role", () => {
       "缴费查询",
       "异常款项",
       "对账",
+      "发票管理",
       "供热季",
       "审计日志",
     ]);
+  });
+
+  it("发票管理 is for the hotline, cashiers and reviewers; a technician or grid worker is refused without asking", async () => {
+    const agent = await menuFor("hotline_agent");
+    expect(agent.items.some((t) => t.includes("发票管理"))).toBe(true);
+    cleanup();
+    const grid = await menuFor("grid_worker");
+    expect(grid.items.some((t) => t.includes("发票管理"))).toBe(false);
+    cleanup();
+    const { fake } = renderApp("/invoices");
+    signedInAs(fake, staffWith("technician"));
+    expect(await screen.findByText("没有权限")).toBeTruthy();
+    expect(fake.calls.filter((c) => c.path !== "/api/v1/staff/me")).toHaveLength(0);
+    expect(deskOf("/invoices")?.label).toBe("发票管理");
   });
 
   it("a cashier has 缴费查询, 异常款项 and 对账; a hotline agent has none of them", async () => {

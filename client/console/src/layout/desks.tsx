@@ -3,13 +3,14 @@ import {
   CalendarOutlined,
   ExceptionOutlined,
   FileSearchOutlined,
+  FileTextOutlined,
   PayCircleOutlined,
   ReconciliationOutlined,
   SearchOutlined,
 } from "@ant-design/icons";
 import { ACCOUNT_DESK_ROLES, AUDIT_READ_ROLES, type StaffRole } from "@warmline/shared";
 import type { ReactNode } from "react";
-import { BILLING_ADMIN_ROLES, OFFLINE_PAYMENT_ROLES, PAYMENT_DESK_ROLES } from "../auth/roles";
+import { BILLING_ADMIN_ROLES, INVOICE_DESK_ROLES, OFFLINE_PAYMENT_ROLES, PAYMENT_DESK_ROLES } from "../auth/roles";
 
 export interface Desk {
   path: string;
@@ -30,6 +31,7 @@ export const DESKS = {
     icon: <ReconciliationOutlined />,
     roles: PAYMENT_DESK_ROLES,
   },
+  invoices: { path: "/invoices", label: "发票管理", icon: <FileTextOutlined />, roles: INVOICE_DESK_ROLES },
   seasons: { path: "/seasons", label: "供热季", icon: <CalendarOutlined />, roles: BILLING_ADMIN_ROLES },
   audit: { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: AUDIT_READ_ROLES },
 } satisfies Record<string, Desk>;

@@ -2,13 +2,26 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { apiError, json } from "../test/fakeFetch";
-import { account, bill, openBills, payment, signedInAs, staffWith } from "../test/fixtures";
+import { invoiceDrawer, modal } from "../test/antd";
+import {
+  account,
+  bill,
+  invoice,
+  invoiceDetail,
+  invoiceTitle,
+  openBills,
+  payment,
+  signedInAs,
+  staffWith,
+} from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
 
 const DETAIL = "GET /api/v1/staff/accounts/42";
 const REVEAL = "POST /api/v1/staff/accounts/42/reveal";
 const BILLS = "GET /api/v1/staff/accounts/42/bills";
 const PAYMENTS = "GET /api/v1/staff/accounts/42/payments";
+const INVOICES = "GET /api/v1/staff/accounts/42/invoices";
+const TITLES = "GET /api/v1/staff/accounts/42/invoice-titles";
 
 /** The account with no bills and no payments yet. */
 function accountWithNothing(fake: ReturnType<typeof renderApp>["fake"]) {
@@ -196,5 +209,125 @@ describe("account detail", () => {
     expect(within(rows[1]).queryByText("异常")).toBeNull();
     expect(within(rows[1]).getByText("2024-2025 本金 ¥1,500.00 + 滞纳金 ¥123.45")).toBeTruthy();
     expect(within(rows[1]).getByText("2025-2026 本金 ¥2,162.50")).toBeTruthy();
+  });
+
+  it("has a 发票 tab: the account's invoices (failed ones marked, a row opens it) and its titles, added and removed", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/accounts/42");
+    signedInAs(fake, staffWith("hotline_agent"));
+    accountWithNothing(fake);
+    const red = invoice({
+      id: 71,
+      kind: "red",
+      originalInvoiceId: 70,
+      invoiceNo: "26622000000012349999",
+      totalFen: -100000,
+    });
+    const failed = invoice({
+      id: 73,
+      status: "failed",
+      paymentOrderId: 905,
+      invoiceNo: null,
+      issuedAt: null,
+      failReason: "电子发票平台多次开具失败，请人工重开",
+      attempts: 5,
+    });
+    fake.on(INVOICES, json(200, { items: [failed, red, invoice()] }));
+    const company = invoiceTitle({ isDefault: true });
+    const person = invoiceTitle({ id: 6, kind: "personal", name: "王建国", taxId: null, email: "wjg@example.cn" });
+    fake.on(
+      TITLES,
+      json(200, { items: [company] }),
+      json(200, { items: [company, person] }),
+      json(200, { items: [person] }),
+    );
+    const CREATE = "POST /api/v1/staff/accounts/42/invoice-titles";
+    fake.on(CREATE, json(201, person));
+    const DELETE = "DELETE /api/v1/staff/accounts/42/invoice-titles/5";
+    fake.on(DELETE, new Response(null, { status: 204 }));
+    fake.on("GET /api/v1/staff/invoices/71", json(200, invoiceDetail(red, [invoice()])));
+
+    await user.click(await screen.findByRole("tab", { name: "发票" }));
+    const table = await waitFor(() => {
+      const el = document.querySelector(".account-invoice-table");
+      if (!el?.textContent?.includes("26622000000012349999")) throw new Error("no invoices yet");
+      return el as HTMLElement;
+    });
+    expect(fake.callsTo(INVOICES)).toHaveLength(1);
+    const rows = [...table.querySelectorAll("tbody tr[data-row-key]")] as HTMLElement[];
+    expect(rows.map((r) => r.getAttribute("data-row-key"))).toEqual(["73", "71", "70"]);
+    expect(rows[0].className).toContain("invoice-row-failed");
+    expect(within(rows[0]).getByText("开具失败")).toBeTruthy();
+    expect(within(rows[1]).getByText("红字发票")).toBeTruthy();
+    expect(within(rows[2]).getByText("蓝字发票")).toBeTruthy();
+    // one account's list: no 户号 column
+    expect(within(table).queryByText("户号")).toBeNull();
+
+    await user.click(rows[1]);
+    const d = await invoiceDrawer("26622000000012349999");
+    expect(d.textContent).toContain("红字发票");
+    await user.click(within(d).getByRole("button", { name: /Close|关闭/ }));
+
+    // titles: the default one is marked; a hotline agent may add one for a caller
+    const titles = await waitFor(() => {
+      const el = document.querySelector(".invoice-title-table");
+      if (!el?.textContent?.includes("民乐县新华商贸有限公司")) throw new Error("no titles yet");
+      return el as HTMLElement;
+    });
+    expect(within(titles).getByText("默认")).toBeTruthy();
+    expect(within(titles).getByText("91620722MA74XYW12C")).toBeTruthy();
+
+    await user.click(screen.getByRole("button", { name: /新增抬头/ }));
+    const dialog = await modal("新增发票抬头");
+    const save = () => user.click(within(dialog).getByRole("button", { name: "保存" }));
+    await save();
+    expect(await within(dialog).findByText("抬头名称至少2个字")).toBeTruthy();
+    expect(within(dialog).getByText("单位抬头须填写纳税人识别号")).toBeTruthy();
+    await user.click(within(dialog).getByRole("radio", { name: "个人" }).closest("label") as HTMLElement);
+    await waitFor(() => expect(document.getElementById("new-title-tax-id")).toBeNull());
+    await user.type(within(dialog).getByLabelText("抬头名称"), "王建国");
+    await user.type(within(dialog).getByLabelText("接收邮箱（选填）"), "wjg@example.cn");
+    await save();
+    await waitFor(() => expect(fake.callsTo(CREATE)).toHaveLength(1));
+    expect(fake.callsTo(CREATE)[0].body).toEqual({
+      kind: "personal",
+      name: "王建国",
+      email: "wjg@example.cn",
+      isDefault: false,
+    });
+    expect(await screen.findByText("已保存抬头「王建国」")).toBeTruthy();
+    await waitFor(() => expect(within(titles).getByText("wjg@example.cn")).toBeTruthy());
+
+    // removing one asks first
+    const companyRow = titles.querySelector('tr[data-row-key="5"]') as HTMLElement;
+    await user.click(within(companyRow).getByRole("button", { name: /删除/ }));
+    const confirm = await waitFor(() => {
+      const el = document.querySelector(".ant-popconfirm");
+      if (!el) throw new Error("no confirm");
+      return el as HTMLElement;
+    });
+    expect(confirm.textContent).toContain("删除抬头「民乐县新华商贸有限公司」？");
+    await user.click(within(confirm).getByRole("button", { name: "删除" }));
+    await waitFor(() => expect(fake.callsTo(DELETE)).toHaveLength(1));
+    expect(await screen.findByText("已删除抬头")).toBeTruthy();
+    await waitFor(() => expect(within(titles).queryByText("民乐县新华商贸有限公司")).toBeNull());
+  }, 60_000);
+
+  it("shows a technician the account's invoices and titles read-only", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/accounts/42");
+    signedInAs(fake, staffWith("technician"));
+    accountWithNothing(fake);
+    fake.on(INVOICES, json(200, { items: [invoice()] }));
+    fake.on(TITLES, json(200, { items: [invoiceTitle()] }));
+
+    await user.click(await screen.findByRole("tab", { name: "发票" }));
+    await waitFor(() => expect(document.querySelector(".account-invoice-table")?.textContent).toContain("王建国"));
+    await waitFor(() =>
+      expect(document.querySelector(".invoice-title-table")?.textContent).toContain("民乐县新华商贸有限公司"),
+    );
+    expect(screen.queryByRole("button", { name: /新增抬头/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /删除/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: "详情" })).toBeNull();
   });
 });

@@ -2,7 +2,17 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { apiError, json } from "../test/fakeFetch";
-import { account, bill, openBills, payment, signedInAs, staffWith } from "../test/fixtures";
+import { invoiceDrawer } from "../test/antd";
+import {
+  account,
+  bill,
+  invoiceDetail,
+  invoiceTitle,
+  openBills,
+  payment,
+  signedInAs,
+  staffWith,
+} from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
 import { methodsFor } from "./CashierPage";
 
@@ -10,6 +20,9 @@ const SEARCH = "GET /api/v1/staff/accounts";
 const DETAIL = "GET /api/v1/staff/accounts/42";
 const BILLS = "GET /api/v1/staff/accounts/42/bills";
 const PAY = "POST /api/v1/staff/payments/offline";
+const TITLES = "GET /api/v1/staff/accounts/42/invoice-titles";
+const PAYMENT = "GET /api/v1/staff/payments/900";
+const noTitles = () => json(200, { items: [] });
 
 const paidOld = bill({ id: 400, seasonCode: "2023-2024", paidFen: 216250, owedFen: 0, status: "paid" });
 const billList = { items: [paidOld, ...openBills], totalOwedFen: 378595 };
@@ -27,6 +40,8 @@ describe("收费台", () => {
     fake.on(SEARCH, json(200, { items: [account], total: 1, page: 1, pageSize: 10 }));
     fake.on(DETAIL, json(200, account));
     fake.on(BILLS, json(200, billList), json(200, paidUp));
+    fake.on(TITLES, noTitles());
+    fake.on(PAYMENT, json(200, payment({ invoiceId: 70, invoiceStatus: "issued" })));
 
     await waitFor(() => expect(input("cashier-search")).toBeTruthy());
     await user.type(input("cashier-search"), "1000234567");
@@ -97,7 +112,7 @@ describe("收费台", () => {
     // the allocation is also said outside the receipt
     expect(screen.getByText("2024-2025 本金 ¥1,500.00 + 滞纳金 ¥123.45")).toBeTruthy();
 
-    await user.click(screen.getByRole("button", { name: /打印/ }));
+    await user.click(screen.getByRole("button", { name: /打印$/ }));
     expect(print).toHaveBeenCalledTimes(1);
     // the bills were asked for again after the money moved
     await waitFor(() => expect(fake.callsTo(BILLS)).toHaveLength(2));
@@ -109,6 +124,7 @@ describe("收费台", () => {
     signedInAs(fake, staffWith("cashier"));
     fake.on(DETAIL, json(200, account));
     fake.on(BILLS, json(200, billList), json(200, billList));
+    fake.on(TITLES, noTitles(), noTitles());
 
     await screen.findByText("¥3,785.95");
     await user.click(screen.getByRole("checkbox", { name: "仅缴往期" }));
@@ -161,10 +177,143 @@ describe("收费台", () => {
     signedInAs(fake, staffWith("grid_worker"));
     fake.on(DETAIL, json(200, { ...account, hardshipCategory: "none" }));
     fake.on(BILLS, json(200, billList));
+    fake.on(TITLES, noTitles());
     await screen.findByText("¥3,785.95");
     expect(screen.getByRole("radio", { name: "网格员代缴" })).toBeTruthy();
     expect(screen.queryByRole("radio", { name: "现金" })).toBeNull();
     expect(screen.getByText(/网格员代缴仅限特殊群体/)).toBeTruthy();
     expect((screen.getByRole("button", { name: "确认收款" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("records the payment for a saved title, prints the receipt PDF and follows the invoice until issued", async () => {
+    const user = userEvent.setup();
+    const open = vi.fn(() => ({}) as Window);
+    vi.stubGlobal("open", open);
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList), json(200, paidUp));
+    fake.on(TITLES, json(200, { items: [invoiceTitle()] }));
+    fake.on(PAY, json(201, payment()));
+    fake.on(
+      PAYMENT,
+      json(200, payment()),
+      json(200, payment({ invoiceId: 70, invoiceStatus: "queued" })),
+      json(200, payment({ invoiceId: 70, invoiceStatus: "issued" })),
+    );
+    const RECEIPT = "POST /api/v1/staff/payments/900/receipt-link";
+    fake.on(RECEIPT, json(200, { url: "/api/v1/files/cmVjZWlwdDo5MDA.sig", expiresAt: "2026-01-10T07:35:00.000Z" }));
+    fake.on("GET /api/v1/staff/invoices/70", json(200, invoiceDetail({ buyerKind: "company" })));
+
+    await screen.findByText("¥3,785.95");
+    // no default title: 个人（户主） is chosen, the saved ones and 新抬头 are offered
+    const owner = await screen.findByRole("radio", { name: "个人（户主）" });
+    expect((owner as HTMLInputElement).checked).toBe(true);
+    const saved = await screen.findByRole("radio", { name: /单位 · 民乐县新华商贸有限公司/ });
+    expect(screen.getByText("91620722MA74XYW12C")).toBeTruthy();
+    expect(screen.getByRole("radio", { name: "新抬头" })).toBeTruthy();
+    await user.click(saved);
+    await user.type(input("receipt-no"), "SJ-0003");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+
+    await waitFor(() => expect(document.querySelector(".receipt")).toBeTruthy());
+    expect(fake.callsTo(PAY)[0].body).toEqual({
+      accountId: 42,
+      method: "cash",
+      amountFen: 378595,
+      receiptNo: "SJ-0003",
+      invoiceTitleId: 5,
+    });
+
+    // the printable receipt PDF opens in a new tab
+    await user.click(screen.getByRole("button", { name: /打印收据PDF/ }));
+    await waitFor(() =>
+      expect(open).toHaveBeenCalledWith("http://localhost:3000/api/v1/files/cmVjZWlwdDo5MDA.sig", "_blank"),
+    );
+    expect(fake.callsTo(RECEIPT)).toHaveLength(1);
+
+    // the invoice is requested a moment later and issued by the platform: the payment is asked again until then
+    const status = document.querySelector(".cashier-invoice") as HTMLElement;
+    expect(status.textContent).toContain("电子发票");
+    await waitFor(() => expect(status.textContent).toContain("已开具"), { timeout: 10_000 });
+    expect(fake.callsTo(PAYMENT)).toHaveLength(3);
+    await user.click(within(status).getByRole("button", { name: "查看发票" }));
+    const d = await invoiceDrawer("26622000000012345678");
+    expect(within(d).getByRole("button", { name: /打印\/查看PDF/ })).toBeTruthy();
+  }, 60_000);
+
+  it("uses the account's default title, or a new one typed in place and checked like the server does", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList), json(200, paidUp));
+    fake.on(TITLES, json(200, { items: [invoiceTitle({ isDefault: true })] }));
+    fake.on(PAY, json(201, payment()));
+    fake.on(PAYMENT, json(200, payment({ invoiceId: 70, invoiceStatus: "issued" })));
+
+    await screen.findByText("¥3,785.95");
+    // with a default title the invoice goes to it unless another is chosen: it is preselected
+    const saved = await screen.findByRole("radio", { name: /民乐县新华商贸有限公司/ });
+    await waitFor(() => expect((saved as HTMLInputElement).checked).toBe(true));
+    expect(screen.queryByRole("radio", { name: "个人（户主）" })).toBeNull();
+
+    await user.click(screen.getByRole("radio", { name: "新抬头" }));
+    await waitFor(() => expect(input("cashier-title-name")).toBeTruthy());
+    expect(screen.getByText("新抬头将保存到该户，下次收费可直接选择")).toBeTruthy();
+    await user.type(input("receipt-no"), "SJ-0004");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    expect(await screen.findByText("抬头名称至少2个字")).toBeTruthy();
+    expect(screen.getByText("单位抬头须填写纳税人识别号")).toBeTruthy();
+    await user.type(input("cashier-title-name"), "民乐县第一中学");
+    await user.type(input("cashier-title-tax-id"), "12345");
+    await user.type(input("cashier-title-email"), "caiwu@");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    expect(await screen.findByText("纳税人识别号格式或校验位不正确")).toBeTruthy();
+    expect(await screen.findByText("邮箱格式不正确")).toBeTruthy();
+    expect(fake.callsTo(PAY)).toHaveLength(0);
+
+    await user.clear(input("cashier-title-tax-id"));
+    await user.type(input("cashier-title-tax-id"), "91620722ma74xyw12c");
+    await user.type(input("cashier-title-email"), "example.cn");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    await waitFor(() => expect(fake.callsTo(PAY)).toHaveLength(1));
+    expect(fake.callsTo(PAY)[0].body).toEqual({
+      accountId: 42,
+      method: "cash",
+      amountFen: 378595,
+      receiptNo: "SJ-0004",
+      invoiceTitle: {
+        kind: "company",
+        name: "民乐县第一中学",
+        taxId: "91620722MA74XYW12C",
+        email: "caiwu@example.cn",
+      },
+    });
+    await waitFor(() => expect(document.querySelector(".receipt")).toBeTruthy());
+  }, 60_000);
+
+  it("tells a grid worker the invoice will follow without asking for the payment (not theirs to look up)", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("grid_worker"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList), json(200, paidUp));
+    fake.on(TITLES, noTitles());
+    fake.on(PAY, json(201, payment({ channel: "assisted" })));
+
+    await screen.findByText("¥3,785.95");
+    await user.type(input("receipt-no"), "DJ-0001");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    await waitFor(() => expect(document.querySelector(".receipt")).toBeTruthy());
+    expect(fake.callsTo(PAY)[0].body).toEqual({
+      accountId: 42,
+      method: "assisted",
+      amountFen: 378595,
+      receiptNo: "DJ-0001",
+    });
+    expect(document.querySelector(".cashier-invoice")?.textContent).toContain("系统将自动开具");
+    expect(screen.getByRole("button", { name: /打印收据PDF/ })).toBeTruthy();
+    expect(fake.callsTo(PAYMENT)).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { CheckCircleFilled, PrinterOutlined, SearchOutlined } from "@ant-design/icons";
+import { CheckCircleFilled, FilePdfOutlined, PrinterOutlined, SearchOutlined } from "@ant-design/icons";
 import {
   ACCOUNT_CATEGORY_LABELS,
   PAYMENT_CHANNEL_LABELS,
@@ -26,14 +26,17 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { isApiError } from "../api/api";
 import type { PaymentView } from "../api/billing";
+import { receiptLink } from "../api/payments";
 import { useAuth } from "../auth/AuthContext";
 import { COUNTER_PAYMENT_ROLES, hasAnyRole } from "../auth/roles";
 import { HardshipTag, StatusTag } from "../components/AccountTags";
 import { BillTable } from "../components/BillTable";
+import { CashierInvoiceStatus } from "../components/CashierInvoiceStatus";
 import { CashierPaymentForm, type OfflineMethod } from "../components/CashierPaymentForm";
 import { allocationText } from "../components/PaymentTable";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { Receipt } from "../components/Receipt";
+import { useOpenFile } from "../components/useOpenFile";
 import { orEmpty } from "../format";
 import { useAccount, useAccountSearch } from "../queries/accounts";
 import { useBills } from "../queries/billing";
@@ -75,7 +78,7 @@ interface Done {
   account: StaffAccount;
 }
 
-/** 收费台: find a household, see what it owes, take the money, print the receipt. */
+/** 收费台: find a household, see what it owes, take the money (with its 发票抬头), print the receipt. */
 export function CashierPage() {
   const { staff } = useAuth();
   const [params, setParams] = useSearchParams();
@@ -84,6 +87,7 @@ export function CashierPage() {
   const [done, setDone] = useState<Done | null>(null);
   const [chosen, setChosen] = useState<number[]>([]);
   const [searchForm] = Form.useForm<{ q: string }>();
+  const receiptPdf = useOpenFile();
 
   const search = useAccountSearch({ q, page: 1, pageSize: 10 }, { enabled: q !== "" && !accountId });
   const account = useAccount(accountId ?? 0);
@@ -192,6 +196,13 @@ export function CashierPage() {
                 <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
                   打印
                 </Button>
+                <Button
+                  icon={<FilePdfOutlined />}
+                  loading={receiptPdf.pending}
+                  onClick={() => void receiptPdf.open(() => receiptLink(done.payment.id))}
+                >
+                  打印收据PDF
+                </Button>
                 <Button onClick={() => setDone(null)}>继续为该户收费</Button>
                 <Button
                   onClick={() => {
@@ -212,6 +223,7 @@ export function CashierPage() {
                   <li key={a.billId}>{allocationText(a)}</li>
                 ))}
               </ul>
+              <CashierInvoiceStatus payment={done.payment} />
             </div>
           </Result>
           <Receipt payment={done.payment} account={done.account} cashierName={staff?.displayName ?? ""} />

@@ -33,6 +33,8 @@ const wechat = payment({
   receiptNo: null,
   transactionId: "4200001234202601101234567890",
   refundedFen: 100000,
+  invoiceId: 70,
+  invoiceStatus: "issued",
 });
 const flagged = payment({
   id: 901,
@@ -91,6 +93,11 @@ describe("缴费查询", () => {
     expect(within(d).getByText("4200001234202601101234567890")).toBeTruthy();
     expect(within(d).queryByRole("button", { name: /退款/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /退款/ })).toBeNull();
+    // its invoice, with a link to it on 发票管理
+    expect(within(d).getByText("电子发票")).toBeTruthy();
+    expect(within(d).getByText("已开具")).toBeTruthy();
+    await user.click(within(d).getByRole("link", { name: "查看发票" }));
+    await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/invoices"));
   });
 
   it("lets a supervisor refund: checks the amount in 元, shows REFUND_TOO_LARGE on the amount, then refunds", async () => {

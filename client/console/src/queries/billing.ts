@@ -46,10 +46,17 @@ function useInvalidateAccountMoney() {
 }
 
 export function usePayOffline() {
+  const qc = useQueryClient();
   const invalidate = useInvalidateAccountMoney();
   return useMutation({
     mutationFn: (input: OfflinePaymentInput) => payOffline(input),
-    onSettled: (_data, _error, input) => invalidate(input.accountId),
+    onSettled: (_data, _error, input) =>
+      Promise.all([
+        invalidate(input.accountId),
+        // a title typed at the window is saved to the account; the new payment's invoice is on its way
+        qc.invalidateQueries({ queryKey: queryKeys.invoiceTitles(input.accountId) }),
+        qc.invalidateQueries({ queryKey: queryKeys.accountInvoices(input.accountId) }),
+      ]),
   });
 }
 

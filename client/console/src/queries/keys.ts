@@ -1,5 +1,6 @@
 import type { AccountSearchParams } from "../api/accounts";
 import type { AuditSearchParams } from "../api/audit";
+import type { InvoiceSearchParams } from "../api/invoices";
 import type { PaymentSearchParams } from "../api/payments";
 
 /** Query keys in one place, so invalidation and tests agree on them. */
@@ -16,7 +17,14 @@ export const queryKeys = {
   /** every payment search (缴费查询 and 异常款项): invalidated together when money moves */
   paymentSearchAll: ["staff-payments", "search"] as const,
   paymentSearch: (p: PaymentSearchParams) => ["staff-payments", "search", p] as const,
+  payment: (id: number) => ["staff-payments", "detail", id] as const,
   refunds: (paymentId: number) => ["staff-payments", "refunds", paymentId] as const,
   reconRuns: ["recon-runs", "list"] as const,
   reconRun: (id: number) => ["recon-runs", "detail", id] as const,
+  /** every invoice search: invalidated together when an invoice changes */
+  invoiceSearchAll: ["invoices", "search"] as const,
+  invoiceSearch: (p: InvoiceSearchParams) => ["invoices", "search", p] as const,
+  invoice: (id: number) => ["invoices", "detail", id] as const,
+  accountInvoices: (accountId: number) => ["accounts", "invoices", accountId] as const,
+  invoiceTitles: (accountId: number) => ["accounts", "invoice-titles", accountId] as const,
 };

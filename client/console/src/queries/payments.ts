@@ -4,6 +4,7 @@ import { useCallback } from "react";
 import { isApiError } from "../api/api";
 import {
   createRefund,
+  getPayment,
   getReconRun,
   listReconRuns,
   listRefunds,
@@ -28,6 +29,42 @@ export function usePaymentSearch(p: PaymentSearchParams) {
     placeholderData: keepPreviousData,
     staleTime: 0,
   });
+}
+
+/** How often a payment whose invoice is on its way is asked for again. */
+export const PAYMENT_INVOICE_POLL_MS = 2000;
+/** The invoice is requested a second or two after the payment: ask this many times before giving up. */
+const INVOICE_REQUEST_WAIT_POLLS = 15;
+
+/**
+ * A paid payment's invoice is still to come: queued or with the platform, or not yet requested (while the
+ * payment has been asked for fewer than INVOICE_REQUEST_WAIT_POLLS times).
+ */
+export function invoiceStillComing(p: PaymentView | undefined, dataUpdateCount: number): boolean {
+  if (p?.status !== "paid") return false;
+  if (p.invoiceStatus === "queued" || p.invoiceStatus === "submitted") return true;
+  return p.invoiceStatus === null && dataUpdateCount < INVOICE_REQUEST_WAIT_POLLS;
+}
+
+/** One payment as the server has it now; asked again while its invoice is still to come. */
+export function usePayment(paymentId: number | undefined, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.payment(paymentId ?? 0),
+    queryFn: ({ signal }) => getPayment(paymentId as number, signal),
+    enabled: validId(paymentId) && (options.enabled ?? true),
+    staleTime: 0,
+    refetchInterval: (q) => {
+      const e = q.state.error;
+      if (isApiError(e) && e.status >= 400 && e.status < 500) return false;
+      return invoiceStillComing(q.state.data, q.state.dataUpdateCount) ? PAYMENT_INVOICE_POLL_MS : false;
+    },
+    refetchIntervalInBackground: true,
+  });
+}
+
+/** How many answers the payment query has had (the invoice wait gives up after a number of them). */
+export function usePaymentUpdateCount(paymentId: number): number {
+  return useQueryClient().getQueryState(queryKeys.payment(paymentId))?.dataUpdateCount ?? 0;
 }
 
 export const REFUND_POLL_MS = 2000;

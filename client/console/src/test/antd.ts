@@ -19,6 +19,15 @@ export const paymentDrawer = () =>
     return el as HTMLElement;
   });
 
+/** The invoice drawer once it shows an invoice (optionally: this one, by a text in it). */
+export const invoiceDrawer = (text = "发票明细") =>
+  waitFor(() => {
+    const el = document.querySelector(".invoice-drawer");
+    if (!el?.textContent?.includes("发票明细") || !el.textContent.includes(text))
+      throw new Error(`no drawer with ${text}`);
+    return el as HTMLElement;
+  });
+
 /** The table row holding this text. */
 export const rowWith = (text: string) =>
   waitFor(() => {

@@ -1,4 +1,13 @@
-import type { BillView, PaymentView, Staff, StaffAccount } from "@warmline/shared";
+import type {
+  BillView,
+  InvoiceDetailView,
+  InvoiceItem,
+  InvoiceTitleView,
+  InvoiceView,
+  PaymentView,
+  Staff,
+  StaffAccount,
+} from "@warmline/shared";
 import { sessionTokens } from "../api/tokens";
 import { json } from "./fakeFetch";
 import type { createFakeFetch } from "./fakeFetch";
@@ -95,6 +104,73 @@ export function payment(over: Partial<PaymentView> = {}): PaymentView {
       { billId: 501, seasonCode: "2024-2025", principalFen: 150000, lateFeeFen: 12345 },
       { billId: 502, seasonCode: "2025-2026", principalFen: 216250, lateFeeFen: 0 },
     ],
+    invoiceId: null,
+    invoiceStatus: null,
+    ...over,
+  };
+}
+
+/** One line of an invoice: the 2025-2026 heating fee, exempt from VAT. */
+export function invoiceItem(over: Partial<InvoiceItem> = {}): InvoiceItem {
+  return {
+    name: "*供热*供暖费",
+    spec: "2025-2026供热季",
+    unit: "平方米",
+    quantity: "86.50",
+    unitPrice: "25.00",
+    amountFen: 216250,
+    taxTreatment: "exempt",
+    taxRateBp: 0,
+    taxFen: 0,
+    taxCode: "1100301010000000000",
+    ...over,
+  };
+}
+
+/** An issued blue invoice of payment 900 (account 42); override what a test needs. */
+export function invoice(over: Partial<InvoiceView> = {}): InvoiceView {
+  return {
+    id: 70,
+    kind: "blue",
+    status: "issued",
+    paymentOrderId: 900,
+    outTradeNo: "WL20260110153000123456",
+    accountId: 42,
+    accountNo: "1000234567",
+    refundId: null,
+    originalInvoiceId: null,
+    invoiceNo: "26622000000012345678",
+    issuedAt: "2026-01-10T07:31:00.000Z",
+    buyerKind: "personal",
+    buyerName: "王建国",
+    buyerTaxId: null,
+    pushEmail: null,
+    sellerName: "民乐县供热中心",
+    totalFen: 216250,
+    taxFen: 0,
+    items: [invoiceItem()],
+    failReason: null,
+    attempts: 1,
+    createdAt: "2026-01-10T07:30:01.000Z",
+    reversedFen: 0,
+    ...over,
+  };
+}
+
+export function invoiceDetail(over: Partial<InvoiceView> = {}, related: InvoiceView[] = []): InvoiceDetailView {
+  return { ...invoice(over), related };
+}
+
+/** A 单位 title staff saved for account 42. */
+export function invoiceTitle(over: Partial<InvoiceTitleView> = {}): InvoiceTitleView {
+  return {
+    id: 5,
+    kind: "company",
+    name: "民乐县新华商贸有限公司",
+    taxId: "91620722MA74XYW12C",
+    email: null,
+    isDefault: false,
+    owner: "account",
     ...over,
   };
 }
