@@ -16,11 +16,15 @@ import { auditRoutes } from "./modules/audit/routes";
 import { billingRoutes } from "./modules/billing/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { invoiceRoutes, mountInvoiceFileRoutes } from "./modules/invoices/routes";
+import { mountReportFileRoutes, reportRoutes } from "./modules/reports/routes";
+import { ticketRoutes } from "./modules/tickets/routes";
+import { subscriptionRoutes } from "./modules/notifications/ticketMessages";
 import { notificationRoutes } from "./modules/notifications/routes";
 import { mountNotifyRoutes } from "./modules/payments/notify";
 import { paymentRoutes } from "./modules/payments/routes";
 import { staffPaymentRoutes } from "./modules/payments/staffRoutes";
 import { staffRoutes } from "./modules/staff/routes";
+import { mountPhotoRoutes, PHOTO_UPLOAD_PATHS } from "./modules/tickets/photos";
 
 export const VERSION = "0.1.0";
 const CLIENT_DIR = path.resolve(import.meta.dirname, "../../client");
@@ -72,6 +76,9 @@ export function buildApp(deps: Deps): Koa {
       ...paymentRoutes(deps),
       ...staffPaymentRoutes(deps),
       ...invoiceRoutes(deps),
+      ...ticketRoutes(deps),
+      ...subscriptionRoutes(deps),
+      ...reportRoutes(deps),
     ],
     (ctx) => authenticateRequest(deps.tokens, ctx),
   );
@@ -81,6 +88,8 @@ export function buildApp(deps: Deps): Koa {
   });
   mountNotifyRoutes(router, deps);
   mountInvoiceFileRoutes(router, deps);
+  mountReportFileRoutes(router, deps);
+  mountPhotoRoutes(router, deps);
   if (deps.config.sandboxVendors) mountSandboxes(router, deps.config);
 
   app.use(requestContext);
@@ -97,7 +106,12 @@ export function buildApp(deps: Deps): Koa {
     app.use(serveClient("/h5", path.join(CLIENT_DIR, "miniapp/dist/h5"), "居民端 H5"));
     app.use(serveClient("/console", path.join(CLIENT_DIR, "console/dist"), "工作人员管理台"));
   }
-  app.use(bodyParser({ rawOnly: (p) => p.startsWith(`${API_PREFIX}/notify/`) }));
+  app.use(
+    bodyParser({
+      rawOnly: (p) => p.startsWith(`${API_PREFIX}/notify/`),
+      skip: (p) => PHOTO_UPLOAD_PATHS.includes(p.replace(/\/$/, "")),
+    }),
+  );
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -122,6 +122,29 @@ const EnvSchema = z.object({
   EINVOICE_ACCESS_TOKEN: z.string().min(1).optional(),
   /** a platform call not answered within this time counts as unanswered (retried with the same number) */
   EINVOICE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** SMS (Aliyun dysmsapi SendSms, signature v1); the local sandbox when SANDBOX_VENDORS is on */
+  SMS_API_BASE: z.string().url().optional(),
+  SMS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  SMS_ACCESS_KEY_SECRET: z.string().min(8).optional(),
+  /** 短信签名 as approved by the SMS platform */
+  SMS_SIGN_NAME: z.string().min(2).max(12).default("民乐县供热中心"),
+  /** template codes approved by the SMS platform (texts: server/src/integrations/sms/templates.ts) */
+  SMS_TEMPLATE_TICKET_PROGRESS: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250001"),
+  SMS_TEMPLATE_FOLLOW_UP: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250002"),
+  SMS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** subscribe-message template ids (WeChat 订阅消息 / Alipay 模板消息) per MESSAGE_TEMPLATES entry */
+  WECHAT_TEMPLATE_TICKET_PROGRESS: z.string().min(1).max(64).default("sandbox-wx-ticket-progress"),
+  WECHAT_TEMPLATE_FOLLOW_UP: z.string().min(1).max(64).default("sandbox-wx-follow-up-due"),
+  /** which version of the mini-program a WeChat message opens */
+  WECHAT_MINIPROGRAM_STATE: z.enum(["developer", "trial", "formal"]).default("formal"),
+  ALIPAY_TEMPLATE_TICKET_PROGRESS: z.string().min(1).max(64).default("sandbox-ali-ticket-progress"),
+  ALIPAY_TEMPLATE_FOLLOW_UP: z.string().min(1).max(64).default("sandbox-ali-follow-up-due"),
   /** the seller printed on every invoice: the heating centre */
   INVOICE_SELLER_NAME: z.string().min(2).default("民乐县城区集中供热中心"),
   INVOICE_SELLER_TAX_ID: z.string().min(15).max(20).default("91620722MA74WL0019"),
@@ -178,6 +201,11 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
     });
   if (env.NODE_ENV === "production" && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
     for (const k of ["EINVOICE_APP_KEY", "EINVOICE_APP_SECRET", "EINVOICE_ACCESS_TOKEN"]) {
+      if (!env[k]) out.push({ key: k, message: "is required in production" });
+    }
+  }
+  if (env.NODE_ENV === "production" && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
+    for (const k of ["SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"]) {
       if (!env[k]) out.push({ key: k, message: "is required in production" });
     }
   }
@@ -315,6 +343,34 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       accessToken: env.EINVOICE_ACCESS_TOKEN ?? "sandbox-access-token",
       callbackUrl: `${publicUrl}/api/v1/notify/einvoice`,
       timeoutMs: env.EINVOICE_TIMEOUT_MS,
+    },
+    sms: {
+      apiBase: (
+        env.SMS_API_BASE ??
+        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production")
+          ? `${publicUrl}/sandbox/sms`
+          : "https://dysmsapi.aliyuncs.com")
+      ).replace(/\/$/, ""),
+      accessKeyId: env.SMS_ACCESS_KEY_ID ?? "sandbox-sms-key-id",
+      accessKeySecret: env.SMS_ACCESS_KEY_SECRET ?? "sandbox-sms-key-secret",
+      signName: env.SMS_SIGN_NAME,
+      templates: { ticket_progress: env.SMS_TEMPLATE_TICKET_PROGRESS, follow_up_due: env.SMS_TEMPLATE_FOLLOW_UP },
+      timeoutMs: env.SMS_TIMEOUT_MS,
+    },
+    messages: {
+      wechat: {
+        templates: {
+          ticket_progress: env.WECHAT_TEMPLATE_TICKET_PROGRESS,
+          follow_up_due: env.WECHAT_TEMPLATE_FOLLOW_UP,
+        },
+        miniprogramState: env.WECHAT_MINIPROGRAM_STATE,
+      },
+      alipay: {
+        templates: {
+          ticket_progress: env.ALIPAY_TEMPLATE_TICKET_PROGRESS,
+          follow_up_due: env.ALIPAY_TEMPLATE_FOLLOW_UP,
+        },
+      },
     },
     invoices: {
       seller: {

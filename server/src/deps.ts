@@ -2,9 +2,12 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import type { EInvoiceProvider } from "./integrations/e-invoice/provider";
 import type { LoginExchanger } from "./integrations/login";
+import type { MessageVendor, TemplateMessenger } from "./integrations/messaging";
 import type { PaymentVendor, PaymentVendorClient } from "./integrations/payments";
+import type { SmsProvider } from "./integrations/sms/provider";
 import type { JobRunner } from "./jobs/runner";
 import type { PiiVault } from "./lib/pii";
+import type { FileStorage } from "./lib/storage";
 import type { TokenService } from "./modules/auth/tokens";
 
 /** Everything a module needs, built once in main.ts (or a test) and passed down; no module-level singletons. */
@@ -19,4 +22,10 @@ export interface Deps {
   payments: Partial<Record<PaymentVendor, PaymentVendorClient>>;
   /** the e-invoice platform (the local sandbox with SANDBOX_VENDORS) */
   einvoice: EInvoiceProvider;
+  /** uploaded files (ticket photos): the local disk below ${DATA_DIR}/uploads */
+  storage: FileStorage;
+  /** the SMS platform (the local sandbox with SANDBOX_VENDORS) */
+  sms: SmsProvider;
+  /** messages inside the vendor apps: WeChat subscribe messages, Alipay template messages */
+  messages: Record<MessageVendor, TemplateMessenger>;
 }

@@ -47,6 +47,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await deps.jobs.start();
     const { scheduleDailyRecon } = await import("./modules/payments/reconciliation");
     await scheduleDailyRecon(deps.ds);
+    const { scheduleSlaSweep } = await import("./modules/tickets/sla");
+    await scheduleSlaSweep(deps.ds.manager);
   }
   if (server && config.serveClients) console.log(await startBanner(deps));
   installShutdown(deps, server);

@@ -9,4 +9,6 @@ export * from "./api/billing";
 export * from "./api/payments";
 export * from "./billing";
 export * from "./invoice";
+export * from "./tickets";
 export * from "./api/invoices";
+export * from "./api/tickets";

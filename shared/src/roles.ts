@@ -54,6 +54,10 @@ export const AUDIT_READ_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 
 /** Chinese names of audit actions, for the console's audit log. */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "report.export": "导出报表",
+  "invoice.reissue": "重开发票",
+  "invoice_title.create": "保存发票抬头",
+  "invoice_title.delete": "删除发票抬头",
   "staff.login": "工作人员登录",
   "staff.login_failed": "登录失败（密码错误）",
   "staff.locked": "账号因多次密码错误被锁定",
@@ -95,3 +99,29 @@ export const INVOICE_DESK_ROLES: readonly StaffRole[] = [
 ];
 /** reissue a failed invoice */
 export const INVOICE_REISSUE_ROLES: readonly StaffRole[] = ["cashier", "supervisor", "admin"];
+
+/** the service desk: see tickets and the SLA board */
+export const TICKET_DESK_ROLES: readonly StaffRole[] = [
+  "hotline_agent",
+  "dispatcher",
+  "technician",
+  "grid_worker",
+  "supervisor",
+  "admin",
+];
+/** open tickets for callers / visits / 12345 transfers, log calls, first contact, follow-up calls */
+export const HOTLINE_ROLES: readonly StaffRole[] = [
+  "hotline_agent",
+  "dispatcher",
+  "grid_worker",
+  "supervisor",
+  "admin",
+];
+/** dispatch, grade, link tickets into one incident */
+export const DISPATCH_ROLES: readonly StaffRole[] = ["dispatcher", "supervisor", "admin"];
+/** on-site work: arrive, measure, resolve */
+export const FIELD_ROLES: readonly StaffRole[] = ["technician", "dispatcher", "supervisor", "admin"];
+/** follow-up (回访) calls */
+export const FOLLOW_UP_ROLES: readonly StaffRole[] = ["hotline_agent", "supervisor", "admin"];
+/** the three rates (三率) report and its export */
+export const SERVICE_REPORT_ROLES: readonly StaffRole[] = ["hotline_agent", "dispatcher", "supervisor", "admin"];

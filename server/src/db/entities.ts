@@ -4,6 +4,14 @@ import { AuditLog } from "../modules/audit/entities";
 import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
 import { Invoice, InvoiceTitle } from "../modules/invoices/entities";
+import {
+  CallLog,
+  MessageDelivery,
+  SubscribeConsent,
+  Ticket,
+  TicketEvent,
+  TicketPhoto,
+} from "../modules/tickets/entities";
 import { Notification } from "../modules/notifications/entities";
 import {
   LedgerEntry,
@@ -46,4 +54,10 @@ export const ENTITIES = [
   ReconItem,
   InvoiceTitle,
   Invoice,
+  Ticket,
+  TicketEvent,
+  TicketPhoto,
+  CallLog,
+  SubscribeConsent,
+  MessageDelivery,
 ];

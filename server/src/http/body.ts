@@ -27,11 +27,15 @@ async function readRaw(ctx: Context, limit: number): Promise<Buffer> {
 /**
  * Reads JSON and form bodies (keeping the raw bytes). Malformed JSON is a 400 BAD_JSON, an unknown
  * content type a 415; an empty body is undefined and left to the route's schema to judge.
+ * `skip` names paths whose handlers read the request stream themselves (uploads): left untouched.
  */
-export function bodyParser(opts: { limit?: number; rawOnly?: (path: string) => boolean } = {}) {
+export function bodyParser(
+  opts: { limit?: number; rawOnly?: (path: string) => boolean; skip?: (path: string) => boolean } = {},
+) {
   const limit = opts.limit ?? 1024 * 1024;
   return async (ctx: Context, next: Next) => {
     if (!METHODS_WITH_BODY.has(ctx.method) || ctx.request.body !== undefined) return next();
+    if (opts.skip?.(ctx.path)) return next();
     if (opts.rawOnly?.(ctx.path)) {
       // vendor callbacks: keep the bytes exactly; their handler verifies and parses them itself
       ctx.request.rawBody = await readRaw(ctx, limit);

@@ -5,11 +5,15 @@ import type { Config } from "../config";
 import { logger } from "../lib/logger";
 import { resolveAlipayKeys } from "./alipay/keys";
 import { AlipaySandboxGateway } from "./alipay/sandboxGateway";
+import { AlipaySandboxMessages, mountAlipayMessageSandbox } from "./alipay/sandboxMessages";
 import { AlipaySandboxOAuth } from "./alipay/sandboxOAuth";
 import { mountAlipayPaySandbox } from "./alipay/sandboxPayRoutes";
 import { AlipaySandboxTrades } from "./alipay/sandboxTrade";
 import { type EInvoiceSandbox, mountEInvoiceSandbox } from "./e-invoice/sandbox";
+import { mountSmsSandbox, type SmsSandbox } from "./sms/sandbox";
+import { SMS_TEMPLATE_TEXTS } from "./sms/templates";
 import { WechatSandboxLogin } from "./wechat-mp/sandboxLogin";
+import { mountWechatSubscribeSandbox, WechatSandboxSubscribe } from "./wechat-mp/sandboxSubscribe";
 import { mountWechatPaySandbox } from "./wechat-pay/sandboxRoutes";
 
 /**
@@ -22,12 +26,16 @@ import { mountWechatPaySandbox } from "./wechat-pay/sandboxRoutes";
  *   /sandbox/wechatpay/…                 WeChat Pay API v3 and its cashier (see wechat-pay/sandboxRoutes.ts)
  *   /sandbox/einvoice/open/v1/services   the e-invoice platform (Nuonuo-style open API); /sandbox/einvoice/test/*
  *                                        injects failures, lists and resets invoices (see e-invoice/sandbox.ts)
+ *   /sandbox/wechat/cgi-bin/…            access token and subscribe messages (wechat-mp/sandboxSubscribe.ts)
+ *   alipay.open.app.mini.templatemessage.send on the Alipay gateway, /sandbox/alipay/test/messages
+ *   /sandbox/sms/                        the SMS platform (Aliyun SendSms style, sms/sandbox.ts)
  * Anyone who can reach these can sign in as anyone: they must never be mounted in production.
  */
 export const SANDBOX_PATHS = {
   wechat: "/sandbox/wechat",
   alipay: "/sandbox/alipay",
   einvoice: "/sandbox/einvoice",
+  sms: "/sandbox/sms",
 } as const;
 
 /** the vendors with a sign-in page */
@@ -53,6 +61,12 @@ export interface Sandboxes {
   alipayGateway(): Promise<AlipaySandboxGateway>;
   /** the e-invoice platform: its invoices, deliveries and failure injection */
   einvoice: EInvoiceSandbox;
+  /** WeChat subscribe messages sent, refusals, token expiry */
+  wechatSubscribe: WechatSandboxSubscribe;
+  /** Alipay template messages sent, refusals */
+  alipayMessages: AlipaySandboxMessages;
+  /** the SMS platform: messages sent, failure injection */
+  sms: SmsSandbox;
 }
 
 /** Mounts the sandboxes on the app's router, under /sandbox/{wechat,alipay,wechatpay,einvoice}. */
@@ -68,9 +82,13 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
     billPath: `${SANDBOX_PATHS.alipay}/bill/download`,
     publicUrl: config.publicUrl,
   });
+  const alipayMessages = new AlipaySandboxMessages({
+    templateIds: Object.values(config.messages.alipay.templates),
+    now: opts.now,
+  });
   let gateway: Promise<AlipaySandboxGateway> | null = null;
   const alipayGateway = () => {
-    gateway ??= createGateway(config, alipayOAuth, alipayTrades).catch((err: unknown) => {
+    gateway ??= createGateway(config, alipayOAuth, alipayTrades, alipayMessages).catch((err: unknown) => {
       gateway = null;
       throw err;
     });
@@ -100,6 +118,15 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
   router.get(`${A}/gateway.do`, gatewayRoute);
 
   mountAlipayPaySandbox(router, A, { trades: alipayTrades, ready: alipayGateway });
+  mountAlipayMessageSandbox(router, A, alipayMessages);
+
+  const wechatSubscribe = new WechatSandboxSubscribe({
+    appId: config.wechat.appId,
+    secret: config.wechat.secret,
+    templateIds: Object.values(config.messages.wechat.templates),
+    now: opts.now,
+  });
+  mountWechatSubscribeSandbox(router, W, wechatSubscribe);
 
   router.post(`${W}/test/codes`, async (ctx) => {
     const input = await jsonInput(ctx, WechatCodeRequest);
@@ -138,7 +165,17 @@ export function mountSandboxes(router: Router, config: Config, opts: SandboxOpti
     sellerTaxId: config.invoices.seller.taxId,
     resultDelayMs: opts.einvoiceResultDelayMs,
   });
-  return { wechat, alipayOAuth, alipayTrades, alipayGateway, einvoice };
+  // the SMS sandbox keeps the real clock: requests carry the client's real timestamps
+  const sms = mountSmsSandbox(router, {
+    accessKeyId: config.sms.accessKeyId,
+    accessKeySecret: config.sms.accessKeySecret,
+    signName: config.sms.signName,
+    templates: {
+      [config.sms.templates.ticket_progress]: SMS_TEMPLATE_TEXTS.ticket_progress,
+      [config.sms.templates.follow_up_due]: SMS_TEMPLATE_TEXTS.follow_up_due,
+    },
+  });
+  return { wechat, alipayOAuth, alipayTrades, alipayGateway, einvoice, wechatSubscribe, alipayMessages, sms };
 }
 
 /** A Koa app serving only the sandboxes, for running them on their own port (tests, scripts). */
@@ -155,6 +192,7 @@ async function createGateway(
   config: Config,
   oauth: AlipaySandboxOAuth,
   trades: AlipaySandboxTrades,
+  messages: AlipaySandboxMessages,
 ): Promise<AlipaySandboxGateway> {
   const keys = await resolveAlipayKeys(config);
   if (!keys.sandboxAlipayPrivateKey) throw new Error("the Alipay sandbox needs its generated key pair");
@@ -170,6 +208,7 @@ async function createGateway(
   });
   oauth.registerOn(gateway);
   trades.registerOn(gateway, keys.sandboxAlipayPrivateKey);
+  messages.registerOn(gateway);
   return gateway;
 }
 

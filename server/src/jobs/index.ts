@@ -3,6 +3,8 @@ import type { Config } from "../config";
 import type { Deps } from "../deps";
 import { generateSeasonBillsJob } from "../modules/billing/billRun";
 import { checkInvoiceJob, issueInvoiceJob, reverseInvoiceJob, submitInvoiceJob } from "../modules/invoices/issuance";
+import { slaSweepJob, slaTimerJob } from "../modules/tickets/sla";
+import { ticketNotifyJob } from "../modules/notifications/ticketMessages";
 import { checkOrderJob } from "../modules/payments/checkOrder";
 import { reconcileDailyJob, reconcileJob } from "../modules/payments/reconciliation";
 import { accountBoundJob } from "../modules/notifications/jobs";
@@ -26,7 +28,10 @@ export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
     .register(issueInvoiceJob(deps))
     .register(reverseInvoiceJob(deps))
     .register(submitInvoiceJob(deps))
-    .register(checkInvoiceJob(deps));
+    .register(checkInvoiceJob(deps))
+    .register(slaTimerJob)
+    .register(slaSweepJob)
+    .register(ticketNotifyJob(deps));
 }
 
 function noDeps(): Deps {

@@ -9,5 +9,8 @@ export const JOB_NAMES = [
   "invoices.reverse",
   "invoices.submit",
   "invoices.check",
+  "tickets.sla_timer",
+  "tickets.sla_sweep",
+  "tickets.notify",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];

@@ -16,6 +16,7 @@ import { Building, Community, HeatingAccount, HeatStation } from "../modules/acc
 import { StaffUser } from "../modules/staff/entities";
 import { createStaffUser } from "../modules/staff/staffService";
 import { seedDemoBilling } from "./demoBilling";
+import { seedDemoTickets } from "./demoTickets";
 import { COMMUNITIES, COUNTY_CODE, DISTRICTS, GIVEN, STATIONS, SURNAMES } from "./names";
 import { idCheckChar, type Rng, rng } from "./random";
 
@@ -195,6 +196,7 @@ export async function seedDemoIfEmpty(deps: Deps, accounts = 2000): Promise<bool
   const t0 = Date.now();
   const res = await seedCounty(deps.ds, deps.vault, { accounts });
   await seedDemoBilling(deps.ds);
+  await seedDemoTickets(deps.ds);
   logger.info({ accounts: res.accounts, ms: Date.now() - t0 }, "demo county seeded");
   return true;
 }

@@ -1,3 +1,4 @@
+import { Tickets1795805313921 } from "./1795805313921-Tickets";
 import { Invoices1795803495784 } from "./1795803495784-Invoices";
 import { RefundsReconciliation1795797829051 } from "./1795797829051-RefundsReconciliation";
 import { Payments1795795934773 } from "./1795795934773-Payments";
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Payments1795795934773,
   RefundsReconciliation1795797829051,
   Invoices1795803495784,
+  Tickets1795805313921,
 ];

@@ -27,6 +27,7 @@ import { logger } from "../../lib/logger";
 import { getBoundAccount } from "../accounts/bindingService";
 import { HeatingAccount } from "../accounts/entities";
 import { audit } from "../audit/audit";
+import { photoFile } from "../tickets/photos";
 import { invoicePdf, receiptPdf } from "./documents";
 import { applyCallback } from "./issuance";
 import { fileLink, readFileToken } from "./links";
@@ -330,6 +331,15 @@ export function invoiceRoutes(deps: Deps) {
 export function mountInvoiceFileRoutes(router: Router, deps: Deps) {
   router.get("/api/v1/files/:token", async (ctx: Context) => {
     const ref = readFileToken(deps.config.auth.tokenSecret, String(ctx.params.token));
+    if (ref.kind === "photo") {
+      const { bytes, mime } = await photoFile(deps, ref.id);
+      ctx.type = mime;
+      ctx.set("Content-Disposition", "inline");
+      ctx.set("Cache-Control", "private, max-age=300");
+      ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
+      ctx.body = bytes;
+      return;
+    }
     const { pdf, name } =
       ref.kind === "invoice"
         ? await invoicePdf(deps.ds, deps.config, ref.id)

@@ -1,0 +1,477 @@
+import {
+  ConsentCountsSchema,
+  MESSAGE_TEMPLATES,
+  type MessageTemplate,
+  REPLY_TEMPLATES,
+  SubscribeConsentSchema,
+  TICKET_STATUS_LABELS,
+} from "@warmline/shared";
+import type { DataSource, EntityManager, QueryDeepPartialEntity } from "typeorm";
+import { z } from "zod";
+import type { Deps } from "../../deps";
+import { residentId } from "../../http/auth";
+import { route } from "../../http/route";
+import {
+  MessageRejectedError,
+  MessageUnavailableError,
+  type MessageVendor,
+  type TemplateMessage,
+} from "../../integrations/messaging";
+import { normaliseMobile, SmsRejectedError, SmsUnavailableError } from "../../integrations/sms/provider";
+import type { JobName } from "../../jobs/names";
+import { defineJob } from "../../jobs/registry";
+import { logger } from "../../lib/logger";
+import { HeatingAccount, HeatStation } from "../accounts/entities";
+import { ResidentUser } from "../residents/entities";
+import { MessageDelivery, SubscribeConsent, Ticket, TicketEvent } from "../tickets/entities";
+
+/**
+ * Messages to residents about their tickets. A ticket step (responded, dispatched, resolved, and the
+ * follow-up reminder) enqueues the job "tickets.notify"; the job sends one message through the vendor app
+ * the resident uses (WeChat subscribe message / Alipay template message) while a one-time consent is left
+ * for that template, and by SMS otherwise (no consent, the vendor refuses, or the ticket has no resident).
+ *
+ * Once only: every message has a MessageDelivery row with a unique key per (ticket, event, kind); a run
+ * that finds it sent or skipped does nothing, and a consent taken by an earlier, failed run is remembered
+ * in the row (its channel) so a retry does not take a second one.
+ */
+
+export const TICKET_NOTIFY_JOB = "tickets.notify";
+export const TICKET_NOTIFY_KINDS = ["responded", "dispatched", "resolved", "follow_up_due"] as const;
+export type TicketNotifyKind = (typeof TICKET_NOTIFY_KINDS)[number];
+export const TicketNotifyPayloadSchema = z.object({
+  ticketId: z.number().int().positive(),
+  eventId: z.number().int().positive(),
+  kind: z.enum(TICKET_NOTIFY_KINDS),
+});
+export type TicketNotifyPayload = z.infer<typeof TicketNotifyPayloadSchema>;
+
+/** one-time consents kept per resident and template at most (WeChat keeps no more either) */
+export const CONSENT_CAP = 50;
+/** attempts of the job; the last one falls back to SMS when the vendor app stays unavailable */
+export const TICKET_NOTIFY_ATTEMPTS = 8;
+/** the mini-program page a message opens */
+export const TICKET_MESSAGE_PAGE = "pages/ticket/index";
+
+const CHANNEL = { wechat: "wechat_subscribe", alipay: "alipay_message" } as const;
+type DeliveryChannel = "none" | "sms" | (typeof CHANNEL)[MessageVendor];
+
+export function templateOf(kind: TicketNotifyKind): MessageTemplate {
+  return kind === "follow_up_due" ? "follow_up_due" : "ticket_progress";
+}
+
+/** the unique key of a ticket message (kind included: a resolution and its follow-up reminder share an event) */
+export function deliveryKey(p: TicketNotifyPayload): string {
+  return `ticket:${p.ticketId}:${p.eventId}:${p.kind}`;
+}
+
+// ---- consents ------------------------------------------------------------------------------------
+
+type Db = DataSource | EntityManager;
+
+/** Consents left per template (every template named, 0 when none). */
+export async function consentCounts(ds: Db, residentUserId: number): Promise<Record<MessageTemplate, number>> {
+  const rows = await ds.getRepository(SubscribeConsent).findBy({ residentUserId });
+  const counts = Object.fromEntries(MESSAGE_TEMPLATES.map((t) => [t, 0])) as Record<MessageTemplate, number>;
+  for (const r of rows)
+    if ((MESSAGE_TEMPLATES as readonly string[]).includes(r.template))
+      counts[r.template as MessageTemplate] = r.remaining;
+  return counts;
+}
+
+/**
+ * Records what the resident answered to wx.requestSubscribeMessage / my.requestSubscribeMessage: every
+ * accepted template is one more message we may send (at most CONSENT_CAP kept). Returns the counts.
+ */
+export async function recordConsents(
+  ds: Db,
+  residentUserId: number,
+  results: { template: MessageTemplate; accepted: boolean }[],
+): Promise<Record<MessageTemplate, number>> {
+  const added = new Map<MessageTemplate, number>();
+  for (const r of results) if (r.accepted) added.set(r.template, (added.get(r.template) ?? 0) + 1);
+  for (const [template, n] of added) {
+    await ds
+      .createQueryBuilder()
+      .insert()
+      .into(SubscribeConsent)
+      .values({ residentUserId, template, remaining: 0 })
+      .orIgnore()
+      .execute();
+    await ds
+      .createQueryBuilder()
+      .update(SubscribeConsent)
+      .set({
+        remaining: () => `CASE WHEN remaining + ${n} > ${CONSENT_CAP} THEN ${CONSENT_CAP} ELSE remaining + ${n} END`,
+      })
+      .where("resident_user_id = :residentUserId AND template = :template", { residentUserId, template })
+      .execute();
+  }
+  return consentCounts(ds, residentUserId);
+}
+
+/** Takes one consent if one is left (atomically); false when none is. */
+async function takeConsent(m: Db, residentUserId: number, template: MessageTemplate): Promise<boolean> {
+  const r = await m
+    .createQueryBuilder()
+    .update(SubscribeConsent)
+    .set({ remaining: () => "remaining - 1" })
+    .where("resident_user_id = :residentUserId AND template = :template AND remaining > 0", {
+      residentUserId,
+      template,
+    })
+    .execute();
+  return (r.affected ?? 0) > 0;
+}
+
+/** Gives back a consent the vendor did not use (it refused the request itself). */
+async function returnConsent(m: Db, residentUserId: number, template: MessageTemplate): Promise<void> {
+  await m
+    .createQueryBuilder()
+    .update(SubscribeConsent)
+    .set({ remaining: () => `CASE WHEN remaining >= ${CONSENT_CAP} THEN ${CONSENT_CAP} ELSE remaining + 1 END` })
+    .where("resident_user_id = :residentUserId AND template = :template", { residentUserId, template })
+    .execute();
+}
+
+/** The vendor says no consent is left (WeChat 43101): our count was wrong. */
+async function clearConsents(m: Db, residentUserId: number, template: MessageTemplate): Promise<void> {
+  await m
+    .createQueryBuilder()
+    .update(SubscribeConsent)
+    .set({ remaining: 0 })
+    .where("resident_user_id = :residentUserId AND template = :template", { residentUserId, template })
+    .execute();
+}
+
+// ---- the message ---------------------------------------------------------------------------------
+
+export interface TicketMessageContent {
+  template: MessageTemplate;
+  ticketNo: string;
+  /** 已响应 / 已派单 / 已处理待回访 / 待评价 */
+  status: string;
+  /** Beijing time "yyyy-MM-dd HH:mm" of the step */
+  time: string;
+  station: string | null;
+  /** the full text (REPLY_TEMPLATES filled in), kept with the delivery */
+  text: string;
+  /** at most 20 characters (WeChat thing fields) */
+  tip: string;
+  /** at most 35 characters (an SMS variable) */
+  detail: string;
+}
+
+function beijing(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
+}
+
+function cut(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+export function ticketMessageContent(
+  kind: TicketNotifyKind,
+  ticket: Pick<Ticket, "ticketNo">,
+  at: Date,
+  station: string | null,
+): TicketMessageContent {
+  const fill = (t: string) =>
+    t
+      .replaceAll("{ticketNo}", ticket.ticketNo)
+      .replaceAll("{station}", station ?? "供热站")
+      .replaceAll("{time}", beijing(at));
+  const where = station ?? "供热站";
+  const byKind: Record<TicketNotifyKind, { status: string; text: string; tip: string; detail: string }> = {
+    responded: {
+      status: TICKET_STATUS_LABELS.responded,
+      text: fill(REPLY_TEMPLATES.responded),
+      tip: "已收到您的诉求，将尽快处理",
+      detail: "我们已与您取得联系，将尽快安排处理。",
+    },
+    dispatched: {
+      status: TICKET_STATUS_LABELS.dispatched,
+      text: fill(REPLY_TEMPLATES.dispatched),
+      tip: cut(`已派至${where}，请保持电话畅通`, 20),
+      detail: cut(`已派至${where}，维修人员将尽快上门，请保持电话畅通。`, 35),
+    },
+    resolved: {
+      status: TICKET_STATUS_LABELS.resolved,
+      text: fill(REPLY_TEMPLATES.resolved),
+      tip: "请在小程序中评价本次服务",
+      detail: "如仍有问题可在小程序中申请重新处理。",
+    },
+    follow_up_due: {
+      status: "待评价",
+      text: fill(REPLY_TEMPLATES.follow_up),
+      tip: "问题解决了吗？请评价本次服务",
+      detail: "问题解决了吗？请在小程序中评价本次服务。",
+    },
+  };
+  return { template: templateOf(kind), ticketNo: ticket.ticketNo, time: beijing(at), station, ...byKind[kind] };
+}
+
+/** The template fields per vendor (the templates registered with WeChat / Alipay have these keys). */
+export function vendorData(vendor: MessageVendor, c: TicketMessageContent): Record<string, string> {
+  if (vendor === "wechat") {
+    // 工单编号 character_string1, 工单状态 thing2, 更新时间 time3, 温馨提示 thing4
+    return { character_string1: c.ticketNo, thing2: c.status, time3: c.time, thing4: c.tip };
+  }
+  return { keyword1: c.ticketNo, keyword2: c.status, keyword3: c.time, keyword4: c.tip };
+}
+
+/** The SMS template variables (see sms/templates.ts). */
+export function smsParams(c: TicketMessageContent): Record<string, string> {
+  return c.template === "follow_up_due"
+    ? { ticketNo: c.ticketNo, time: c.time }
+    : { ticketNo: c.ticketNo, status: c.status, time: c.time, detail: c.detail };
+}
+
+// ---- sending -------------------------------------------------------------------------------------
+
+export interface TicketMessageResult {
+  /** pending: another run is sending it right now */
+  status: "sent" | "skipped" | "failed" | "pending";
+  channel: DeliveryChannel;
+  /** the message had been handled before: nothing was sent by this call */
+  duplicate: boolean;
+  deliveryId: number | null;
+}
+
+type DeliveryPatch = Partial<Pick<MessageDelivery, "status" | "channel" | "error" | "payload">>;
+
+async function patch(ds: DataSource, d: MessageDelivery, change: DeliveryPatch): Promise<void> {
+  if (change.error) change.error = change.error.slice(0, 200);
+  Object.assign(d, change);
+  // the payload is a JSON column: TypeORM's deep-partial type cannot describe Record<string, unknown>
+  await ds.getRepository(MessageDelivery).update({ id: d.id }, change as QueryDeepPartialEntity<MessageDelivery>);
+}
+
+function decrypt(deps: Deps, stored: string | null): string | null {
+  if (!stored) return null;
+  try {
+    return deps.vault.decrypt(stored);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "ticket message: phone cannot be decrypted");
+    return null;
+  }
+}
+
+/** The account holder's mobile, else the caller's (hotline tickets); null when neither is a mobile number. */
+async function phoneFor(deps: Deps, ticket: Ticket): Promise<string | null> {
+  if (ticket.accountId) {
+    const account = await deps.ds.getRepository(HeatingAccount).findOneBy({ id: ticket.accountId });
+    const phone = normaliseMobile(decrypt(deps, account?.phoneEnc ?? null));
+    if (phone) return phone;
+  }
+  return normaliseMobile(decrypt(deps, ticket.callerPhoneEnc));
+}
+
+/** The vendor app and recipient id of the ticket's resident, if any. */
+function vendorTarget(ticket: Ticket, resident: ResidentUser | null): { vendor: MessageVendor; to: string } | null {
+  if (resident?.status !== "active") return null;
+  const vendor: MessageVendor | null =
+    ticket.channel === "wechat" || ticket.channel === "alipay"
+      ? ticket.channel
+      : resident.provider === "wechat" || resident.provider === "alipay"
+        ? resident.provider
+        : null;
+  const to = vendor === "wechat" ? resident.wechatOpenid : vendor === "alipay" ? resident.alipayUserId : null;
+  return vendor && to ? { vendor, to } : null;
+}
+
+/**
+ * Sends the message of one ticket step (see the file comment). Transient vendor and SMS failures throw
+ * (the outbox retries); `finalAttempt` makes a vendor app that is still unavailable fall back to SMS.
+ */
+export async function sendTicketMessage(
+  deps: Deps,
+  payload: TicketNotifyPayload,
+  opts: { finalAttempt?: boolean } = {},
+): Promise<TicketMessageResult> {
+  const { ds } = deps;
+  const ticket = await ds.getRepository(Ticket).findOneBy({ id: payload.ticketId });
+  if (!ticket) return { status: "skipped", channel: "none", duplicate: false, deliveryId: null };
+  const event = await ds.getRepository(TicketEvent).findOneBy({ id: payload.eventId, ticketId: ticket.id });
+  const stationId = ticket.dispatchedStationId ?? ticket.stationId;
+  const station = stationId ? await ds.getRepository(HeatStation).findOneBy({ id: stationId }) : null;
+  const content = ticketMessageContent(payload.kind, ticket, event?.at ?? new Date(), station?.name ?? null);
+  const uniqueKey = deliveryKey(payload);
+
+  await ds
+    .createQueryBuilder()
+    .insert()
+    .into(MessageDelivery)
+    .values({
+      uniqueKey,
+      residentUserId: ticket.residentUserId,
+      ticketId: ticket.id,
+      template: content.template,
+      channel: "none",
+      status: "pending",
+      payload: { kind: payload.kind, eventId: payload.eventId, ...content },
+      error: null,
+      attempts: 0,
+    } as QueryDeepPartialEntity<MessageDelivery>)
+    .orIgnore()
+    .execute();
+  const d = await ds.getRepository(MessageDelivery).findOneByOrFail({ uniqueKey });
+  const result = (duplicate: boolean): TicketMessageResult => ({
+    status: d.status as TicketMessageResult["status"],
+    channel: d.channel as DeliveryChannel,
+    duplicate,
+    deliveryId: d.id,
+  });
+  if (d.status === "sent" || d.status === "skipped") return result(true);
+
+  // claim this run: two runs at once (a redelivered job) must not both send
+  const claimed = await ds
+    .createQueryBuilder()
+    .update(MessageDelivery)
+    .set({ attempts: () => "attempts + 1" })
+    .where("id = :id AND attempts = :n AND status IN ('pending', 'failed')", { id: d.id, n: d.attempts })
+    .execute();
+  if (!claimed.affected) return { ...result(true), status: "pending" };
+  d.attempts += 1;
+
+  if (payload.kind === "follow_up_due" && ticket.status !== "resolved") {
+    // followed up (or reopened) before the reminder was due: nothing to remind of
+    await patch(ds, d, { status: "skipped", error: `工单状态已变为${TICKET_STATUS_LABELS[ticket.status]}` });
+    return result(false);
+  }
+
+  const errors: string[] = d.error ? [d.error] : [];
+  let channel = d.channel as DeliveryChannel;
+  const resident = ticket.residentUserId
+    ? await ds.getRepository(ResidentUser).findOneBy({ id: ticket.residentUserId })
+    : null;
+  const target = vendorTarget(ticket, resident);
+
+  if (channel === "none") {
+    // a consent is taken and the channel remembered together: a retry sends on it without taking another
+    channel = await ds.transaction(async (m) => {
+      const took = target && ticket.residentUserId && (await takeConsent(m, ticket.residentUserId, content.template));
+      const chosen: DeliveryChannel = took && target ? CHANNEL[target.vendor] : "sms";
+      await m.getRepository(MessageDelivery).update({ id: d.id }, { channel: chosen });
+      return chosen;
+    });
+    d.channel = channel;
+  }
+
+  if (channel === CHANNEL.wechat || channel === CHANNEL.alipay) {
+    const vendor: MessageVendor = channel === CHANNEL.wechat ? "wechat" : "alipay";
+    const to = target?.vendor === vendor ? target.to : null;
+    const message: TemplateMessage = {
+      to: to ?? "",
+      templateId: deps.config.messages[vendor].templates[content.template],
+      page: `${TICKET_MESSAGE_PAGE}?id=${ticket.id}`,
+      data: vendorData(vendor, content),
+    };
+    try {
+      // the resident's vendor id is gone since the consent was taken (account unlinked): give it back
+      if (!to) throw new MessageRejectedError(vendor, "NO_RECIPIENT", "no recipient");
+      const outcome = await deps.messages[vendor].send(message);
+      if (outcome.status === "sent") {
+        await patch(ds, d, {
+          status: "sent",
+          error: null,
+          payload: { ...d.payload, vendor, vendorMessageId: outcome.vendorMessageId },
+        });
+        return result(false);
+      }
+      // no consent left at the vendor, or the user cannot be reached there
+      if (ticket.residentUserId) await clearConsents(ds, ticket.residentUserId, content.template);
+      errors.push(`${vendor} refused ${outcome.code}`);
+    } catch (err) {
+      if (err instanceof MessageRejectedError) {
+        if (ticket.residentUserId) await returnConsent(ds, ticket.residentUserId, content.template);
+        errors.push(`${vendor} rejected ${err.code}`);
+      } else if (err instanceof MessageUnavailableError && opts.finalAttempt) {
+        errors.push(`${vendor} unavailable`);
+      } else {
+        await patch(ds, d, { error: `${vendor}: ${(err as Error).message}` });
+        throw err;
+      }
+    }
+    channel = "sms";
+    await patch(ds, d, { channel, error: errors.join("; ") });
+  }
+
+  const phone = await phoneFor(deps, ticket);
+  if (!phone) {
+    await patch(ds, d, { channel: "none", status: "skipped", error: [...errors, "no mobile number"].join("; ") });
+    return result(false);
+  }
+  try {
+    const { bizId } = await deps.sms.send(phone, deps.config.sms.templates[content.template], smsParams(content));
+    await patch(ds, d, {
+      channel: "sms",
+      status: "sent",
+      payload: { ...d.payload, bizId, phoneTail: phone.slice(-4) },
+    });
+    return result(false);
+  } catch (err) {
+    if (err instanceof SmsRejectedError) {
+      await patch(ds, d, {
+        channel: "sms",
+        status: "failed",
+        error: [...errors, `sms rejected ${err.code}`].join("; "),
+      });
+      return result(false);
+    }
+    const final = opts.finalAttempt && err instanceof SmsUnavailableError;
+    await patch(ds, d, {
+      channel: "sms",
+      ...(final ? { status: "failed" } : {}),
+      error: [...errors, `sms: ${(err as Error).message}`].join("; "),
+    });
+    throw err;
+  }
+}
+
+/**
+ * The job "tickets.notify" ({ ticketId, eventId, kind }). Not registered here: the job registry
+ * (jobs/index.ts, names.ts) adds it.
+ */
+export function ticketNotifyJob(deps: () => Deps) {
+  return defineJob({
+    name: TICKET_NOTIFY_JOB as JobName,
+    schema: TicketNotifyPayloadSchema,
+    maxAttempts: TICKET_NOTIFY_ATTEMPTS,
+    async handle(payload, ctx) {
+      await sendTicketMessage(deps(), payload, { finalAttempt: ctx.attempt >= TICKET_NOTIFY_ATTEMPTS });
+    },
+  });
+}
+
+// ---- routes --------------------------------------------------------------------------------------
+
+/** POST/GET /me/subscriptions: one-time subscribe consents (mounted by the app with the other routes). */
+export function subscriptionRoutes(deps: Deps) {
+  return [
+    route({
+      method: "post",
+      path: "/me/subscriptions",
+      summary: "记录订阅消息授权结果（一次性订阅，每同意一次可发送一条）",
+      tags: ["resident"],
+      auth: "resident",
+      body: SubscribeConsentSchema,
+      response: ConsentCountsSchema,
+      async handler({ body }, ctx) {
+        return { counts: await recordConsents(deps.ds, residentId(ctx), body.results) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/me/subscriptions",
+      summary: "我的订阅消息剩余次数",
+      tags: ["resident"],
+      auth: "resident",
+      response: ConsentCountsSchema,
+      async handler(_i, ctx) {
+        return { counts: await consentCounts(deps.ds, residentId(ctx)) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,258 @@
+import {
+  CallPageSchema,
+  CallQuerySchema,
+  CallSchema,
+  CreateCallSchema,
+  CreateTicketSchema,
+  DISPATCH_ROLES,
+  DispatchSchema,
+  FIELD_ROLES,
+  FOLLOW_UP_ROLES,
+  FollowUpSchema,
+  GradeSchema,
+  HOTLINE_ROLES,
+  IdParamSchema,
+  LinkSchema,
+  MeasureSchema,
+  NoteSchema,
+  OnSiteSchema,
+  PauseSchema,
+  RespondSchema,
+  ResolveSchema,
+  ResumeSchema,
+  type StaffRole,
+  StaffCreateTicketSchema,
+  TICKET_DESK_ROLES,
+  TicketDetailSchema,
+  TicketListSchema,
+  TicketPageSchema,
+  TicketQuerySchema,
+} from "@warmline/shared";
+import type { Context } from "koa";
+import { z } from "zod";
+import type { Deps } from "../../deps";
+import { residentId, staffAuth } from "../../http/auth";
+import { route } from "../../http/route";
+import { getBoundAccount } from "../accounts/bindingService";
+import { HeatStation } from "../accounts/entities";
+import { ResidentUser } from "../residents/entities";
+import { createCall, listCalls } from "./calls";
+import { presentTicketDetail, presentTickets } from "./present";
+import { searchTickets } from "./query";
+import {
+  type ActionInput,
+  act,
+  residentCreateTicket,
+  residentRate,
+  residentTicket,
+  staffCreateTicket,
+  type TicketAction,
+} from "./service";
+import { Ticket } from "./entities";
+import { AppError } from "../../http/errors";
+
+/** Which roles may take each action (the ticket's state is checked by the service). */
+const ACTION_ROLES: Record<TicketAction, readonly StaffRole[]> = {
+  respond: [...new Set([...HOTLINE_ROLES, ...DISPATCH_ROLES])],
+  dispatch: DISPATCH_ROLES,
+  on_site: FIELD_ROLES,
+  measure: FIELD_ROLES,
+  pause: TICKET_DESK_ROLES,
+  resume: TICKET_DESK_ROLES,
+  resolve: FIELD_ROLES,
+  follow_up: FOLLOW_UP_ROLES,
+  grade: DISPATCH_ROLES,
+  link: DISPATCH_ROLES,
+  note: TICKET_DESK_ROLES,
+};
+
+function canDo(ctx: Context) {
+  const roles = staffAuth(ctx).roles;
+  return (a: string) => (ACTION_ROLES[a as TicketAction] ?? []).some((r) => roles.includes(r));
+}
+
+async function staffDetail(deps: Deps, ctx: Context, id: number) {
+  const t = await deps.ds.getRepository(Ticket).findOneBy({ id });
+  if (!t) throw new AppError("TICKET_NOT_FOUND");
+  return presentTicketDetail(deps, t, { kind: "staff", actions: canDo(ctx) });
+}
+
+export function ticketRoutes(deps: Deps) {
+  const { ds } = deps;
+  const actionRoute = <S extends z.ZodType>(path: string, action: TicketAction, body: S, summary: string) =>
+    route({
+      method: "post",
+      path: `/staff/tickets/:id/${path}`,
+      summary,
+      tags: ["tickets"],
+      auth: "staff",
+      roles: ACTION_ROLES[action],
+      params: IdParamSchema,
+      body,
+      response: TicketDetailSchema,
+      errors: [400, 404, 409],
+      async handler({ params, body: input }, ctx) {
+        await act(deps, { kind: "staff", id: staffAuth(ctx).id }, params.id, action, input as ActionInput);
+        return staffDetail(deps, ctx, params.id);
+      },
+    });
+  return [
+    // --- resident ---
+    route({
+      method: "post",
+      path: "/me/tickets",
+      summary: "报修/反映问题（30分钟内响应）",
+      tags: ["resident"],
+      auth: "resident",
+      body: CreateTicketSchema,
+      response: TicketDetailSchema,
+      status: 201,
+      errors: [400, 404],
+      async handler({ body }, ctx) {
+        const rid = residentId(ctx);
+        await getBoundAccount(deps, rid, body.accountId);
+        const resident = await ds.getRepository(ResidentUser).findOneByOrFail({ id: rid });
+        const channel = resident.wechatOpenid ? "wechat" : "alipay";
+        const t = await residentCreateTicket(deps, rid, channel, body);
+        return presentTicketDetail(deps, t, { kind: "resident" });
+      },
+    }),
+    route({
+      method: "get",
+      path: "/me/tickets",
+      summary: "我的工单",
+      tags: ["resident"],
+      auth: "resident",
+      response: TicketListSchema,
+      async handler(_input, ctx) {
+        const rows = await ds
+          .getRepository(Ticket)
+          .find({ where: { residentUserId: residentId(ctx) }, order: { id: "DESC" }, take: 100 });
+        return { items: await presentTickets(ds, rows) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/me/tickets/:id",
+      summary: "工单详情与进度",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: TicketDetailSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        return presentTicketDetail(deps, await residentTicket(ds, residentId(ctx), params.id), { kind: "resident" });
+      },
+    }),
+    route({
+      method: "post",
+      path: "/me/tickets/:id/rate",
+      summary: "评价（不满意将重新处理）",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      body: FollowUpSchema,
+      response: TicketDetailSchema,
+      errors: [400, 404, 409],
+      async handler({ params, body }, ctx) {
+        const t = await residentRate(deps, residentId(ctx), params.id, body);
+        return presentTicketDetail(deps, t, { kind: "resident" });
+      },
+    }),
+    // --- staff ---
+    route({
+      method: "get",
+      path: "/staff/tickets",
+      summary: "工单查询与 SLA 看板（按剩余时间排序）",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: TICKET_DESK_ROLES,
+      query: TicketQuerySchema,
+      response: TicketPageSchema,
+      async handler({ query }) {
+        return searchTickets(deps, query);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/tickets",
+      summary: "为来电、走访或12345转办新建工单",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: HOTLINE_ROLES,
+      body: StaffCreateTicketSchema,
+      response: TicketDetailSchema,
+      status: 201,
+      errors: [400, 404],
+      async handler({ body }, ctx) {
+        const t = await staffCreateTicket(deps, staffAuth(ctx).id, body);
+        return staffDetail(deps, ctx, t.id);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/tickets/:id",
+      summary: "工单详情",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: TICKET_DESK_ROLES,
+      params: IdParamSchema,
+      response: TicketDetailSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        return staffDetail(deps, ctx, params.id);
+      },
+    }),
+    actionRoute("respond", "respond", RespondSchema, "首次响应（联系居民）"),
+    actionRoute("dispatch", "dispatch", DispatchSchema, "派单至换热站/维修班组"),
+    actionRoute("on-site", "on_site", OnSiteSchema, "维修人员到场"),
+    actionRoute("measure", "measure", MeasureSchema, "入户测温"),
+    actionRoute("pause", "pause", PauseSchema, "暂停计时（等待居民）"),
+    actionRoute("resume", "resume", ResumeSchema, "恢复计时"),
+    actionRoute("resolve", "resolve", ResolveSchema, "处理完成"),
+    actionRoute("follow-up", "follow_up", FollowUpSchema, "回访"),
+    actionRoute("grade", "grade", GradeSchema, "调整事故等级"),
+    actionRoute("link", "link", LinkSchema, "合并为同一事件"),
+    actionRoute("notes", "note", NoteSchema, "备注"),
+    route({
+      method: "get",
+      path: "/staff/stations",
+      summary: "换热站",
+      tags: ["tickets"],
+      auth: "staff",
+      response: z.object({ items: z.array(z.object({ id: z.number().int(), name: z.string() })) }),
+      async handler() {
+        const rows = await ds.getRepository(HeatStation).find({ order: { code: "ASC" } });
+        return { items: rows.map((s) => ({ id: s.id, name: s.name })) };
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/calls",
+      summary: "登记来电（可关联已有工单）",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: HOTLINE_ROLES,
+      body: CreateCallSchema,
+      response: CallSchema,
+      status: 201,
+      errors: [400, 404],
+      async handler({ body }, ctx) {
+        return createCall(deps, staffAuth(ctx).id, body);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/calls",
+      summary: "来电记录",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: HOTLINE_ROLES,
+      query: CallQuerySchema,
+      response: CallPageSchema,
+      async handler({ query }) {
+        return listCalls(deps, query);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OutboxJob } from "@warmline/server/src/jobs/entities";
+import { Ticket, TicketEvent } from "@warmline/server/src/modules/tickets/entities";
+import { createTicket } from "@warmline/server/src/modules/tickets/service";
+import { sweepSla } from "@warmline/server/src/modules/tickets/sla";
+import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
+import { Like } from "typeorm";
+import { seedSmallCounty } from "../support/county";
+import { residentLogin, staffLogin } from "../support/http";
+import { startTestServer, type TestServer } from "../support/server";
+import { until } from "../support/wait";
+
+let srv: TestServer;
+let county: Awaited<ReturnType<typeof seedSmallCounty>>;
+type Staff = Awaited<ReturnType<typeof staffLogin>>;
+let agent: Staff;
+let dispatcher: Staff;
+let tech: Staff;
+let sup: Staff;
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  county = await seedSmallCounty(srv.deps, 40);
+  [agent, dispatcher, tech, sup] = await Promise.all(
+    ["hotline_agent", "dispatcher", "technician", "supervisor"].map((u) => staffLogin(srv.url, u, DEMO_PASSWORD)),
+  );
+});
+afterAll(async () => srv?.close());
+
+const accounts = () => county.rows.filter((a) => a.status === "active");
+let next = 0;
+const freshAccount = () => accounts()[next++] as (typeof county.rows)[number];
+
+async function residentWith(account: { accountNo: string; ownerName: string }) {
+  const me = await residentLogin(srv.url);
+  const res = await me.api.post("/api/v1/me/accounts", {
+    accountNo: account.accountNo,
+    factor: "owner_name",
+    value: account.ownerName,
+  });
+  expect(res.status).toBe(201);
+  return me;
+}
+
+async function report(me: Awaited<ReturnType<typeof residentWith>>, accountId: number, extra: object = {}) {
+  const res = await me.api.post("/api/v1/me/tickets", {
+    accountId,
+    category: "cold_room",
+    indoorTempC10: 165,
+    description: "暖气片不热，卧室很冷",
+    ...extra,
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe("reporting and the workflow", () => {
+  it("a cold-room report gets a 30-minute response clock and a raised priority; the whole workflow closes it", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id);
+    expect(t).toMatchObject({
+      status: "new",
+      channel: "wechat",
+      category: "cold_room",
+      priority: "high",
+      indoorTempC10: 165,
+    });
+    expect(t.priorityReasons.join()).toContain("低于标准20.0℃");
+    expect(t.sla.next.clock).toBe("response");
+    expect(new Date(t.sla.response.dueAt).getTime() - new Date(t.createdAt).getTime()).toBe(30 * 60_000);
+    expect(t.sla.measurement.budgetMinutes).toBe(24 * 60);
+    expect(t.ticketNo).toMatch(/^GD\d{8}[0-9A-Z]{6}$/);
+
+    // it is on the SLA board
+    const board = await agent.api.get("/api/v1/staff/tickets?open=true&pageSize=200");
+    expect(board.status).toBe(200);
+    expect(board.body.items.map((x: { id: number }) => x.id)).toContain(t.id);
+
+    // a technician may not respond or dispatch; the state must allow the step
+    expect((await tech.api.post(`/api/v1/staff/tickets/${t.id}/dispatch`, { stationId: 1 })).status).toBe(403);
+    const early = await tech.api.post(`/api/v1/staff/tickets/${t.id}/resolve`, { note: "已处理" });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("TICKET_BAD_STATE");
+
+    const responded = await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已电话联系居民" });
+    expect(responded.status).toBe(200);
+    expect(responded.body.status).toBe("responded");
+    expect(responded.body.sla.response.metAt).toBeTruthy();
+    expect(responded.body.sla.response.breached).toBe(false);
+    const stations = await dispatcher.api.get("/api/v1/staff/stations");
+    const stationId = stations.body.items[0].id;
+    const dispatched = await dispatcher.api.post(`/api/v1/staff/tickets/${t.id}/dispatch`, {
+      stationId,
+      crew: "维修一班",
+    });
+    expect(dispatched.body).toMatchObject({ status: "dispatched", crew: "维修一班" });
+    expect((await tech.api.post(`/api/v1/staff/tickets/${t.id}/on-site`, {})).body.status).toBe("on_site");
+    const measured = await tech.api.post(`/api/v1/staff/tickets/${t.id}/measure`, {
+      indoorTempC10: 172,
+      outdoorTempC10: -85,
+      method: "thermometer",
+    });
+    expect(measured.body.sla.measurement.metAt).toBeTruthy();
+    const resolved = await tech.api.post(`/api/v1/staff/tickets/${t.id}/resolve`, {
+      note: "排气阀排气，室温回升至20.5℃",
+    });
+    expect(resolved.body.status).toBe("resolved");
+    expect(resolved.body.actions).toEqual(expect.arrayContaining(["note"]));
+
+    // the resident sees the timeline without internal events, and rates it
+    const mine = await me.api.get(`/api/v1/me/tickets/${t.id}`);
+    expect(mine.body.actions).toEqual(["rate"]);
+    expect(mine.body.events.map((e: { type: string }) => e.type)).toEqual([
+      "created",
+      "responded",
+      "dispatched",
+      "on_site",
+      "measured",
+      "resolved",
+    ]);
+    expect(mine.body.events.every((e: { actorName: string | null }) => e.actorName === null)).toBe(true);
+    const rated = await me.api.post(`/api/v1/me/tickets/${t.id}/rate`, {
+      satisfied: true,
+      score: 5,
+      comment: "很及时",
+    });
+    expect(rated.status).toBe(200);
+    expect(rated.body).toMatchObject({ status: "closed", satisfied: true, score: 5 });
+    expect(rated.body.sla.next).toBeNull();
+    const again = await me.api.post(`/api/v1/me/tickets/${t.id}/rate`, { satisfied: true, score: 5 });
+    expect(again.status).toBe(409);
+  });
+
+  it("an unsatisfied rating reopens the ticket with fresh clocks", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id, { category: "noise", indoorTempC10: undefined });
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已联系" });
+    await tech.api.post(`/api/v1/staff/tickets/${t.id}/resolve`, { note: "已调整循环泵" });
+    const rated = await me.api.post(`/api/v1/me/tickets/${t.id}/rate`, {
+      satisfied: false,
+      score: 2,
+      comment: "还是有噪音",
+    });
+    expect(rated.body).toMatchObject({ status: "new", satisfied: false });
+    expect(rated.body.sla.cycle).toBe(1);
+    expect(rated.body.sla.response).toMatchObject({ metAt: null, breached: false });
+    expect(rated.body.events.map((e: { type: string }) => e.type).slice(-2)).toEqual(["followed_up", "reopened"]);
+  });
+
+  it("pausing while waiting for the resident stops the clocks; resuming restarts them", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id);
+    expect((await agent.api.post(`/api/v1/staff/tickets/${t.id}/pause`, { reason: "x" })).status).toBe(400);
+    const paused = await agent.api.post(`/api/v1/staff/tickets/${t.id}/pause`, { reason: "居民不在家，约定晚上联系" });
+    expect(paused.body.sla).toMatchObject({ paused: true });
+    expect(paused.body.sla.response.dueAt).toBeNull();
+    expect(paused.body.actions).toContain("resume");
+    const resumed = await agent.api.post(`/api/v1/staff/tickets/${t.id}/resume`, {});
+    expect(resumed.body.sla.paused).toBe(false);
+    expect(resumed.body.sla.next.clock).toBe("response");
+  });
+});
+
+describe("access", () => {
+  it("a resident cannot see or act on another resident's ticket", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id);
+    const other = await residentLogin(srv.url);
+    for (const res of [
+      await other.api.get(`/api/v1/me/tickets/${t.id}`),
+      await other.api.post(`/api/v1/me/tickets/${t.id}/rate`, { satisfied: true, score: 5 }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe("TICKET_NOT_FOUND");
+    }
+    expect((await other.api.get("/api/v1/me/tickets")).body.items).toEqual([]);
+    // nor report on an account that is not theirs
+    const foreign = await other.api.post("/api/v1/me/tickets", {
+      accountId: account.id,
+      category: "leak",
+      description: "楼上漏水到我家",
+    });
+    expect(foreign.status).toBe(404);
+    // a missing id answers exactly the same
+    const missing = await other.api.get("/api/v1/me/tickets/99999999");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("TICKET_NOT_FOUND");
+  });
+
+  it("bad input gets a clear 400, never a 500", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    for (const body of [
+      { accountId: account.id, category: "cold_room", description: "短" },
+      { accountId: account.id, category: "xx", description: "暖气不热很久了" },
+      { accountId: account.id, category: "cold_room", description: "暖气不热很久了", indoorTempC10: 16.5 },
+      { accountId: account.id, category: "cold_room", description: "暖气不热很久了", indoorTempC10: 9999 },
+      "not json",
+    ]) {
+      const res = await me.api.post("/api/v1/me/tickets", body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
+    }
+  });
+});
+
+describe("SLA timers", () => {
+  it("a ticket past its response time is escalated by its delayed job", async () => {
+    const account = freshAccount();
+    const t = await createTicket(
+      srv.deps,
+      { kind: "staff", id: 1 },
+      { channel: "hotline", category: "no_heat", accountId: account.id, description: "整栋楼不热，已经两个小时" },
+      new Date(Date.now() - 35 * 60_000),
+    );
+    const esc = await until(
+      () => srv.deps.ds.getRepository(TicketEvent).findOneBy({ ticketId: t.id, type: "escalated" }),
+      15_000,
+    );
+    expect(esc.data).toMatchObject({ clock: "response", to: "supervisor" });
+    expect(
+      await srv.deps.ds.getRepository(TicketEvent).countBy({ ticketId: t.id, type: "warned" }),
+    ).toBeGreaterThanOrEqual(1);
+    // the snapshot on the row follows in the same step (the board sorts and filters on it)
+    await until(async () => (await srv.deps.ds.getRepository(Ticket).findOneByOrFail({ id: t.id })).slaBreached, 5_000);
+    const board = await sup.api.get("/api/v1/staff/tickets?open=true&breached=true&pageSize=200");
+    expect(board.body.items.map((x: { id: number }) => x.id)).toContain(t.id);
+    // the board puts overdue tickets first
+    const first = board.body.items[0];
+    expect(new Date(first.sla.next.dueAt).getTime()).toBeLessThan(Date.now());
+  });
+
+  it("a timer the queue lost is caught by the sweeper, once", async () => {
+    const account = freshAccount();
+    const t = await createTicket(
+      srv.deps,
+      { kind: "staff", id: 1 },
+      { channel: "hotline", category: "leak", accountId: account.id, description: "暖气管道漏水" },
+    );
+    // the queue loses the ticket's timers (they were due in 22.5 and 30 minutes)
+    const lost = await srv.deps.ds
+      .getRepository(OutboxJob)
+      .delete({ jobName: "tickets.sla_timer", dedupeKey: Like(`sla:${t.id}:%`) });
+    expect(lost.affected).toBeGreaterThanOrEqual(4);
+    const marks = async () =>
+      (await srv.deps.ds.getRepository(TicketEvent).findBy({ ticketId: t.id })).filter(
+        (e) => e.type === "warned" || e.type === "escalated",
+      );
+    await sweepSla(srv.deps.ds, new Date(Date.now() + 10 * 60_000));
+    expect(await marks()).toEqual([]); // nothing is due yet
+    const later = new Date(Date.now() + 31 * 60_000);
+    expect(await sweepSla(srv.deps.ds, later)).toBeGreaterThanOrEqual(2);
+    const events = await srv.deps.ds.getRepository(TicketEvent).findBy({ ticketId: t.id });
+    expect(events.filter((e) => e.type === "escalated").map((e) => (e.data as { clock: string }).clock)).toEqual([
+      "response",
+    ]);
+    expect(events.filter((e) => e.type === "warned").length).toBeGreaterThanOrEqual(1);
+    // swept again: nothing new
+    await sweepSla(srv.deps.ds, later);
+    expect(await srv.deps.ds.getRepository(TicketEvent).countBy({ ticketId: t.id, type: "escalated" })).toBe(1);
+  });
+});
+
+describe("hotline desk", () => {
+  it("calls are logged with or without an account, open a ticket or attach to one", async () => {
+    const noAccount = await agent.api.post("/api/v1/staff/calls", {
+      callerPhone: "13800001111",
+      reason: "inquiry",
+      notes: "咨询供暖开始时间",
+    });
+    expect(noAccount.status).toBe(201);
+    expect(noAccount.body).toMatchObject({ accountId: null, ticketId: null, callerPhone: "138****1111" });
+
+    const account = freshAccount();
+    const call = await agent.api.post("/api/v1/staff/calls", {
+      callerPhone: "13900002222",
+      accountId: account.id,
+      reason: "cold_room",
+    });
+    const opened = await agent.api.post("/api/v1/staff/tickets", {
+      channel: "hotline",
+      accountId: account.id,
+      category: "cold_room",
+      indoorTempC10: 150,
+      description: "老人独居，家里只有15度",
+      callLogId: call.body.id,
+      callerPhone: "13900002222",
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ channel: "hotline", priority: "urgent", callerPhone: "139****2222" });
+    expect(opened.body.events.map((e: { type: string }) => e.type)).toEqual(["created", "call_attached"]);
+
+    const again = await agent.api.post("/api/v1/staff/calls", {
+      callerPhone: "13900002222",
+      reason: "cold_room",
+      ticketId: opened.body.id,
+      notes: "催问进度",
+    });
+    expect(again.body.accountId).toBe(account.id);
+    const detail = await agent.api.get(`/api/v1/staff/tickets/${opened.body.id}`);
+    expect(detail.body.events.filter((e: { type: string }) => e.type === "call_attached")).toHaveLength(2);
+    const calls = await agent.api.get("/api/v1/staff/calls?q=13900002222");
+    expect(calls.body.total).toBe(2);
+
+    const no12345 = await agent.api.post("/api/v1/staff/tickets", {
+      channel: "12345",
+      address: "民乐县某小区",
+      category: "other",
+      description: "12345转来的诉求",
+    });
+    expect(no12345.status).toBe(400);
+    expect(JSON.stringify(no12345.body)).toContain("12345转办须填写工单编号");
+  });
+
+  it("several reports from one building within two hours suggest one incident; the dispatcher links them", async () => {
+    const building = county.rows.find(
+      (a) =>
+        a.buildingId && county.rows.filter((b) => b.buildingId === a.buildingId && b.status === "active").length >= 3,
+    );
+    const same = county.rows.filter((a) => a.buildingId === building?.buildingId && a.status === "active").slice(0, 3);
+    const made = [];
+    for (const a of same) {
+      const res = await agent.api.post("/api/v1/staff/tickets", {
+        channel: "hotline",
+        accountId: a.id,
+        category: "no_heat",
+        description: "整个单元都不热",
+      });
+      made.push(res.body);
+    }
+    expect(made[2].suggestIncident).toBe(true);
+    expect(made[2].priority).toBe("high");
+    const linked = await dispatcher.api.post(`/api/v1/staff/tickets/${made[2].id}/link`, {
+      incidentTicketId: made[0].id,
+    });
+    expect(linked.body.incidentId).toBe(made[0].id);
+    expect(linked.body.linkedTicketIds).toContain(made[0].id);
+  });
+});
