@@ -4,6 +4,17 @@ import { defineConfig, type UserConfigExport } from "@tarojs/cli";
 /** Default API origin for the native mini-programs; H5 talks to the API on its own origin. */
 const DEFAULT_NATIVE_API_BASE = "http://127.0.0.1:8080";
 
+/**
+ * 订阅消息 template ids of this build (WeChat and Alipay each issue their own): TARO_APP_TEMPLATE_* from
+ * the environment or a .env file; placeholders (never asked for) until the templates are approved.
+ */
+function subscribeTemplateIds() {
+  return {
+    ticketProgress: process.env.TARO_APP_TEMPLATE_TICKET_PROGRESS || "placeholder-ticket-progress",
+    followUpDue: process.env.TARO_APP_TEMPLATE_FOLLOW_UP_DUE || "placeholder-follow-up-due",
+  };
+}
+
 const appRoot = path.resolve(__dirname, "..");
 const fromApp = (pkg: string) => path.dirname(require.resolve(`${pkg}/package.json`, { paths: [appRoot] }));
 /** @warmline/shared is TypeScript source (its entry is src/index.ts). */
@@ -24,6 +35,7 @@ export default defineConfig((_merge, { mode }) => {
     plugins: [],
     defineConstants: {
       API_BASE: JSON.stringify(apiBase),
+      SUBSCRIBE_TEMPLATE_IDS: JSON.stringify(subscribeTemplateIds()),
     },
     alias: {
       // pnpm can hand Taro's packages a second copy of the React plugin: H5 then renders blank

@@ -11,6 +11,9 @@ export default defineAppConfig({
     "pages/invoice-titles/index",
     "pages/invoices/index",
     "pages/invoice/index",
+    "pages/report/index",
+    "pages/tickets/index",
+    "pages/ticket/index",
   ],
   // The pay flow loads only when a resident pays: its platform payment code stays out of the main package.
   subPackages: [

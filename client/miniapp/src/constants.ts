@@ -18,4 +18,21 @@ export const PAGES = {
   invoiceTitles: "/pages/invoice-titles/index",
   invoices: "/pages/invoices/index",
   invoice: "/pages/invoice/index",
+  report: "/pages/report/index",
+  tickets: "/pages/tickets/index",
+  ticket: "/pages/ticket/index",
 } as const;
+
+/**
+ * 订阅消息 template ids (one-time subscriptions asked for before a ticket is submitted), set per build by
+ * TARO_APP_TEMPLATE_TICKET_PROGRESS and TARO_APP_TEMPLATE_FOLLOW_UP_DUE (WeChat and Alipay have their own
+ * ids; see config/index.ts). Until the templates are approved the ids are placeholders, which are never
+ * asked for.
+ */
+export const TARO_APP_TEMPLATE_TICKET_PROGRESS: string =
+  typeof SUBSCRIBE_TEMPLATE_IDS === "object" ? SUBSCRIBE_TEMPLATE_IDS.ticketProgress : "placeholder-ticket-progress";
+export const TARO_APP_TEMPLATE_FOLLOW_UP_DUE: string =
+  typeof SUBSCRIBE_TEMPLATE_IDS === "object" ? SUBSCRIBE_TEMPLATE_IDS.followUpDue : "placeholder-follow-up-due";
+
+/** A template id that is not a real one yet. */
+export const isPlaceholderTemplate = (id: string) => !id || id.startsWith("placeholder-");

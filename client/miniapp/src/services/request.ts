@@ -19,7 +19,8 @@ export interface RequestOptions {
   noRetry?: boolean;
 }
 
-interface RawResponse {
+/** What came back: the HTTP status and the body (parsed JSON, or text that toApiError parses). */
+export interface RawResponse {
   status: number;
   data: unknown;
 }
@@ -27,7 +28,7 @@ interface RawResponse {
 export const REFRESH_PATH = "/api/v1/auth/refresh";
 
 /** The HTTP status carried by a rejected request, if the rejection still holds a response. */
-function statusOf(err: unknown): number | null {
+export function statusOf(err: unknown): number | null {
   if (!err || typeof err !== "object") return null;
   const { statusCode, status } = err as { statusCode?: unknown; status?: unknown };
   const value = typeof statusCode === "number" ? statusCode : status;
@@ -83,12 +84,17 @@ function result<T>(res: RawResponse): T {
   throw toApiError(res.status, res.data);
 }
 
-/** Calls the API: JSON in and out, errors thrown as ApiError. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = "GET", data, auth = true, noRetry = false } = options;
-  const sentToken = auth ? getTokens()?.accessToken : undefined;
-  const first = await send(path, method, data, sentToken);
-  if (!auth || first.status !== 401) return result<T>(first);
+/**
+ * Sends something with the access token (`sendWith` does the sending: a JSON request, a file upload) and
+ * deals with 401: one refresh of the session and one more try, or sign out. Errors thrown as ApiError.
+ */
+export async function withSession<T>(
+  sendWith: (accessToken: string | undefined) => Promise<RawResponse>,
+  noRetry = false,
+): Promise<T> {
+  const sentToken = getTokens()?.accessToken;
+  const first = await sendWith(sentToken);
+  if (first.status !== 401) return result<T>(first);
 
   const refused = toApiError(first.status, first.data);
   if (refused.code !== "TOKEN_EXPIRED" || !(await renewSession(sentToken))) {
@@ -103,10 +109,17 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       details: refused.details,
     });
   }
-  const second = await send(path, method, data, getTokens()?.accessToken);
+  const second = await sendWith(getTokens()?.accessToken);
   if (second.status === 401) {
     endSession();
     throw toApiError(second.status, second.data);
   }
   return result<T>(second);
+}
+
+/** Calls the API: JSON in and out, errors thrown as ApiError. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = "GET", data, auth = true, noRetry = false } = options;
+  if (!auth) return result<T>(await send(path, method, data));
+  return withSession<T>((token) => send(path, method, data, token), noRetry);
 }

@@ -61,6 +61,14 @@ export default function AccountPage() {
           </Button>
         </View>
       ) : null}
+      {account ? (
+        <Button
+          className="btn btn-plain account-report"
+          onClick={() => Taro.navigateTo({ url: `${PAGES.report}?accountId=${account.id}` })}
+        >
+          我要报修
+        </Button>
+      ) : null}
     </View>
   );
 }

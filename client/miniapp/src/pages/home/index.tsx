@@ -83,6 +83,17 @@ export default function HomePage() {
         </Button>
       </View>
 
+      <View className="card service-desk">
+        <View className="service-tile report-entry" onClick={() => Taro.navigateTo({ url: PAGES.report })}>
+          <Text className="service-tile-title">我要报修</Text>
+          <Text className="service-tile-note">室温低、不热、漏水等</Text>
+        </View>
+        <View className="service-tile tickets-entry" onClick={() => Taro.navigateTo({ url: PAGES.tickets })}>
+          <Text className="service-tile-title">我的工单</Text>
+          <Text className="service-tile-note">查看处理进度和评价</Text>
+        </View>
+      </View>
+
       <View
         className="card entry-row invoice-titles-entry"
         onClick={() => Taro.navigateTo({ url: PAGES.invoiceTitles })}
