@@ -293,39 +293,31 @@ export async function applyCallback(deps: Deps, orderNo: string, result: IssueRe
   return true;
 }
 
+/** A job that finds (or creates, once) an invoice row, then sends it to the platform. */
+function sendingJob<K extends string>(
+  deps: () => Deps,
+  name: "invoices.issue" | "invoices.reverse" | "invoices.submit",
+  key: K,
+  find: (d: Deps, id: number) => Promise<Pick<Invoice, "id"> | null>,
+) {
+  return defineJob({
+    name,
+    schema: z.object({ [key]: z.number().int() } as Record<K, z.ZodNumber>),
+    maxAttempts: 20,
+    async handle(payload, ctx) {
+      const d = deps();
+      const inv = await find(d, (payload as Record<K, number>)[key]);
+      if (inv) await submitInvoice(d, inv.id, ctx);
+    },
+  });
+}
+
 export const issueInvoiceJob = (deps: () => Deps) =>
-  defineJob({
-    name: "invoices.issue",
-    schema: z.object({ paymentOrderId: z.number().int() }),
-    maxAttempts: 20,
-    async handle({ paymentOrderId }, ctx) {
-      const d = deps();
-      const inv = await createBlueInvoice(d, paymentOrderId);
-      if (inv) await submitInvoice(d, inv.id, ctx);
-    },
-  });
-
+  sendingJob(deps, "invoices.issue", "paymentOrderId", createBlueInvoice);
 export const reverseInvoiceJob = (deps: () => Deps) =>
-  defineJob({
-    name: "invoices.reverse",
-    schema: z.object({ refundId: z.number().int() }),
-    maxAttempts: 20,
-    async handle({ refundId }, ctx) {
-      const d = deps();
-      const inv = await createRedInvoice(d, refundId);
-      if (inv) await submitInvoice(d, inv.id, ctx);
-    },
-  });
-
+  sendingJob(deps, "invoices.reverse", "refundId", createRedInvoice);
 export const submitInvoiceJob = (deps: () => Deps) =>
-  defineJob({
-    name: "invoices.submit",
-    schema: z.object({ invoiceId: z.number().int() }),
-    maxAttempts: 20,
-    async handle({ invoiceId }, ctx) {
-      await submitInvoice(deps(), invoiceId, ctx);
-    },
-  });
+  sendingJob(deps, "invoices.submit", "invoiceId", async (_d, id) => ({ id }));
 
 export const checkInvoiceJob = (deps: () => Deps) =>
   defineJob({
