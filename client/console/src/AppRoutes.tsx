@@ -8,12 +8,17 @@ import { AccountSearchPage } from "./pages/AccountSearchPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CashierPage } from "./pages/CashierPage";
 import { FlaggedPaymentsPage } from "./pages/FlaggedPaymentsPage";
+import { FollowUpsPage } from "./pages/FollowUpsPage";
+import { HotlinePage } from "./pages/HotlinePage";
 import { InvoicesPage } from "./pages/InvoicesPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PaymentsPage } from "./pages/PaymentsPage";
 import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { SeasonsPage } from "./pages/SeasonsPage";
+import { ServiceReportPage } from "./pages/ServiceReportPage";
+import { SlaBoardPage } from "./pages/SlaBoardPage";
+import { TicketDetailPage } from "./pages/TicketDetailPage";
 
 /** Paths are relative to the router's basename (/console). */
 export function AppRoutes() {
@@ -25,6 +30,46 @@ export function AppRoutes() {
           <Route index element={<Navigate to={DESKS.accounts.path} replace />} />
           <Route path="/accounts" element={<AccountSearchPage />} />
           <Route path="/accounts/:id" element={<AccountDetailPage />} />
+          <Route
+            path="/hotline"
+            element={
+              <RequireRoles roles={DESKS.hotline.roles}>
+                <HotlinePage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/sla-board"
+            element={
+              <RequireRoles roles={DESKS.slaBoard.roles}>
+                <SlaBoardPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/tickets/:id"
+            element={
+              <RequireRoles roles={DESKS.slaBoard.roles}>
+                <TicketDetailPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/follow-ups"
+            element={
+              <RequireRoles roles={DESKS.followUps.roles}>
+                <FollowUpsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/reports/service"
+            element={
+              <RequireRoles roles={DESKS.serviceReport.roles}>
+                <ServiceReportPage />
+              </RequireRoles>
+            }
+          />
           <Route
             path="/cashier"
             element={

@@ -48,3 +48,16 @@ export const EMPTY = "—";
 export function orEmpty(v: string | number | null | undefined): string {
   return v === null || v === undefined || v === "" ? EMPTY : String(v);
 }
+
+/** An instant as a Beijing wall-clock value for <input type="datetime-local">: "2026-01-10T15:30". */
+export function shanghaiDateTimeLocal(at: Date): string {
+  return formatDateTime(at.toISOString()).replace(" ", "T").slice(0, 16);
+}
+
+/** A Beijing wall-clock value of <input type="datetime-local"> as a UTC ISO instant; null if unreadable. */
+export function fromShanghaiLocal(value: string | null | undefined): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?$/.exec((value ?? "").trim());
+  if (!m) return null;
+  const d = new Date(`${m[1]}T${m[2]}:${m[3] ?? "00"}+08:00`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

@@ -98,3 +98,43 @@ export const TAX_TREATMENT_LABELS: Record<string, string> = {
   exempt: "免税",
   non_taxable: "不征税",
 };
+
+/** 工单 status tag colours; the labels are TICKET_STATUS_LABELS from @warmline/shared. */
+export const TICKET_STATUS_COLORS: Record<string, string> = {
+  new: "volcano",
+  responded: "blue",
+  dispatched: "geekblue",
+  on_site: "cyan",
+  resolved: "green",
+  closed: "default",
+};
+
+/** 优先级 tag colours; the labels are TICKET_PRIORITY_LABELS. */
+export const TICKET_PRIORITY_COLORS: Record<string, string> = {
+  normal: "default",
+  high: "orange",
+  urgent: "red",
+};
+
+/** 事故等级 tag colours; the labels are INCIDENT_GRADE_LABELS. */
+export const INCIDENT_GRADE_COLORS: Record<string, string> = {
+  general: "default",
+  major: "orange",
+  severe: "red",
+};
+
+/** Who acted on a ticket when no staff name is shown. */
+export const TICKET_ACTOR_LABELS: Record<string, string> = {
+  resident: "居民",
+  staff: "工作人员",
+  system: "系统",
+};
+
+/** 三率 report groupings. */
+export const RATE_GROUP_LABELS: Record<string, string> = {
+  day: "日",
+  week: "周",
+  month: "月",
+  station: "换热站",
+  channel: "渠道",
+};

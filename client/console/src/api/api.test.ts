@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { apiError, createFakeFetch, json } from "../test/fakeFetch";
-import { ApiError, createApiClient } from "./api";
+import { ApiError, createApiClient, filenameOf } from "./api";
 import { createTokenStore, type TokenStore } from "./tokens";
 
 const ME = "GET /api/v1/staff/me";
@@ -158,5 +158,55 @@ describe("api client: session", () => {
     const e = await rejection(client.get("/api/v1/staff/audit-logs"));
     expect(e.status).toBe(403);
     expect(tokens.get()).not.toBeNull();
+  });
+});
+
+describe("api client: files", () => {
+  it("uploads multipart without a JSON content type, with the token", async () => {
+    const seen: Headers[] = [];
+    const upload = createApiClient({
+      tokens,
+      fetch: async (input, init) => {
+        seen.push(new Headers(init?.headers));
+        return fake.fetch(input, init);
+      },
+    });
+    fake.on("POST /api/v1/staff/photos", json(201, { id: 31, url: "/f", mime: "image/jpeg", size: 3 }));
+    const form = new FormData();
+    form.append("file", new File(["jpg"], "a.jpg", { type: "image/jpeg" }));
+    await upload.request("/api/v1/staff/photos", { method: "POST", form });
+    expect(fake.calls[0].body).toBe(form);
+    expect(seen[0].get("content-type")).toBeNull();
+    expect(seen[0].get("authorization")).toBe("Bearer A1");
+  });
+
+  it("downloads a file with the token, refreshing an expired one, and reads its name", async () => {
+    const CSV = "GET /api/v1/staff/reports/service-rates.csv";
+    fake.on(CSV, apiError(401, "TOKEN_EXPIRED", "登录已过期"));
+    fake.on(REFRESH, json(200, { accessToken: "A2", refreshToken: "R2", expiresIn: 900 }));
+    fake.on(
+      CSV,
+      new Response("a,b\n", {
+        status: 200,
+        headers: { "content-type": "text/csv", "content-disposition": 'attachment; filename="rates.csv"' },
+      }),
+    );
+    const file = await client.download("/api/v1/staff/reports/service-rates.csv", { from: "2025-10-15" });
+    expect(await file.blob.text()).toBe("a,b\n");
+    expect(file.filename).toBe("rates.csv");
+    expect(fake.callsTo(CSV).map((c) => c.authorization)).toEqual(["Bearer A1", "Bearer A2"]);
+    expect(fake.callsTo(CSV)[1].url).toBe("/api/v1/staff/reports/service-rates.csv?from=2025-10-15");
+  });
+
+  it("turns a refused download into the server's message", async () => {
+    fake.on("GET /api/v1/staff/reports/service-rates.xlsx", apiError(403, "FORBIDDEN", "您没有权限进行此操作"));
+    const e = await rejection(client.download("/api/v1/staff/reports/service-rates.xlsx"));
+    expect(e).toMatchObject({ status: 403, code: "FORBIDDEN", message: "您没有权限进行此操作" });
+  });
+
+  it("reads RFC 5987 names first", () => {
+    expect(filenameOf(`attachment; filename="a.csv"; filename*=UTF-8''%E4%B8%89%E7%8E%87.csv`)).toBe("三率.csv");
+    expect(filenameOf("attachment; filename=report.xlsx")).toBe("report.xlsx");
+    expect(filenameOf(null)).toBeNull();
   });
 });

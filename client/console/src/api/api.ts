@@ -10,6 +10,10 @@ export interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** a multipart body (photo uploads); the browser sets its content type with the boundary */
+  form?: FormData;
+  /** what to ask for; default JSON */
+  accept?: string;
   /** false: send no token and leave 401s to the caller (sign-in, refresh, sign-out). Default true. */
   auth?: boolean;
   signal?: AbortSignal;
@@ -19,6 +23,29 @@ export interface ApiClient {
   request<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
   get<T = unknown>(path: string, query?: RequestOptions["query"], signal?: AbortSignal): Promise<T>;
   post<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, "method" | "body">): Promise<T>;
+  /** A file the API answers (CSV, Excel export), fetched with the Authorization header like any call. */
+  download(path: string, query?: RequestOptions["query"]): Promise<DownloadedFile>;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  /** the name from Content-Disposition, when the server sent one */
+  filename: string | null;
+}
+
+/** The file name of a Content-Disposition header (RFC 5987 filename* first, then filename). */
+export function filenameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
+  return plain ? plain[1].trim() : null;
 }
 
 export interface ApiClientDeps {
@@ -71,14 +98,14 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
   let refreshing: Promise<string> | null = null;
 
   async function send(path: string, o: RequestOptions, accessToken: string | undefined): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (o.body !== undefined) headers["content-type"] = "application/json";
+    const headers: Record<string, string> = { accept: o.accept ?? "application/json" };
+    if (o.body !== undefined && !o.form) headers["content-type"] = "application/json";
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     try {
       return await doFetch(buildUrl(baseUrl, path, o.query), {
         method: o.method ?? "GET",
         headers,
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
         signal: o.signal,
       });
     } catch (e) {
@@ -119,11 +146,12 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     return refreshing;
   }
 
-  async function request<T>(path: string, o: RequestOptions = {}): Promise<T> {
+  /** A successful response, after one refresh on 401 TOKEN_EXPIRED; any failure rejects with an ApiError. */
+  async function exchange(path: string, o: RequestOptions): Promise<Response> {
     const auth = o.auth ?? true;
     const sent = auth ? tokens.get()?.accessToken : undefined;
     const res = await send(path, o, sent);
-    if (res.ok) return success<T>(res);
+    if (res.ok) return res;
     const err = await toApiError(res);
     if (!auth || err.status !== 401) throw err;
     if (err.code !== "TOKEN_EXPIRED") {
@@ -132,16 +160,26 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     }
     const fresh = await freshAccessToken(sent);
     const again = await send(path, o, fresh);
-    if (again.ok) return success<T>(again);
+    if (again.ok) return again;
     const err2 = await toApiError(again);
     if (err2.status === 401) tokens.clear();
     throw err2;
+  }
+
+  async function request<T>(path: string, o: RequestOptions = {}): Promise<T> {
+    return success<T>(await exchange(path, o));
+  }
+
+  async function download(path: string, query?: RequestOptions["query"]): Promise<DownloadedFile> {
+    const res = await exchange(path, { query, accept: "*/*" });
+    return { blob: await res.blob(), filename: filenameOf(res.headers.get("content-disposition")) };
   }
 
   return {
     request,
     get: (path, query, signal) => request(path, { query, signal }),
     post: (path, body, options) => request(path, { ...options, method: "POST", body }),
+    download,
   };
 }
 

@@ -4,15 +4,22 @@ export function hasAnyRole(mine: readonly StaffRole[] | undefined, allowed: read
   return !!mine && mine.some((r) => allowed.includes(r));
 }
 
-// Role lists of the billing, payment and invoice endpoints live in @warmline/shared, used by the server and here.
+// Role lists of the billing, payment, invoice and service-desk endpoints live in @warmline/shared,
+// used by the server and here.
 export {
   BILLING_ADMIN_ROLES,
   COUNTER_PAYMENT_ROLES,
+  DISPATCH_ROLES,
+  FIELD_ROLES,
+  FOLLOW_UP_ROLES,
+  HOTLINE_ROLES,
   INVOICE_DESK_ROLES,
   INVOICE_REISSUE_ROLES,
   INVOICE_TITLE_ROLES,
   OFFLINE_PAYMENT_ROLES,
   PAYMENT_DESK_ROLES,
   REFUND_ROLES,
+  SERVICE_REPORT_ROLES,
+  TICKET_DESK_ROLES,
   WAIVER_ROLES,
 } from "@warmline/shared";

@@ -42,14 +42,44 @@ describe("desks by role", () => {
     const { items } = await menuFor("supervisor");
     expect(items.map((t) => t.trim())).toEqual([
       "账户查询",
+      "热线受理",
+      "SLA 看板",
+      "回访队列",
       "收费台",
       "缴费查询",
       "异常款项",
       "对账",
       "发票管理",
       "供热季",
+      "三率报表",
       "审计日志",
     ]);
+  });
+
+  it("service desk: a technician has the SLA board only; hotline, follow-ups and the report are refused without asking", async () => {
+    const tech = await menuFor("technician");
+    expect(tech.items.some((t) => t.includes("SLA 看板"))).toBe(true);
+    for (const desk of ["热线受理", "回访队列", "三率报表"])
+      expect(
+        tech.items.some((t) => t.includes(desk)),
+        desk,
+      ).toBe(false);
+    cleanup();
+    for (const path of ["/hotline", "/follow-ups", "/reports/service"]) {
+      const { fake } = renderApp(path);
+      signedInAs(fake, staffWith("technician"));
+      expect(await screen.findByText("没有权限"), path).toBeTruthy();
+      expect(fake.calls.filter((c) => c.path !== "/api/v1/staff/me")).toHaveLength(0);
+      cleanup();
+    }
+    // a cashier has no service desk at all, not even a ticket
+    const cashier = await menuFor("cashier");
+    expect(cashier.items.some((t) => t.includes("SLA 看板"))).toBe(false);
+    cleanup();
+    const { fake } = renderApp("/tickets/5");
+    signedInAs(fake, staffWith("cashier"));
+    expect(await screen.findByText("没有权限")).toBeTruthy();
+    expect(fake.calls.filter((c) => c.path !== "/api/v1/staff/me")).toHaveLength(0);
   });
 
   it("发票管理 is for the hotline, cashiers and reviewers; a technician or grid worker is refused without asking", async () => {
@@ -98,5 +128,8 @@ describe("desks by role", () => {
     expect(deskOf("/payments/flagged")?.label).toBe("异常款项");
     expect(deskOf("/paymentsx")).toBeUndefined();
     expect(deskOf("/accounts/42")?.label).toBe("账户查询");
+    // a ticket opens from the SLA board
+    expect(deskOf("/tickets/5")?.label).toBe("SLA 看板");
+    expect(deskOf("/reports/service")?.label).toBe("三率报表");
   });
 });

@@ -1,16 +1,29 @@
 import {
   AuditOutlined,
+  BarChartOutlined,
   CalendarOutlined,
+  DashboardOutlined,
   ExceptionOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   PayCircleOutlined,
+  PhoneOutlined,
   ReconciliationOutlined,
   SearchOutlined,
+  SmileOutlined,
 } from "@ant-design/icons";
 import { ACCOUNT_DESK_ROLES, AUDIT_READ_ROLES, type StaffRole } from "@warmline/shared";
 import type { ReactNode } from "react";
-import { BILLING_ADMIN_ROLES, INVOICE_DESK_ROLES, OFFLINE_PAYMENT_ROLES, PAYMENT_DESK_ROLES } from "../auth/roles";
+import {
+  BILLING_ADMIN_ROLES,
+  FOLLOW_UP_ROLES,
+  HOTLINE_ROLES,
+  INVOICE_DESK_ROLES,
+  OFFLINE_PAYMENT_ROLES,
+  PAYMENT_DESK_ROLES,
+  SERVICE_REPORT_ROLES,
+  TICKET_DESK_ROLES,
+} from "../auth/roles";
 
 export interface Desk {
   path: string;
@@ -22,6 +35,9 @@ export interface Desk {
 /** The desks that exist. Add one here when its page exists; the menu and route guards read this list. */
 export const DESKS = {
   accounts: { path: "/accounts", label: "账户查询", icon: <SearchOutlined />, roles: ACCOUNT_DESK_ROLES },
+  hotline: { path: "/hotline", label: "热线受理", icon: <PhoneOutlined />, roles: HOTLINE_ROLES },
+  slaBoard: { path: "/sla-board", label: "SLA 看板", icon: <DashboardOutlined />, roles: TICKET_DESK_ROLES },
+  followUps: { path: "/follow-ups", label: "回访队列", icon: <SmileOutlined />, roles: FOLLOW_UP_ROLES },
   cashier: { path: "/cashier", label: "收费台", icon: <PayCircleOutlined />, roles: OFFLINE_PAYMENT_ROLES },
   payments: { path: "/payments", label: "缴费查询", icon: <FileSearchOutlined />, roles: PAYMENT_DESK_ROLES },
   flagged: { path: "/payments/flagged", label: "异常款项", icon: <ExceptionOutlined />, roles: PAYMENT_DESK_ROLES },
@@ -33,13 +49,24 @@ export const DESKS = {
   },
   invoices: { path: "/invoices", label: "发票管理", icon: <FileTextOutlined />, roles: INVOICE_DESK_ROLES },
   seasons: { path: "/seasons", label: "供热季", icon: <CalendarOutlined />, roles: BILLING_ADMIN_ROLES },
+  serviceReport: {
+    path: "/reports/service",
+    label: "三率报表",
+    icon: <BarChartOutlined />,
+    roles: SERVICE_REPORT_ROLES,
+  },
   audit: { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: AUDIT_READ_ROLES },
 } satisfies Record<string, Desk>;
 
 export const DESK_LIST: Desk[] = Object.values(DESKS);
 
+/** Pages that are not desks of their own but belong to one in the menu (a ticket opens from the SLA board). */
+const BELONGS_TO: readonly { prefix: string; desk: Desk }[] = [{ prefix: "/tickets/", desk: DESKS.slaBoard }];
+
 /** The desk a path belongs to: the longest desk path it is in (/payments/flagged is not 缴费查询). */
 export function deskOf(pathname: string, desks: readonly Desk[] = DESK_LIST): Desk | undefined {
+  const owner = BELONGS_TO.find((b) => pathname.startsWith(b.prefix) && desks.includes(b.desk));
+  if (owner) return owner.desk;
   return desks
     .filter((d) => pathname === d.path || pathname.startsWith(`${d.path}/`))
     .reduce<Desk | undefined>((best, d) => (!best || d.path.length > best.path.length ? d : best), undefined);

@@ -18,8 +18,6 @@ import {
   Skeleton,
   Space,
   Statistic,
-  Table,
-  type TableColumnsType,
   Typography,
 } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -29,6 +27,7 @@ import type { PaymentView } from "../api/billing";
 import { receiptLink } from "../api/payments";
 import { useAuth } from "../auth/AuthContext";
 import { COUNTER_PAYMENT_ROLES, hasAnyRole } from "../auth/roles";
+import { AccountMatchTable } from "../components/AccountMatchTable";
 import { HardshipTag, StatusTag } from "../components/AccountTags";
 import { BillTable } from "../components/BillTable";
 import { CashierInvoiceStatus } from "../components/CashierInvoiceStatus";
@@ -54,24 +53,6 @@ function positiveId(v: string | null): number | undefined {
   const n = Number(v);
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
-
-const matchColumns = (pick: (a: StaffAccount) => void): TableColumnsType<StaffAccount> => [
-  { title: "户号", dataIndex: "accountNo", width: 120 },
-  { title: "地址", dataIndex: "address", ellipsis: { showTitle: true } },
-  { title: "户主", dataIndex: "ownerNameMasked", width: 90, render: orEmpty },
-  { title: "电话", dataIndex: "phoneMasked", width: 130, render: orEmpty },
-  { title: "状态", dataIndex: "status", width: 90, render: (s: StaffAccount["status"]) => <StatusTag status={s} /> },
-  {
-    title: "",
-    key: "pick",
-    width: 80,
-    render: (_, a) => (
-      <Button type="link" size="small" onClick={() => pick(a)}>
-        选择
-      </Button>
-    ),
-  },
-];
 
 interface Done {
   payment: PaymentView;
@@ -167,13 +148,7 @@ export function CashierPage() {
                 {search.data.total > matches.length ? `，仅显示前 ${matches.length} 户，请输入更完整的信息` : ""}
                 ，请选择：
               </Typography.Text>
-              <Table<StaffAccount>
-                rowKey="id"
-                size="small"
-                columns={matchColumns(pick)}
-                dataSource={matches}
-                pagination={false}
-              />
+              <AccountMatchTable accounts={matches} onPick={pick} />
             </Space>
           )}
           {search.isFetching && !search.data && <Skeleton active paragraph={{ rows: 2 }} />}

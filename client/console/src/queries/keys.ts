@@ -2,6 +2,7 @@ import type { AccountSearchParams } from "../api/accounts";
 import type { AuditSearchParams } from "../api/audit";
 import type { InvoiceSearchParams } from "../api/invoices";
 import type { PaymentSearchParams } from "../api/payments";
+import type { CallSearchParams, ServiceRatesParams, TicketSearchParams } from "../api/tickets";
 
 /** Query keys in one place, so invalidation and tests agree on them. */
 export const queryKeys = {
@@ -27,4 +28,12 @@ export const queryKeys = {
   invoice: (id: number) => ["invoices", "detail", id] as const,
   accountInvoices: (accountId: number) => ["accounts", "invoices", accountId] as const,
   invoiceTitles: (accountId: number) => ["accounts", "invoice-titles", accountId] as const,
+  /** every ticket list (SLA board, follow-up queue, a caller's open tickets): invalidated when a ticket changes */
+  ticketSearchAll: ["tickets", "search"] as const,
+  ticketSearch: (p: TicketSearchParams) => ["tickets", "search", p] as const,
+  ticket: (id: number) => ["tickets", "detail", id] as const,
+  stations: ["stations"] as const,
+  callsAll: ["calls"] as const,
+  calls: (p: CallSearchParams) => ["calls", p] as const,
+  serviceRates: (p: ServiceRatesParams) => ["reports", "service-rates", p] as const,
 };

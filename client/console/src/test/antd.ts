@@ -1,4 +1,4 @@
-import { waitFor } from "@testing-library/react";
+import { fireEvent, waitFor } from "@testing-library/react";
 
 /**
  * The open antd modal with this title. Found by class: the drawer is a dialog too, and under test every
@@ -35,3 +35,25 @@ export const rowWith = (text: string) =>
     if (!tr) throw new Error(`no row with ${text}`);
     return tr as HTMLElement;
   });
+
+/**
+ * Chooses an option of the antd Select whose input has this id (the dropdown renders in a portal; options
+ * are found by their text among the visible ones).
+ */
+export async function chooseOption(id: string, option: string) {
+  const input = document.getElementById(id);
+  if (!input) throw new Error(`no select #${id}`);
+  const select = input.closest(".ant-select") as HTMLElement;
+  fireEvent.mouseDown(select.querySelector(".ant-select-selector") ?? select);
+  const item = await waitFor(() => {
+    const found = [...document.querySelectorAll(".ant-select-item-option")].find(
+      (el) => el.textContent === option || el.getAttribute("title") === option,
+    );
+    if (!found) throw new Error(`no option ${option}`);
+    return found as HTMLElement;
+  });
+  fireEvent.click(item);
+  await waitFor(() => {
+    if (!select.textContent?.includes(option)) throw new Error(`${option} not chosen`);
+  });
+}

@@ -5,6 +5,7 @@ export interface FakeCall {
   path: string;
   url: string;
   authorization: string | null;
+  /** the JSON body parsed, or the FormData of a multipart upload */
   body: unknown;
 }
 
@@ -35,7 +36,8 @@ export function createFakeFetch() {
       path: url.pathname,
       url: `${url.pathname}${url.search}`,
       authorization: headers.get("authorization"),
-      body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined,
+      body:
+        typeof init?.body === "string" ? JSON.parse(init.body) : init?.body instanceof FormData ? init.body : undefined,
     });
     const key = `${method} ${url.pathname}`;
     const reply = queues.get(key)?.shift();

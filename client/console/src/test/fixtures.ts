@@ -1,5 +1,11 @@
 import type {
   BillView,
+  CallView,
+  ClockViewDto,
+  ServiceRateRow,
+  SlaView,
+  TicketDetailView,
+  TicketSummaryView,
   InvoiceDetailView,
   InvoiceItem,
   InvoiceTitleView,
@@ -171,6 +177,142 @@ export function invoiceTitle(over: Partial<InvoiceTitleView> = {}): InvoiceTitle
     email: null,
     isDefault: false,
     owner: "account",
+    ...over,
+  };
+}
+
+/** The fixed "now" of ticket tests: 2026-01-10 15:00:00 in Beijing. */
+export const NOW = Date.parse("2026-01-10T07:00:00.000Z");
+/** An instant `min` minutes from NOW, as the API sends it. */
+export const at = (min: number) => new Date(NOW + min * 60_000).toISOString();
+
+/** A running SLA clock; override what a test needs. */
+export function clock(over: Partial<ClockViewDto> & Pick<ClockViewDto, "clock">): ClockViewDto {
+  return {
+    budgetMinutes: 30,
+    usedMinutes: 10,
+    remainingMinutes: 20,
+    dueAt: at(20),
+    warnAt: at(12.5),
+    metAt: null,
+    paused: false,
+    warned: false,
+    breached: false,
+    ...over,
+  };
+}
+
+/** A new ticket's clocks at NOW: response due in `responseIn` minutes, resolution 30 minutes after that. */
+export function sla(responseIn = 20, over: Partial<SlaView> = {}): SlaView {
+  const response = clock({ clock: "response", dueAt: at(responseIn), remainingMinutes: responseIn });
+  return {
+    cycle: 0,
+    grade: "general",
+    paused: false,
+    response,
+    resolution: clock({
+      clock: "resolution",
+      budgetMinutes: 60,
+      usedMinutes: 30 - responseIn,
+      remainingMinutes: responseIn + 30,
+      dueAt: at(responseIn + 30),
+      warnAt: at(responseIn + 15),
+    }),
+    measurement: null,
+    next: { clock: "response", dueAt: at(responseIn) },
+    computedAt: at(0),
+    ...over,
+  };
+}
+
+/** A ticket as the SLA board lists it (account 42, 城东换热站); override what a test needs. */
+export function ticketSummary(over: Partial<TicketSummaryView> = {}): TicketSummaryView {
+  return {
+    id: 5,
+    ticketNo: "GD20260110000005",
+    category: "cold_room",
+    channel: "wechat",
+    status: "new",
+    priority: "high",
+    priorityReasons: ["室温17.5℃低于标准20.0℃"],
+    grade: "general",
+    accountId: 42,
+    accountNo: "1000234567",
+    address: "民乐县城关镇新华路 8 号 3 单元 502",
+    stationId: 2,
+    stationName: "城东换热站",
+    indoorTempC10: 175,
+    outdoorTempC10: -85,
+    description: "家里暖气不热，室温只有17度多",
+    createdAt: at(-10),
+    sla: sla(),
+    incidentId: null,
+    suggestIncident: false,
+    satisfied: null,
+    score: null,
+    ...over,
+  };
+}
+
+/** One ticket with its events and what the viewer may do. */
+export function ticketDetail(
+  over: Partial<TicketDetailView> = {},
+  summary: Partial<TicketSummaryView> = {},
+): TicketDetailView {
+  return {
+    ...ticketSummary(summary),
+    transferNo: null,
+    contactName: "王先生",
+    callerPhone: "138****5678",
+    preferredContactTime: "下午都在家",
+    dispatchedStationName: null,
+    crew: null,
+    photos: [],
+    events: [
+      {
+        id: 1,
+        type: "created",
+        at: at(-10),
+        actorKind: "resident",
+        actorName: null,
+        cycle: 0,
+        text: "居民通过微信小程序提交诉求",
+        data: null,
+        photos: [{ id: 9, url: "/api/v1/files/cGhvdG86OQ.sig", mime: "image/jpeg", size: 1024 }],
+      },
+    ],
+    linkedTicketIds: [],
+    actions: ["respond", "pause", "note"],
+    ...over,
+  };
+}
+
+export function call(over: Partial<CallView> = {}): CallView {
+  return {
+    id: 60,
+    callerPhone: "138****1111",
+    calledAt: at(-1),
+    accountId: null,
+    accountNo: null,
+    reason: "no_heat",
+    notes: null,
+    ticketId: null,
+    agentName: "刘敏",
+    ...over,
+  };
+}
+
+/** A 三率 row: 10 tickets, 9 answered in time, 8 done, 5 followed up, 4 satisfied. */
+export function rateRow(over: Partial<ServiceRateRow> & Pick<ServiceRateRow, "key" | "label">): ServiceRateRow {
+  return {
+    tickets: 10,
+    respondedInTime: 9,
+    completed: 8,
+    followedUp: 5,
+    satisfied: 4,
+    responseRate: 0.9,
+    completionRate: 0.8,
+    satisfactionRate: 0.8,
     ...over,
   };
 }

@@ -1,0 +1,177 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { apiError, json } from "../test/fakeFetch";
+import { NOW, rateRow, signedInAs, staffWith } from "../test/fixtures";
+import { renderApp } from "../test/renderApp";
+
+const REPORT = "GET /api/v1/staff/reports/service-rates";
+const CSV = "GET /api/v1/staff/reports/service-rates.csv";
+const XLSX = "GET /api/v1/staff/reports/service-rates.xlsx";
+
+const byDay = {
+  from: "2025-10-15",
+  to: "2026-01-10",
+  groupBy: "day",
+  rows: [
+    rateRow({ key: "2026-01-09", label: "2026-01-09" }),
+    rateRow({
+      key: "2026-01-10",
+      label: "2026-01-10",
+      tickets: 4,
+      respondedInTime: 2,
+      completed: 1,
+      followedUp: 0,
+      satisfied: 0,
+      responseRate: 0.5,
+      completionRate: 0.25,
+      satisfactionRate: null,
+    }),
+  ],
+  total: rateRow({
+    key: "total",
+    label: "合计",
+    tickets: 14,
+    respondedInTime: 11,
+    completed: 9,
+    followedUp: 5,
+    satisfied: 4,
+    responseRate: 11 / 14,
+    completionRate: 9 / 14,
+    satisfactionRate: 0.8,
+  }),
+};
+const byStation = {
+  ...byDay,
+  groupBy: "station",
+  rows: [rateRow({ key: "2", label: "城东换热站" }), rateRow({ key: "3", label: "城西换热站", responseRate: 0.5 })],
+};
+
+const table = () =>
+  waitFor(() => {
+    const el = document.querySelector(".service-rates-table");
+    if (!el?.querySelector("tr[data-row-key]")) throw new Error("no rows yet");
+    return el as HTMLElement;
+  });
+const cells = (tr: Element) => [...tr.querySelectorAll("td")].map((td) => td.textContent);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("三率报表", () => {
+  it("shows this season by day with totals and charts, and saves the CSV fetched with the token", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+    const user = userEvent.setup();
+    const createObjectURL = vi.spyOn(URL, "createObjectURL").mockReturnValue("blob:console/report");
+    vi.spyOn(URL, "revokeObjectURL").mockImplementation(() => undefined);
+    const clicks: HTMLAnchorElement[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      clicks.push(this);
+    });
+    const { fake } = renderApp("/reports/service");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(REPORT, json(200, byDay), json(200, byStation));
+    fake.on(
+      CSV,
+      new Response("日期,工单数\n2026-01-09,10\n", {
+        status: 200,
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="service-rates.csv"; filename*=UTF-8''${encodeURIComponent("三率报表_2025-10-15_2026-01-10.csv")}`,
+        },
+      }),
+    );
+    fake.on(XLSX, apiError(403, "FORBIDDEN", "您没有权限进行此操作"));
+
+    const t = await table();
+    // this heating season: 10-15 to today (Beijing)
+    expect(fake.callsTo(REPORT).map((c) => c.url)).toEqual([
+      "/api/v1/staff/reports/service-rates?from=2025-10-15&to=2026-01-10&groupBy=day",
+      "/api/v1/staff/reports/service-rates?from=2025-10-15&to=2026-01-10&groupBy=station",
+    ]);
+    expect((document.getElementById("report-from") as HTMLInputElement).value).toBe("2025-10-15");
+    expect((document.getElementById("report-to") as HTMLInputElement).value).toBe("2026-01-10");
+    expect([...t.querySelectorAll("thead th")].map((th) => th.textContent)).toEqual([
+      "日期",
+      "工单数",
+      "及时响应数",
+      "响应率",
+      "办结数",
+      "办结率",
+      "回访数",
+      "满意数",
+      "满意率",
+    ]);
+    const rows = [...t.querySelectorAll("tbody tr[data-row-key]")];
+    expect(cells(rows[0])).toEqual(["2026-01-09", "10", "9", "90.0%", "8", "80.0%", "5", "4", "80.0%"]);
+    expect(cells(rows[1])).toEqual(["2026-01-10", "4", "2", "50.0%", "1", "25.0%", "0", "0", "—"]);
+    const total = t.querySelector(".service-rates-total") as HTMLElement;
+    expect(cells(total)).toEqual(["合计", "14", "11", "78.6%", "9", "64.3%", "5", "4", "80.0%"]);
+
+    // rates over time as lines, and the stations' rates as bars
+    const charts = await waitFor(() => {
+      const el = document.querySelector(".service-rates-charts");
+      if (!el?.querySelector(".chart-stations rect")) throw new Error("no charts yet");
+      return el as HTMLElement;
+    });
+    expect(charts.querySelector('svg[aria-label="三率走势"]')).toBeTruthy();
+    expect(charts.querySelectorAll(".chart-rates path")).toHaveLength(3);
+    // two stations × three rates
+    expect(charts.querySelectorAll(".chart-stations rect")).toHaveLength(6);
+    expect(charts.textContent).toContain("城西换热站");
+
+    await user.click(screen.getByRole("button", { name: /导出CSV/ }));
+    await waitFor(() => expect(clicks).toHaveLength(1));
+    const csv = fake.callsTo(CSV)[0];
+    expect(csv.url).toBe("/api/v1/staff/reports/service-rates.csv?from=2025-10-15&to=2026-01-10&groupBy=day");
+    expect(csv.authorization).toBe("Bearer A");
+    expect(clicks[0].download).toBe("三率报表_2025-10-15_2026-01-10.csv");
+    expect(clicks[0].href).toBe("blob:console/report");
+    expect(await (createObjectURL.mock.calls[0][0] as Blob).text()).toContain("2026-01-09,10");
+
+    // a refusal is said, nothing is saved
+    await user.click(screen.getByRole("button", { name: /导出Excel/ }));
+    expect(await screen.findByText("您没有权限进行此操作")).toBeTruthy();
+    expect(fake.callsTo(XLSX)[0].url).toBe(
+      "/api/v1/staff/reports/service-rates.xlsx?from=2025-10-15&to=2026-01-10&groupBy=day",
+    );
+    expect(clicks).toHaveLength(1);
+  }, 60_000);
+
+  it("groups by station over a chosen range, and refuses a range that ends before it starts", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/reports/service?from=2025-12-01&to=2025-12-31");
+    signedInAs(fake, staffWith("dispatcher"));
+    fake.on(REPORT, json(200, byDay), json(200, byStation), json(200, byStation));
+
+    await table();
+    await waitFor(() => expect(fake.callsTo(REPORT)).toHaveLength(2));
+    expect(fake.callsTo(REPORT)[0].url).toBe(
+      "/api/v1/staff/reports/service-rates?from=2025-12-01&to=2025-12-31&groupBy=day",
+    );
+
+    const to = document.getElementById("report-to") as HTMLInputElement;
+    await user.clear(to);
+    await user.type(to, "2025-11-30");
+    await user.click(screen.getByRole("button", { name: /查询/ }));
+    expect(await screen.findByText("结束日期不能早于开始日期")).toBeTruthy();
+    await user.clear(to);
+    await user.type(to, "2025-12-31");
+
+    await user.click(screen.getByRole("radio", { name: "换热站" }).closest("label") as HTMLElement);
+    await user.click(screen.getByRole("button", { name: /查询/ }));
+    await waitFor(() => expect(fake.callsTo(REPORT)).toHaveLength(3));
+    expect(fake.callsTo(REPORT)[2].url).toBe(
+      "/api/v1/staff/reports/service-rates?from=2025-12-01&to=2025-12-31&groupBy=station",
+    );
+    const t = document.querySelector(".service-rates-table") as HTMLElement;
+    expect(await within(t).findByText("城西换热站")).toBeTruthy();
+    expect(within(t).getByText("换热站")).toBeTruthy();
+    expect(screen.getByTestId("location").textContent).toBe("/reports/service");
+    // grouped by station, the report itself draws the station bars: no extra request
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.callsTo(REPORT)).toHaveLength(3);
+  }, 60_000);
+});

@@ -1,0 +1,130 @@
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
+
+const ctx = useProductAndBrowser();
+
+async function consoleAs(browser: Browser, base: string, username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: "zh-CN" });
+  await page.goto(`${base}/console/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", "Warmline@2026");
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith("/login"));
+  return page;
+}
+
+/** today's 三率 figures through the API, as the supervisor */
+async function rates(day: string) {
+  const login = await fetch(`${ctx.server.url}/api/v1/auth/staff/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "supervisor", password: "Warmline@2026" }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const res = await fetch(`${ctx.server.url}/api/v1/staff/reports/service-rates?from=${day}&to=${day}&groupBy=day`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { total: Record<string, number> }).total;
+}
+
+async function clickModalOk(page: Page) {
+  await page.locator(".ant-modal-footer .ant-btn-primary").last().click();
+  await page.locator(".ant-modal-wrap").last().waitFor({ state: "hidden" });
+}
+
+describe("service desk, end to end", () => {
+  it("a cold-room report from the H5 app is answered, measured, resolved, rated and counted", async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const baseline = await rates(today);
+    // the resident reports a cold room
+    const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
+    await phone.goto(`${ctx.server.url}/h5/`);
+    await phone.locator(".page-login").waitFor();
+    await phone.getByText("微信登录", { exact: true }).click();
+    await phone.waitForURL(/\/sandbox\/wechat\/h5-login/);
+    await phone.fill("#sandbox-identity", "报修的居民");
+    await phone.getByText("确认登录", { exact: true }).click();
+    await phone.locator(".page-home").waitFor();
+    await phone.getByText("绑定户号", { exact: true }).click();
+    await phone.locator(".page-bind").waitFor();
+    await phone.fill("#accountNo", "1010110201");
+    await phone.fill("#factorValue", "马福禄");
+    await phone.getByText("绑定", { exact: true }).click();
+    await phone.locator(".page-accounts .account-card", { hasText: "1010110201" }).waitFor();
+    await phone.goto(`${ctx.server.url}/h5/#/pages/home/index`);
+    await phone.getByText("我要报修", { exact: true }).first().click();
+    await phone.locator(".page-report").waitFor();
+    await phone.getByText("室温不达标", { exact: true }).first().click();
+    await phone.fill("#indoorTemp", "16.5");
+    await phone.fill("#ticketDescription", "卧室暖气片上冷下热，室温只有16度多");
+    await phone.getByText("提交", { exact: true }).click();
+    await phone.locator(".page-ticket").waitFor();
+    await phone.getByText("待响应", { exact: true }).first().waitFor();
+    await phone.locator(".sla-countdown").first().waitFor();
+    const ticketText = (await phone.locator(".page-ticket").textContent()) ?? "";
+    const ticketNo = /GD\d{8}[0-9A-Z]{6}/.exec(ticketText)?.[0] as string;
+    expect(ticketNo).toBeTruthy();
+    await phone.waitForTimeout(600);
+    await phone.screenshot({ path: path.join(ARTIFACTS, "miniapp-ticket-new.png") });
+
+    // the hotline agent sees it on the SLA board and makes first contact
+    const agent = await consoleAs(ctx.browser, ctx.server.url, "hotline_agent");
+    await agent.goto(`${ctx.server.url}/console/sla-board`);
+    const row = agent.locator(`.sla-board-table tr[data-ticket-no="${ticketNo}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await agent.screenshot({ path: path.join(ARTIFACTS, "console-sla-board.png") });
+    await row.click();
+    await agent.waitForURL(/\/console\/tickets\/\d+/);
+    const ticketUrl = agent.url();
+    await agent.getByRole("button", { name: "首次响应" }).click();
+    await agent.fill("#respond-note", "已电话联系，预约今天上门");
+    await clickModalOk(agent);
+    await agent.getByText("已响应", { exact: true }).first().waitFor();
+    await agent.close();
+
+    // a technician measures the room and resolves it
+    const tech = await consoleAs(ctx.browser, ctx.server.url, "technician");
+    await tech.goto(ticketUrl);
+    await tech.getByRole("button", { name: "入户测温" }).click();
+    await tech.fill("#measure-temp", "17.2");
+    await clickModalOk(tech);
+    await tech
+      .getByText(/入户测温：室温17\.2℃/)
+      .first()
+      .waitFor();
+    await tech.getByRole("button", { name: "处理完成" }).click();
+    await tech.fill("#resolve-note", "排除暖气片内空气，室温回升至20.5℃");
+    await clickModalOk(tech);
+    await tech.getByText("已处理待回访", { exact: true }).first().waitFor();
+    await tech.screenshot({ path: path.join(ARTIFACTS, "console-ticket-detail.png"), fullPage: true });
+    await tech.close();
+
+    // the resident rates it
+    await phone.reload();
+    await phone.locator(".page-ticket").waitFor();
+    await phone.getByText("已处理待回访", { exact: true }).first().waitFor({ timeout: 30_000 });
+    await phone.getByText("满意", { exact: true }).click();
+    await phone.locator('.rate-star[data-score="5"]').click();
+    await phone.getByText("提交评价", { exact: true }).click();
+    await phone.getByText("已办结", { exact: true }).first().waitFor();
+    await phone.waitForTimeout(600);
+    await phone.screenshot({ path: path.join(ARTIFACTS, "miniapp-ticket-closed.png") });
+    await phone.close();
+
+    // the three-rates report counts it: today's figures moved by exactly this ticket
+    const after = await rates(today);
+    expect(after.tickets - baseline.tickets).toBe(1);
+    expect(after.respondedInTime - baseline.respondedInTime).toBe(1);
+    expect(after.completed - baseline.completed).toBe(1);
+    expect(after.satisfied - baseline.satisfied).toBe(1);
+    const sup = await consoleAs(ctx.browser, ctx.server.url, "supervisor");
+    await sup.goto(`${ctx.server.url}/console/reports/service`);
+    await sup.locator(".service-rates-table").waitFor();
+    await sup.screenshot({ path: path.join(ARTIFACTS, "console-service-rates.png"), fullPage: true });
+    await sup.close();
+  });
+});
