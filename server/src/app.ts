@@ -78,7 +78,7 @@ export function buildApp(deps: Deps): Koa {
       ...invoiceRoutes(deps),
       ...ticketRoutes(deps),
       ...subscriptionRoutes(deps),
-      ...reportRoutes(deps),
+      ...reportRoutes(deps, { slaPolicy: deps.config.sla }),
     ],
     (ctx) => authenticateRequest(deps.tokens, ctx),
   );
@@ -88,7 +88,7 @@ export function buildApp(deps: Deps): Koa {
   });
   mountNotifyRoutes(router, deps);
   mountInvoiceFileRoutes(router, deps);
-  mountReportFileRoutes(router, deps);
+  mountReportFileRoutes(router, deps, { slaPolicy: deps.config.sla });
   mountPhotoRoutes(router, deps);
   if (deps.config.sandboxVendors) mountSandboxes(router, deps.config);
 

@@ -11,6 +11,36 @@ describe("configuration", () => {
     expect(c.sandboxVendors).toBe(true);
   });
 
+  it("reads the SLA policy and the invoice tax rules, and names bad ones", () => {
+    const c = loadConfig({
+      SLA_RESPONSE_MINUTES: "20",
+      SLA_RESOLUTION_MINUTES: "general:90,major:240,severe:480",
+      SLA_CATEGORY_RESOLUTION_MINUTES: "leak.general:120,leak.major:300,noise.general:240",
+      INVOICE_TAX_RULES: "residential:exempt,non_residential:900,public_institution:non_taxable",
+    });
+    expect(c.sla).toMatchObject({
+      responseMinutes: 20,
+      resolutionMinutes: { general: 90, major: 240, severe: 480 },
+      categoryResolutionMinutes: { leak: { general: 120, major: 300 }, noise: { general: 240 } },
+      measurementHours: 24,
+      warnRatio: 0.75,
+    });
+    expect(c.invoices.taxRules).toEqual({
+      residential: { treatment: "exempt" },
+      non_residential: { treatment: "taxable", rateBp: 900 },
+      public_institution: { treatment: "non_taxable" },
+    });
+    expect(loadConfig({}).sla.resolutionMinutes).toEqual({ general: 60, major: 240, severe: 480 });
+    try {
+      loadConfig({ SLA_CATEGORY_RESOLUTION_MINUTES: "pipes.general:10", INVOICE_TAX_RULES: "shops:900" });
+      expect.unreachable();
+    } catch (err) {
+      const problems = (err as ConfigError).problems.join("\n");
+      expect(problems).toMatch(/^SLA_CATEGORY_RESOLUTION_MINUTES: must be/m);
+      expect(problems).toMatch(/^INVOICE_TAX_RULES: must be/m);
+    }
+  });
+
   it("names every bad setting", () => {
     try {
       loadConfig({ PORT: "abc", DB_DRIVER: "mysql", JOBS_MODE: "bullmq" });

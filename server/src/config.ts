@@ -1,5 +1,11 @@
 import path from "node:path";
-import { ACCOUNT_CATEGORIES } from "@warmline/shared";
+import {
+  ACCOUNT_CATEGORIES,
+  DEFAULT_SLA_POLICY,
+  type IncidentGrade,
+  type SlaPolicy,
+  type TicketCategory,
+} from "@warmline/shared";
 import { z } from "zod";
 
 const bool = z
@@ -165,6 +171,26 @@ const EnvSchema = z.object({
   INVOICE_ISSUE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** seconds between result polls while the platform is issuing */
   INVOICE_POLL_S: z.coerce.number().min(0.1).default(3),
+  /** SLA: minutes to the first contact, resolution minutes per incident grade, per-category overrides */
+  SLA_RESPONSE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SLA_RESOLUTION_MINUTES: z
+    .string()
+    .regex(/^general:\d+,major:\d+,severe:\d+$/, { message: 'must be "general:<min>,major:<min>,severe:<min>"' })
+    .default("general:60,major:240,severe:480"),
+  /** e.g. "leak.general:120,noise.general:240" (category.grade:minutes) */
+  SLA_CATEGORY_RESOLUTION_MINUTES: z
+    .string()
+    .regex(
+      /^((cold_room|no_heat|leak|noise|billing|inquiry|other)\.(general|major|severe):\d+)(,(cold_room|no_heat|leak|noise|billing|inquiry|other)\.(general|major|severe):\d+)*$/,
+      { message: 'must be "category.grade:minutes[,…]"' },
+    )
+    .optional(),
+  SLA_MEASUREMENT_HOURS: z.coerce.number().int().min(1).max(72).default(24),
   /** lifetime of a PDF download link */
   FILE_LINK_TTL_S: z.coerce.number().int().min(10).default(600),
   /** a TTF/OTF/TTC with Chinese glyphs for PDFs; default: the bundled Noto Sans SC */
@@ -233,6 +259,28 @@ function parseTaxRules(raw: string): { ok: boolean; rules: Record<string, TaxRul
       t === "exempt" || t === "non_taxable" ? { treatment: t } : { treatment: "taxable", rateBp: Number(t) };
   }
   return { ok: true, rules };
+}
+
+function slaPolicyOf(env: z.output<typeof EnvSchema>): SlaPolicy {
+  const byGrade = Object.fromEntries(
+    env.SLA_RESOLUTION_MINUTES.split(",").map((p) => {
+      const [g, m] = p.split(":");
+      return [g, Number(m)];
+    }),
+  ) as SlaPolicy["resolutionMinutes"];
+  const perCategory: NonNullable<SlaPolicy["categoryResolutionMinutes"]> = {};
+  for (const p of env.SLA_CATEGORY_RESOLUTION_MINUTES?.split(",") ?? []) {
+    const [key, m] = p.split(":") as [string, string];
+    const [cat, grade] = key.split(".") as [TicketCategory, IncidentGrade];
+    perCategory[cat] = { ...perCategory[cat], [grade]: Number(m) };
+  }
+  return {
+    ...DEFAULT_SLA_POLICY,
+    responseMinutes: env.SLA_RESPONSE_MINUTES,
+    resolutionMinutes: byGrade,
+    categoryResolutionMinutes: perCategory,
+    measurementHours: env.SLA_MEASUREMENT_HOURS,
+  };
 }
 
 function parsePiiKeys(raw: string): { ok: boolean; keys: Map<string, Buffer> } {
@@ -387,6 +435,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       fileLinkTtlS: env.FILE_LINK_TTL_S,
       fontFile: env.PDF_FONT_FILE ? path.resolve(env.PDF_FONT_FILE) : null,
     },
+    sla: slaPolicyOf(env),
     serveClients: env.SERVE_CLIENTS,
     seedDemo: env.SEED_DEMO,
   };

@@ -19,7 +19,8 @@ let tech: Staff;
 let sup: Staff;
 
 beforeAll(async () => {
-  srv = await startTestServer();
+  // leaks get two hours to resolution (一般) instead of one: a per-category setting
+  srv = await startTestServer({ SLA_CATEGORY_RESOLUTION_MINUTES: "leak.general:120" });
   county = await seedSmallCounty(srv.deps, 40);
   [agent, dispatcher, tech, sup] = await Promise.all(
     ["hotline_agent", "dispatcher", "technician", "supervisor"].map((u) => staffLogin(srv.url, u, DEMO_PASSWORD)),
@@ -250,18 +251,40 @@ describe("SLA timers", () => {
       (await srv.deps.ds.getRepository(TicketEvent).findBy({ ticketId: t.id })).filter(
         (e) => e.type === "warned" || e.type === "escalated",
       );
-    await sweepSla(srv.deps.ds, new Date(Date.now() + 10 * 60_000));
+    await sweepSla(srv.deps.ds, new Date(Date.now() + 10 * 60_000), srv.deps.config.sla);
     expect(await marks()).toEqual([]); // nothing is due yet
     const later = new Date(Date.now() + 31 * 60_000);
-    expect(await sweepSla(srv.deps.ds, later)).toBeGreaterThanOrEqual(2);
+    expect(await sweepSla(srv.deps.ds, later, srv.deps.config.sla)).toBeGreaterThanOrEqual(2);
     const events = await srv.deps.ds.getRepository(TicketEvent).findBy({ ticketId: t.id });
     expect(events.filter((e) => e.type === "escalated").map((e) => (e.data as { clock: string }).clock)).toEqual([
       "response",
     ]);
     expect(events.filter((e) => e.type === "warned").length).toBeGreaterThanOrEqual(1);
     // swept again: nothing new
-    await sweepSla(srv.deps.ds, later);
+    await sweepSla(srv.deps.ds, later, srv.deps.config.sla);
     expect(await srv.deps.ds.getRepository(TicketEvent).countBy({ ticketId: t.id, type: "escalated" })).toBe(1);
+  });
+});
+
+describe("SLA configuration", () => {
+  it("resolution budgets follow the per-category setting and the grade", async () => {
+    const open = async (category: string) =>
+      (
+        await agent.api.post("/api/v1/staff/tickets", {
+          channel: "visit",
+          accountId: freshAccount().id,
+          category,
+          description: "入户走访时居民反映",
+        })
+      ).body;
+    const leak = await open("leak");
+    expect(leak.sla.resolution.budgetMinutes).toBe(120);
+    expect((await open("noise")).sla.resolution.budgetMinutes).toBe(60);
+    const graded = await dispatcher.api.post(`/api/v1/staff/tickets/${leak.id}/grade`, {
+      grade: "severe",
+      reason: "整栋楼漏水停暖",
+    });
+    expect(graded.body.sla.resolution.budgetMinutes).toBe(480);
   });
 });
 

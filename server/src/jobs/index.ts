@@ -29,8 +29,8 @@ export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
     .register(reverseInvoiceJob(deps))
     .register(submitInvoiceJob(deps))
     .register(checkInvoiceJob(deps))
-    .register(slaTimerJob)
-    .register(slaSweepJob)
+    .register(slaTimerJob(deps))
+    .register(slaSweepJob(deps))
     .register(ticketNotifyJob(deps));
 }
 

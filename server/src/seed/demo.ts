@@ -196,7 +196,7 @@ export async function seedDemoIfEmpty(deps: Deps, accounts = 2000): Promise<bool
   const t0 = Date.now();
   const res = await seedCounty(deps.ds, deps.vault, { accounts });
   await seedDemoBilling(deps.ds);
-  await seedDemoTickets(deps.ds);
+  await seedDemoTickets(deps.ds, undefined, { policy: deps.config.sla });
   logger.info({ accounts: res.accounts, ms: Date.now() - t0 }, "demo county seeded");
   return true;
 }

@@ -1,5 +1,6 @@
 import {
   computeSla,
+  type SlaPolicy,
   INCIDENT_GRADE_LABELS,
   maskPhone,
   type PhotoView,
@@ -18,7 +19,7 @@ import { StaffUser } from "../staff/entities";
 import { Ticket, TicketEvent, TicketPhoto } from "./entities";
 import { photoViews } from "./photos";
 import { allowedActions } from "./service";
-import { SLA_POLICY, slaDto, slaEvents } from "./sla";
+import { slaDto, slaEvents } from "./sla";
 
 const c10 = (v: unknown) => (typeof v === "number" ? `${(v / 10).toFixed(1)}℃` : "");
 const str = (v: unknown) => (typeof v === "string" && v ? v : "");
@@ -106,8 +107,8 @@ async function lookups(ds: DataSource, tickets: Ticket[]): Promise<Lookups> {
   };
 }
 
-function summary(t: Ticket, l: Lookups, now: Date): TicketSummaryView {
-  const state = computeSla(t.category, slaEvents(l.events.get(t.id) ?? []), now, SLA_POLICY);
+function summary(t: Ticket, l: Lookups, now: Date, policy: SlaPolicy): TicketSummaryView {
+  const state = computeSla(t.category, slaEvents(l.events.get(t.id) ?? []), now, policy);
   return {
     id: t.id,
     ticketNo: t.ticketNo,
@@ -137,10 +138,11 @@ function summary(t: Ticket, l: Lookups, now: Date): TicketSummaryView {
 export async function presentTickets(
   ds: DataSource,
   tickets: Ticket[],
+  policy: SlaPolicy,
   now = new Date(),
 ): Promise<TicketSummaryView[]> {
   const l = await lookups(ds, tickets);
-  return tickets.map((t) => summary(t, l, now));
+  return tickets.map((t) => summary(t, l, now, policy));
 }
 
 export async function presentTicketDetail(
@@ -151,7 +153,7 @@ export async function presentTicketDetail(
 ): Promise<TicketDetailView> {
   const { ds } = deps;
   const l = await lookups(ds, [t]);
-  const base = summary(t, l, now);
+  const base = summary(t, l, now, deps.config.sla);
   const events = l.events.get(t.id) ?? [];
   const photos = await ds.getRepository(TicketPhoto).find({ where: { ticketId: t.id }, order: { id: "ASC" } });
   const views = photoViews(deps, photos);

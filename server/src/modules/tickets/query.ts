@@ -37,5 +37,5 @@ export async function searchTickets(deps: Deps, q: TicketQuery) {
     .skip((q.page - 1) * q.pageSize)
     .take(q.pageSize)
     .getManyAndCount();
-  return { items: await presentTickets(ds, rows), total, page: q.page, pageSize: q.pageSize };
+  return { items: await presentTickets(ds, rows, deps.config.sla), total, page: q.page, pageSize: q.pageSize };
 }

@@ -128,7 +128,7 @@ export function ticketRoutes(deps: Deps) {
         const rows = await ds
           .getRepository(Ticket)
           .find({ where: { residentUserId: residentId(ctx) }, order: { id: "DESC" }, take: 100 });
-        return { items: await presentTickets(ds, rows) };
+        return { items: await presentTickets(ds, rows, deps.config.sla) };
       },
     }),
     route({

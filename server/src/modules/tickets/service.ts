@@ -183,7 +183,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: NewTicket, n
       await m.getRepository(CallLog).update({ id: call.id }, { ticketId: ticket.id });
       await addEvent(m, ticket, "call_attached", actor, now, { callLogId: call.id });
     }
-    await refreshSla(m, ticket, now);
+    await refreshSla(m, ticket, now, deps.config.sla);
     return ticket;
   });
 }
@@ -268,7 +268,7 @@ export async function act(
   return deps.ds.transaction(async (m) => {
     const ticket = await lockTicket(m, ticketId);
     if (!ticket) throw new AppError("TICKET_NOT_FOUND");
-    const state = slaOf(ticket, await eventsOf(m, ticket.id), now);
+    const state = slaOf(ticket, await eventsOf(m, ticket.id), now, deps.config.sla);
     if (!allowedActions(ticket, state.paused).includes(action)) throw new AppError("TICKET_BAD_STATE");
     const repo = m.getRepository(Ticket);
     const photoOwner = actor.kind === "system" ? null : { kind: actor.kind, id: actor.id };
@@ -371,7 +371,7 @@ export async function act(
         break;
     }
     await repo.save(ticket);
-    await refreshSla(m, ticket, now);
+    await refreshSla(m, ticket, now, deps.config.sla);
     return ticket;
   });
 }

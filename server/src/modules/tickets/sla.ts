@@ -1,7 +1,7 @@
 import {
   type ClockView,
   computeSla,
-  DEFAULT_SLA_POLICY,
+  type SlaPolicy,
   type SlaClock,
   type SlaEvent,
   type SlaState,
@@ -9,12 +9,11 @@ import {
 } from "@warmline/shared";
 import { type DataSource, type EntityManager, In, LessThanOrEqual, Not } from "typeorm";
 import { z } from "zod";
+import type { Deps } from "../../deps";
 import { enqueue } from "../../jobs/outbox";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
 import { Ticket, TicketEvent } from "./entities";
-
-export const SLA_POLICY = DEFAULT_SLA_POLICY;
 
 export function slaEvents(events: TicketEvent[]): SlaEvent[] {
   return events.map((e) => ({ type: e.type, at: e.at, data: e.data as SlaEvent["data"] }));
@@ -24,8 +23,8 @@ export async function eventsOf(m: EntityManager | DataSource, ticketId: number):
   return m.getRepository(TicketEvent).find({ where: { ticketId }, order: { at: "ASC", id: "ASC" } });
 }
 
-export function slaOf(ticket: Pick<Ticket, "category">, events: TicketEvent[], now = new Date()): SlaState {
-  return computeSla(ticket.category, slaEvents(events), now, SLA_POLICY);
+export function slaOf(ticket: Pick<Ticket, "category">, events: TicketEvent[], now: Date, policy: SlaPolicy): SlaState {
+  return computeSla(ticket.category, slaEvents(events), now, policy);
 }
 
 const minutes = (ms: number) => Math.round(ms / 600) / 100;
@@ -74,8 +73,8 @@ export function slaDto(state: SlaState, closed: boolean, now = new Date()): SlaV
  * set delayed jobs at each running clock's warning and due time. The jobs recompute from the events when
  * they fire, so a timer made stale by a pause or a response does nothing.
  */
-export async function refreshSla(m: EntityManager, ticket: Ticket, now = new Date()): Promise<SlaState> {
-  const state = slaOf(ticket, await eventsOf(m, ticket.id), now);
+export async function refreshSla(m: EntityManager, ticket: Ticket, now: Date, policy: SlaPolicy): Promise<SlaState> {
+  const state = slaOf(ticket, await eventsOf(m, ticket.id), now, policy);
   const closed = ticket.status === "closed";
   const running = runningClocks(state, closed);
   const next = running.map((c) => (c.dueAt as Date).getTime()).sort((a, b) => a - b)[0];
@@ -116,11 +115,16 @@ export async function refreshSla(m: EntityManager, ticket: Ticket, now = new Dat
  * Records what a clock has reached: a warning at 75 %, an escalation to the supervisor at the breach.
  * Each at most once per ticket, cycle and clock (unique key), whoever notices first: the timer or the sweeper.
  */
-export async function recordSlaMarks(ds: DataSource, ticketId: number, now = new Date()): Promise<string[]> {
+export async function recordSlaMarks(
+  ds: DataSource,
+  ticketId: number,
+  now: Date,
+  policy: SlaPolicy,
+): Promise<string[]> {
   const ticket = await ds.getRepository(Ticket).findOneBy({ id: ticketId });
   if (!ticket || ticket.status === "closed") return [];
   const events = await eventsOf(ds, ticketId);
-  const state = slaOf(ticket, events, now);
+  const state = slaOf(ticket, events, now, policy);
   const marks: string[] = [];
   const clocks = [state.response, state.resolution, state.measurement].filter(
     (c): c is ClockView => !!c && c.metAt === null,
@@ -158,30 +162,31 @@ export async function recordSlaMarks(ds: DataSource, ticketId: number, now = new
     }
   }
   if (marks.length) {
-    await ds.transaction(async (m) => refreshSla(m, ticket, now));
+    await ds.transaction(async (m) => refreshSla(m, ticket, now, policy));
     logger.info({ ticketId, marks }, "SLA marks recorded");
   }
   return marks;
 }
 
-export const slaTimerJob = defineJob({
-  name: "tickets.sla_timer",
-  schema: z.object({
-    ticketId: z.number().int(),
-    cycle: z.number().int(),
-    clock: z.enum(["response", "resolution", "measurement"]),
-    kind: z.enum(["warn", "breach"]),
-  }),
-  async handle({ ticketId }, { ds }) {
-    await recordSlaMarks(ds, ticketId);
-  },
-});
+export const slaTimerJob = (deps: () => Deps) =>
+  defineJob({
+    name: "tickets.sla_timer",
+    schema: z.object({
+      ticketId: z.number().int(),
+      cycle: z.number().int(),
+      clock: z.enum(["response", "resolution", "measurement"]),
+      kind: z.enum(["warn", "breach"]),
+    }),
+    async handle({ ticketId }, { ds }) {
+      await recordSlaMarks(ds, ticketId, new Date(), deps().config.sla);
+    },
+  });
 
 /**
  * The sweeper: finds open tickets whose earliest due time (or warning time) has passed without the mark
  * being recorded — a timer the queue lost — and records it. Runs every minute (self-rescheduling).
  */
-export async function sweepSla(ds: DataSource, now = new Date()): Promise<number> {
+export async function sweepSla(ds: DataSource, now: Date, policy: SlaPolicy): Promise<number> {
   // warnings fall before the due time: look a clock's length ahead of now is too wide; the due column of
   // each running clock is enough to find breaches, and a recomputation also catches warnings
   const horizon = new Date(now.getTime() + 60 * 60_000 * 8);
@@ -191,7 +196,7 @@ export async function sweepSla(ds: DataSource, now = new Date()): Promise<number
     take: 5000,
   });
   let recorded = 0;
-  for (const { id } of candidates) recorded += (await recordSlaMarks(ds, id, now)).length;
+  for (const { id } of candidates) recorded += (await recordSlaMarks(ds, id, now, policy)).length;
   return recorded;
 }
 
@@ -207,19 +212,20 @@ export async function scheduleSlaSweep(m: EntityManager, now = new Date()): Prom
   );
 }
 
-export const slaSweepJob = defineJob({
-  name: "tickets.sla_sweep",
-  schema: z.object({ slot: z.number().int() }),
-  maxAttempts: 2,
-  async handle(_payload, { ds }) {
-    try {
-      const n = await sweepSla(ds);
-      if (n) logger.warn({ recorded: n }, "SLA sweeper recorded marks a timer missed");
-    } finally {
-      await scheduleSlaSweep(ds.manager);
-    }
-  },
-});
+export const slaSweepJob = (deps: () => Deps) =>
+  defineJob({
+    name: "tickets.sla_sweep",
+    schema: z.object({ slot: z.number().int() }),
+    maxAttempts: 2,
+    async handle(_payload, { ds }) {
+      try {
+        const n = await sweepSla(ds, new Date(), deps().config.sla);
+        if (n) logger.warn({ recorded: n }, "SLA sweeper recorded marks a timer missed");
+      } finally {
+        await scheduleSlaSweep(ds.manager);
+      }
+    },
+  });
 
 /** tickets that are open: for the board */
 export const OPEN_STATUSES = ["new", "responded", "dispatched", "on_site", "resolved"] as const;
