@@ -182,10 +182,10 @@ describe("consents", () => {
     const [post, get] = subscriptionRoutes(deps);
     const ctx = { state: { auth: { kind: "resident", id: r.id } } } as never;
     const body = SubscribeConsentSchema.parse({ results: [{ template: "follow_up_due", accepted: true }] });
-    expect(await post?.handler({ body, params: undefined, query: undefined }, ctx)).toEqual({
+    expect(await post?.handler({ body, params: undefined, query: undefined }, ctx)).toMatchObject({
       counts: { ticket_progress: 50, follow_up_due: 1 },
     });
-    expect(await get?.handler({ body: undefined, params: undefined, query: undefined }, ctx)).toEqual({
+    expect(await get?.handler({ body: undefined, params: undefined, query: undefined }, ctx)).toMatchObject({
       counts: { ticket_progress: 50, follow_up_due: 1 },
     });
     expect(post).toMatchObject({ method: "post", path: "/me/subscriptions", auth: "resident" });

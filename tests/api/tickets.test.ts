@@ -266,6 +266,26 @@ describe("SLA timers", () => {
   });
 });
 
+describe("subscribe consents", () => {
+  it("the mini-program learns the template ids from the server and its consents are counted", async () => {
+    const me = await residentLogin(srv.url);
+    const before = await me.api.get("/api/v1/me/subscriptions");
+    expect(before.status).toBe(200);
+    expect(before.body.templateIds).toEqual(srv.deps.config.messages.wechat.templates);
+    expect(before.body.counts).toEqual({ ticket_progress: 0, follow_up_due: 0 });
+    const after = await me.api.post("/api/v1/me/subscriptions", {
+      results: [
+        { template: "ticket_progress", accepted: true },
+        { template: "follow_up_due", accepted: false },
+      ],
+    });
+    expect(after.body.counts).toEqual({ ticket_progress: 1, follow_up_due: 0 });
+    expect(
+      (await me.api.post("/api/v1/me/subscriptions", { results: [{ template: "x", accepted: true }] })).status,
+    ).toBe(400);
+  });
+});
+
 describe("SLA configuration", () => {
   it("resolution budgets follow the per-category setting and the grade", async () => {
     const open = async (category: string) =>

@@ -282,6 +282,11 @@ export const SubscribeConsentSchema = z.object({
 });
 export const ConsentCountsSchema = z.object({
   counts: z.record(z.string(), z.number().int()),
+  /**
+   * the template ids to ask for (wx.requestSubscribeMessage / my.requestSubscribeMessage), for the vendor the
+   * resident signed in with, as configured on the server (WECHAT_TEMPLATE_* / ALIPAY_TEMPLATE_*)
+   */
+  templateIds: z.object({ ticket_progress: z.string(), follow_up_due: z.string() }),
 });
 
 /** 三率 report */

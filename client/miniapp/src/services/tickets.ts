@@ -36,6 +36,17 @@ export interface ConsentResult {
   accepted: boolean;
 }
 
+export interface ConsentState {
+  counts: Record<string, number>;
+  /** the server's template ids for the resident's vendor */
+  templateIds: Record<MessageTemplate, string>;
+}
+
+/** Consents left, and the template ids to ask for (configured on the server). */
+export function loadSubscriptions(): Promise<ConsentState> {
+  return request<ConsentState>("/api/v1/me/subscriptions");
+}
+
 /** The one-time subscribe consents the resident just gave or refused (WeChat / Alipay). */
 export function saveConsents(results: ConsentResult[]): Promise<{ counts: Record<string, number> }> {
   return request<{ counts: Record<string, number> }>("/api/v1/me/subscriptions", {

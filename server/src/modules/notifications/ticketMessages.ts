@@ -448,6 +448,12 @@ export function ticketNotifyJob(deps: () => Deps) {
 // ---- routes --------------------------------------------------------------------------------------
 
 /** POST/GET /me/subscriptions: one-time subscribe consents (mounted by the app with the other routes). */
+/** The subscribe-message template ids of the vendor the resident signed in with. */
+async function templateIdsFor(deps: Deps, residentUserId: number): Promise<Record<MessageTemplate, string>> {
+  const r = await deps.ds.getRepository(ResidentUser).findOneBy({ id: residentUserId });
+  return { ...deps.config.messages[r?.wechatOpenid ? "wechat" : "alipay"].templates };
+}
+
 export function subscriptionRoutes(deps: Deps) {
   return [
     route({
@@ -459,7 +465,11 @@ export function subscriptionRoutes(deps: Deps) {
       body: SubscribeConsentSchema,
       response: ConsentCountsSchema,
       async handler({ body }, ctx) {
-        return { counts: await recordConsents(deps.ds, residentId(ctx), body.results) };
+        const rid = residentId(ctx);
+        return {
+          counts: await recordConsents(deps.ds, rid, body.results),
+          templateIds: await templateIdsFor(deps, rid),
+        };
       },
     }),
     route({
@@ -470,7 +480,8 @@ export function subscriptionRoutes(deps: Deps) {
       auth: "resident",
       response: ConsentCountsSchema,
       async handler(_i, ctx) {
-        return { counts: await consentCounts(deps.ds, residentId(ctx)) };
+        const rid = residentId(ctx);
+        return { counts: await consentCounts(deps.ds, rid), templateIds: await templateIdsFor(deps, rid) };
       },
     }),
   ];

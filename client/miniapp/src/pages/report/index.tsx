@@ -1,6 +1,12 @@
 import { Button, Image, Input, Text, Textarea, View } from "@tarojs/components";
 import Taro, { useLoad, useRouter, useUnload } from "@tarojs/taro";
-import { type ResidentAccount, TICKET_CATEGORIES, TICKET_CATEGORY_LABELS, type TicketCategory } from "@warmline/shared";
+import {
+  type MessageTemplate,
+  type ResidentAccount,
+  TICKET_CATEGORIES,
+  TICKET_CATEGORY_LABELS,
+  type TicketCategory,
+} from "@warmline/shared";
 import { useRef, useState } from "react";
 import { inputIdProps } from "../../components/inputId";
 import { HOTLINE, PAGES } from "../../constants";
@@ -8,7 +14,7 @@ import { listAccounts } from "../../services/accounts";
 import { describeError } from "../../services/errors";
 import { platformPhotos } from "../../services/photos";
 import { platformSubscribe } from "../../services/subscribe";
-import { createTicket, saveConsents } from "../../services/tickets";
+import { createTicket, loadSubscriptions, saveConsents } from "../../services/tickets";
 import { uploadFailure } from "../../services/upload";
 import { positiveId } from "../../utils/params";
 import {
@@ -51,11 +57,17 @@ export default function ReportPage() {
   const [message, setMessage] = useState("");
   const [loadError, setLoadError] = useState("");
   const [busy, setBusy] = useState(false);
+  /** template ids from the server, loaded up front: the subscribe sheet must open right after the tap */
+  const [templateIds, setTemplateIds] = useState<Record<MessageTemplate, string> | undefined>(undefined);
   /** the photos on the form, for the uploads that finish later and for releasing previews */
   const photosRef = useRef<PhotoItem[]>([]);
   photosRef.current = photos;
 
   useLoad(() => {
+    loadSubscriptions().then(
+      (s) => setTemplateIds(s.templateIds),
+      () => undefined, // the build's own ids (if any) are used instead
+    );
     const wanted = positiveId(params.accountId);
     listAccounts().then(
       (items) => {
@@ -132,7 +144,7 @@ export default function ReportPage() {
     setMessage("");
     setBusy(true);
     // WeChat and Alipay show the subscribe sheet only right after a tap: ask before anything else waits
-    const consents = await platformSubscribe.ask(subscribeTemplates());
+    const consents = await platformSubscribe.ask(subscribeTemplates(templateIds));
     if (consents.length) void saveConsents(consents).catch(() => undefined);
     try {
       const ticket = await createTicket(checked.input);
