@@ -3,6 +3,7 @@ import Koa, { type Context } from "koa";
 import { z } from "zod";
 import type { Config } from "../config";
 import { logger } from "../lib/logger";
+import { jsonInput, readText } from "./sandboxBody";
 import { resolveAlipayKeys } from "./alipay/keys";
 import { AlipaySandboxGateway } from "./alipay/sandboxGateway";
 import { AlipaySandboxMessages, mountAlipayMessageSandbox } from "./alipay/sandboxMessages";
@@ -217,38 +218,6 @@ async function createGateway(
 const id64 = z.string().trim().min(1).max(64);
 const WechatCodeRequest = z.object({ openid: id64.optional(), unionid: id64.optional(), nickname: id64.optional() });
 const AlipayCodeRequest = z.object({ userId: id64.optional(), nickname: id64.optional() });
-
-async function jsonInput<T extends z.ZodType>(ctx: Context, schema: T): Promise<z.output<T> | null> {
-  const text = await readText(ctx);
-  let value: unknown = {};
-  try {
-    if (text.trim()) value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  ctx.status = 400;
-  ctx.body = {
-    error: "expected a JSON object",
-    issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-  };
-  return null;
-}
-
-/** The request body as text: the app's body parser keeps the raw bytes; standalone, read them here. */
-async function readText(ctx: Context, limit = 64 * 1024): Promise<string> {
-  const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept.toString("utf8");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 // ---- H5 sign-in page ---------------------------------------------------------------------------
 

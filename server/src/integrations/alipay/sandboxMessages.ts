@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
-import type { Context } from "koa";
 import { z } from "zod";
+import { jsonBody } from "../sandboxBody";
 import type { AlipaySandboxGateway, GatewayAnswer, GatewayCall } from "./sandboxGateway";
 import { ALIPAY_TEMPLATE_MESSAGE_METHOD } from "./templateMessage";
 
@@ -107,25 +107,6 @@ export function mountAlipayMessageSandbox(router: Router, base: string, sb: Alip
     sb.refuse(parsed.data.userId, parsed.data.refuse);
     ctx.body = { ok: true };
   });
-}
-
-async function jsonBody(ctx: Context): Promise<unknown> {
-  let raw = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (!raw) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req) {
-      size += (chunk as Buffer).length;
-      if (size > 64 * 1024) ctx.throw(413);
-      chunks.push(chunk as Buffer);
-    }
-    raw = Buffer.concat(chunks);
-  }
-  try {
-    return raw.length ? JSON.parse(raw.toString("utf8")) : {};
-  } catch {
-    return undefined;
-  }
 }
 
 function str(v: unknown): string {

@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
+import { jsonInput, readText } from "../sandboxBody";
 import { isCalendarDate } from "./alipayFormat";
 import { cashierPage } from "./sandboxCashier";
 import { type AlipaySandboxTrades, NOTIFICATION_FAULTS, type NotifyDelivery, SandboxTradeError } from "./sandboxTrade";
@@ -27,7 +28,7 @@ export function mountAlipayPaySandbox(
   router.get(`${base}/cashier`, (ctx) => cashierPage(ctx, cashier, ctx.query, false));
   router.post(`${base}/cashier`, async (ctx) => {
     const form = ctx.request.is("application/x-www-form-urlencoded")
-      ? Object.fromEntries(new URLSearchParams(await readText(ctx)))
+      ? Object.fromEntries(new URLSearchParams(await readText(ctx, 1024 * 1024)))
       : {};
     await cashierPage(ctx, cashier, { ...ctx.query, ...form }, true);
   });
@@ -153,42 +154,14 @@ async function control<T extends z.ZodType>(
   ready: () => Promise<unknown>,
   run: (input: z.output<T>) => Promise<unknown>,
 ): Promise<void> {
-  const text = await readText(ctx);
-  let value: unknown;
-  try {
-    value = text.trim() ? JSON.parse(text) : {};
-  } catch {
-    value = undefined;
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    ctx.status = 400;
-    ctx.body = {
-      error: "expected a JSON object",
-      issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-    };
-    return;
-  }
+  const input = await jsonInput(ctx, schema, 1024 * 1024);
+  if (input === null) return;
   await ready();
   try {
-    ctx.body = await run(parsed.data);
+    ctx.body = await run(input);
   } catch (err) {
     if (!(err instanceof SandboxTradeError)) throw err;
     ctx.status = STATUS[err.code];
     ctx.body = { error: err.code, message: err.message };
   }
-}
-
-/** The request body as text: the app's body parser keeps the raw bytes; standalone, read them here. */
-async function readText(ctx: Context, limit = 1024 * 1024): Promise<string> {
-  const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept.toString("utf8");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
+import { jsonInput, readText } from "../sandboxBody";
 import { wechatFieldType } from "./subscribe";
 
 /**
@@ -224,33 +225,4 @@ export function mountWechatSubscribeSandbox(router: Router, base: string, sb: We
     sb.failNext(input.mode, input.count);
     ctx.body = { ok: true };
   });
-}
-
-async function jsonInput<T extends z.ZodType>(ctx: Context, schema: T): Promise<z.output<T> | null> {
-  const text = await readText(ctx);
-  let value: unknown = {};
-  try {
-    if (text.trim()) value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  ctx.status = 400;
-  ctx.body = { error: "bad request", issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
-  return null;
-}
-
-/** The request body as text: the app's body parser keeps the raw bytes; standalone, read them here. */
-async function readText(ctx: Context, limit = 64 * 1024): Promise<string> {
-  const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept.toString("utf8");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
