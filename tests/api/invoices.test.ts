@@ -117,6 +117,15 @@ describe("issuance after payment", () => {
     expect(text).toContain(account.ownerName);
     expect(text).toContain(detail.body.invoiceNo);
 
+    // sent to an e-mail address through the platform; a bad address is refused with a Chinese message
+    const badEmail = await me.api.post(`/api/v1/me/invoices/${inv.id}/email`, { email: "不是邮箱" });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
+    const sent = await me.api.post(`/api/v1/me/invoices/${inv.id}/email`, { email: "wang@example.com" });
+    expect(sent.status).toBe(204);
+    const platform = await sandbox().get("/sandbox/einvoice/test/invoices");
+    expect(JSON.stringify(platform.body.deliveries)).toContain("wang@example.com");
+
     // another resident: the invoice does not exist for them
     const other = await residentLogin(srv.url);
     for (const res of [
