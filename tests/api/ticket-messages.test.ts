@@ -6,7 +6,9 @@ import { SmsUnavailableError } from "@warmline/server/src/integrations/sms/provi
 import { HeatingAccount, HeatStation } from "@warmline/server/src/modules/accounts/entities";
 import {
   consentCounts,
+  deliveryKey,
   recordConsents,
+  SEND_LEASE_MS,
   sendTicketMessage,
   subscriptionRoutes,
   type TicketNotifyPayload,
@@ -290,7 +292,8 @@ describe("sendTicketMessage", () => {
     const { ticket, event } = await ticketWithEvent({ residentUserId: r.id, accountId: account.id });
     const p = payload(ticket, event);
 
-    const results = await Promise.all([sendTicketMessage(deps, p), sendTicketMessage(deps, p)]);
+    // four at once: whichever reads the row after another has claimed it must not send as well
+    const results = await Promise.all([1, 2, 3, 4].map(() => sendTicketMessage(deps, p)));
     expect(results.filter((x) => !x.duplicate)).toHaveLength(1);
     const again = await sendTicketMessage(deps, p);
     expect(again).toMatchObject({ status: "sent", duplicate: true });
@@ -301,6 +304,43 @@ describe("sendTicketMessage", () => {
     expect(await wechatMessages(r.openid)).toHaveLength(1);
     expect(await consent(r.id)).toBe(2);
     expect(await deps.ds.getRepository(MessageDelivery).countBy({ ticketId: ticket.id })).toBe(1);
+  });
+
+  it("a run that holds the message makes the job retry; a run that died is taken over after its lease", async () => {
+    const r = await wechatResident();
+    const { account } = await accountWithPhone();
+    await recordConsents(deps.ds, r.id, [{ template: "ticket_progress", accepted: true }]);
+    const { ticket, event } = await ticketWithEvent({ residentUserId: r.id, accountId: account.id });
+    const p = payload(ticket, event);
+    const repo = deps.ds.getRepository(MessageDelivery);
+    // another run claimed the message a moment ago and is still sending
+    const held = await repo.save(
+      Object.assign(new MessageDelivery(), {
+        uniqueKey: deliveryKey(p),
+        residentUserId: r.id,
+        ticketId: ticket.id,
+        template: "ticket_progress",
+        channel: "none",
+        status: "sending",
+        payload: {},
+        error: null,
+        attempts: 1,
+      }),
+    );
+    await repo.update({ id: held.id }, { updatedAt: new Date() });
+
+    expect(await sendTicketMessage(deps, p)).toMatchObject({ status: "pending", duplicate: true });
+    const job = ticketNotifyJob(() => deps);
+    await expect(job.handle(p, { ds: deps.ds, outboxId: 0, attempt: 1 })).rejects.toThrow(/another run/);
+    expect(await wechatMessages(r.openid)).toHaveLength(0);
+    expect(await consent(r.id)).toBe(1);
+
+    // that run died: once its lease has passed the next attempt takes the message over and sends it
+    await repo.update({ id: held.id }, { updatedAt: new Date(Date.now() - SEND_LEASE_MS - 1000) });
+    await job.handle(p, { ds: deps.ds, outboxId: 0, attempt: 2 });
+    expect(await wechatMessages(r.openid)).toHaveLength(1);
+    expect(await repo.findOneByOrFail({ id: held.id })).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await consent(r.id)).toBe(0);
   });
 
   it("a resolution and its follow-up reminder share an event but are two messages", async () => {

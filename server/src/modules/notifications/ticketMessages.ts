@@ -52,6 +52,8 @@ export const CONSENT_CAP = 50;
 export const TICKET_NOTIFY_ATTEMPTS = 8;
 /** the mini-program page a message opens */
 export const TICKET_MESSAGE_PAGE = "pages/ticket/index";
+/** how long a run's claim on a message holds before another run may take it over (a vendor call and an SMS fit) */
+export const SEND_LEASE_MS = 120_000;
 
 const CHANNEL = { wechat: "wechat_subscribe", alipay: "alipay_message" } as const;
 type DeliveryChannel = "none" | "sms" | (typeof CHANNEL)[MessageVendor];
@@ -231,7 +233,7 @@ export function smsParams(c: TicketMessageContent): Record<string, string> {
 // ---- sending -------------------------------------------------------------------------------------
 
 export interface TicketMessageResult {
-  /** pending: another run is sending it right now */
+  /** pending: another run is sending it right now (the job is retried later) */
   status: "sent" | "skipped" | "failed" | "pending";
   channel: DeliveryChannel;
   /** the message had been handled before: nothing was sent by this call */
@@ -325,15 +327,43 @@ export async function sendTicketMessage(
   });
   if (d.status === "sent" || d.status === "skipped") return result(true);
 
-  // claim this run: two runs at once (a redelivered job) must not both send
+  // Claim this run: two runs at once (a redelivered job) must not both send. The claim is the status
+  // "sending" with a lease (updated_at): a run that died while sending is taken over once the lease ends.
+  const now = new Date();
   const claimed = await ds
     .createQueryBuilder()
     .update(MessageDelivery)
-    .set({ attempts: () => "attempts + 1" })
-    .where("id = :id AND attempts = :n AND status IN ('pending', 'failed')", { id: d.id, n: d.attempts })
+    .set({ attempts: () => "attempts + 1", status: "sending", updatedAt: now })
+    .where("id = :id AND (status IN ('pending', 'failed') OR (status = 'sending' AND updated_at < :stale))", {
+      id: d.id,
+      stale: new Date(now.getTime() - SEND_LEASE_MS),
+    })
     .execute();
   if (!claimed.affected) return { ...result(true), status: "pending" };
   d.attempts += 1;
+  d.status = "sending";
+  try {
+    return await sendClaimed(deps, payload, opts, { ticket, content, d, result });
+  } catch (err) {
+    // a transient failure: the next attempt may claim it at once
+    if (d.status === "sending") await patch(ds, d, { status: "pending" });
+    throw err;
+  }
+}
+
+async function sendClaimed(
+  deps: Deps,
+  payload: TicketNotifyPayload,
+  opts: { finalAttempt?: boolean },
+  c: {
+    ticket: Ticket;
+    content: TicketMessageContent;
+    d: MessageDelivery;
+    result: (duplicate: boolean) => TicketMessageResult;
+  },
+): Promise<TicketMessageResult> {
+  const { ds } = deps;
+  const { ticket, content, d, result } = c;
 
   if (payload.kind === "follow_up_due" && ticket.status !== "resolved") {
     // followed up (or reopened) before the reminder was due: nothing to remind of
@@ -440,7 +470,9 @@ export function ticketNotifyJob(deps: () => Deps) {
     schema: TicketNotifyPayloadSchema,
     maxAttempts: TICKET_NOTIFY_ATTEMPTS,
     async handle(payload, ctx) {
-      await sendTicketMessage(deps(), payload, { finalAttempt: ctx.attempt >= TICKET_NOTIFY_ATTEMPTS });
+      const r = await sendTicketMessage(deps(), payload, { finalAttempt: ctx.attempt >= TICKET_NOTIFY_ATTEMPTS });
+      // another run holds the message: try again later, in case that run dies before it sends
+      if (r.status === "pending") throw new Error(`ticket message ${r.deliveryId} is being sent by another run`);
     },
   });
 }

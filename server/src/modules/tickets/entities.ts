@@ -151,7 +151,7 @@ export class MessageDelivery {
   @Str(32) template!: string;
   /** wechat_subscribe | alipay_message | sms | none */
   @Str(20) channel!: string;
-  /** pending | sent | failed | skipped */
+  /** pending | sending (a run holds it, see SEND_LEASE_MS) | sent | failed | skipped */
   @Str(12) status!: string;
   @Json() payload!: Record<string, unknown>;
   @Str(200, { nullable: true }) error!: string | null;
