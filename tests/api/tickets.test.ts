@@ -206,6 +206,14 @@ describe("access", () => {
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
     }
+    // a path id that is not a whole number: the details are in Chinese too
+    for (const path of ["/api/v1/me/tickets/abc", "/api/v1/me/tickets/1.5"]) {
+      const res = await me.api.get(path);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("VALIDATION_FAILED");
+      for (const d of res.body.error.details as { message: string }[])
+        expect(d.message).toMatch(/^[^A-Za-z]*[\u4e00-\u9fa5]/);
+    }
   });
 });
 

@@ -50,9 +50,12 @@ export function route<
   return def as unknown as AnyRoute;
 }
 
+const chineseZodMessages = z.locales.zhCN().localeError;
+
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): unknown {
   if (!schema) return undefined;
-  const r = schema.safeParse(value ?? (where === "body" ? undefined : {}));
+  // zod's own messages (where a schema names none) in Chinese, like every other message of the API
+  const r = schema.safeParse(value ?? (where === "body" ? undefined : {}), { error: chineseZodMessages });
   if (!r.success) {
     const details = zodDetails(r.error).map((d) => ({ ...d, in: where }));
     throw new AppError("VALIDATION_FAILED", details);
