@@ -1,5 +1,6 @@
 import path from "node:path";
 import Router from "@koa/router";
+import { alertRoutes } from "./modules/alerts/routes";
 import { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { HealthSchema } from "@warmline/shared";
 import Koa from "koa";
@@ -77,6 +78,7 @@ export function buildApp(deps: Deps): Koa {
       ...staffPaymentRoutes(deps),
       ...invoiceRoutes(deps),
       ...ticketRoutes(deps),
+      ...alertRoutes(deps),
       ...subscriptionRoutes(deps),
       ...reportRoutes(deps, { slaPolicy: deps.config.sla }),
     ],

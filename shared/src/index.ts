@@ -12,3 +12,4 @@ export * from "./invoice";
 export * from "./tickets";
 export * from "./api/invoices";
 export * from "./api/tickets";
+export * from "./api/alerts";

@@ -125,3 +125,5 @@ export const FIELD_ROLES: readonly StaffRole[] = ["technician", "dispatcher", "s
 export const FOLLOW_UP_ROLES: readonly StaffRole[] = ["hotline_agent", "supervisor", "admin"];
 /** the three rates (三率) report and its export */
 export const SERVICE_REPORT_ROLES: readonly StaffRole[] = ["hotline_agent", "dispatcher", "supervisor", "admin"];
+/** the escalation inbox (升级提醒): SLA breaches escalated to the supervisor */
+export const ALERT_ROLES: readonly StaffRole[] = ["supervisor", "admin"];

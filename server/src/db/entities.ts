@@ -1,5 +1,6 @@
 import { OutboxJob } from "../jobs/entities";
 import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts/entities";
+import { StaffAlert } from "../modules/alerts/entities";
 import { AuditLog } from "../modules/audit/entities";
 import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
@@ -60,4 +61,5 @@ export const ENTITIES = [
   CallLog,
   SubscribeConsent,
   MessageDelivery,
+  StaffAlert,
 ];

@@ -1,3 +1,4 @@
+import { StaffAlerts1795813578863 } from "./1795813578863-StaffAlerts";
 import { Tickets1795805313921 } from "./1795805313921-Tickets";
 import { Invoices1795803495784 } from "./1795803495784-Invoices";
 import { RefundsReconciliation1795797829051 } from "./1795797829051-RefundsReconciliation";
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RefundsReconciliation1795797829051,
   Invoices1795803495784,
   Tickets1795805313921,
+  StaffAlerts1795813578863,
 ];

@@ -13,6 +13,7 @@ import type { Deps } from "../../deps";
 import { enqueue } from "../../jobs/outbox";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
+import { raiseSlaBreachAlert, SLA_ESCALATION_AUDIENCE } from "../alerts/raise";
 import { Ticket, TicketEvent } from "./entities";
 
 export function slaEvents(events: TicketEvent[]): SlaEvent[] {
@@ -138,26 +139,30 @@ export async function recordSlaMarks(
       const cycle = c.clock === "measurement" ? 0 : state.cycle;
       const key = `${type === "warned" ? "warn" : "esc"}:${ticketId}:${cycle}:${c.clock}`;
       if (await ds.getRepository(TicketEvent).existsBy({ uniqueKey: key })) continue;
-      await ds
-        .getRepository(TicketEvent)
-        .createQueryBuilder()
-        .insert()
-        .values({
-          ticketId,
-          type,
-          at: now,
-          cycle: state.cycle,
-          actorKind: "system",
-          actorId: null,
-          data: {
-            clock: c.clock,
-            dueAt: c.dueAt?.toISOString() ?? null,
-            ...(type === "escalated" ? { to: "supervisor" } : {}),
-          } as never,
-          uniqueKey: key,
-        })
-        .orIgnore()
-        .execute();
+      await ds.transaction(async (m) => {
+        await m
+          .getRepository(TicketEvent)
+          .createQueryBuilder()
+          .insert()
+          .values({
+            ticketId,
+            type,
+            at: now,
+            cycle: state.cycle,
+            actorKind: "system",
+            actorId: null,
+            data: {
+              clock: c.clock,
+              dueAt: c.dueAt?.toISOString() ?? null,
+              ...(type === "escalated" ? { to: SLA_ESCALATION_AUDIENCE } : {}),
+            } as never,
+            uniqueKey: key,
+          })
+          .orIgnore()
+          .execute();
+        // the escalation reaches the supervisors' inbox (升级提醒) with the event, or neither does
+        if (type === "escalated") await raiseSlaBreachAlert(m, ticket, { key, clock: c.clock, dueAt: c.dueAt, cycle });
+      });
       marks.push(key);
     }
   }

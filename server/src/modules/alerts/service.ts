@@ -1,0 +1,117 @@
+import {
+  type AckAlertInput,
+  type AlertKind,
+  type AlertPage,
+  type AlertQuery,
+  type AlertSummary,
+  type AlertView,
+  type SlaClock,
+  type SlaPolicy,
+} from "@warmline/shared";
+import { type DataSource, In, IsNull, Not } from "typeorm";
+import { AppError } from "../../http/errors";
+import { logger } from "../../lib/logger";
+import { StaffUser } from "../staff/entities";
+import { Ticket } from "../tickets/entities";
+import { presentTickets } from "../tickets/present";
+import { StaffAlert } from "./entities";
+import { SLA_ESCALATION_AUDIENCE } from "./raise";
+
+const AUDIENCE_OF_ROLE: Record<string, readonly string[]> = {
+  supervisor: [SLA_ESCALATION_AUDIENCE],
+  // admins see every inbox
+  admin: [SLA_ESCALATION_AUDIENCE],
+};
+
+/** the audiences a staff member with these roles belongs to */
+export function audiencesOf(roles: readonly string[]): string[] {
+  return [...new Set(roles.flatMap((r) => AUDIENCE_OF_ROLE[r] ?? []))];
+}
+
+function stateWhere(state: AlertQuery["state"]) {
+  return state === "open" ? { ackAt: IsNull() } : state === "acked" ? { ackAt: Not(IsNull()) } : {};
+}
+
+async function present(ds: DataSource, rows: StaffAlert[], policy: SlaPolicy, now: Date): Promise<AlertView[]> {
+  const ticketIds = rows.filter((r) => r.subjectType === "ticket").map((r) => r.subjectId);
+  const tickets = ticketIds.length ? await ds.getRepository(Ticket).findBy({ id: In(ticketIds) }) : [];
+  const summaries = new Map((await presentTickets(ds, tickets, policy, now)).map((t) => [t.id, t]));
+  const staffIds = rows.map((r) => r.ackBy).filter((x): x is number => x !== null);
+  const staff = staffIds.length ? await ds.getRepository(StaffUser).findBy({ id: In(staffIds) }) : [];
+  const names = new Map(staff.map((s) => [s.id, s.displayName]));
+  return rows.map((r) => {
+    const data = r.data ?? {};
+    return {
+      id: r.id,
+      kind: r.kind as AlertKind,
+      title: r.title,
+      body: r.body,
+      createdAt: r.createdAt.toISOString(),
+      ticket: r.subjectType === "ticket" ? (summaries.get(r.subjectId) ?? null) : null,
+      clock: typeof data.clock === "string" ? (data.clock as SlaClock) : null,
+      dueAt: typeof data.dueAt === "string" ? data.dueAt : null,
+      ackAt: r.ackAt?.toISOString() ?? null,
+      ackBy: r.ackBy === null ? null : (names.get(r.ackBy) ?? `#${r.ackBy}`),
+      ackNote: r.ackNote,
+    };
+  });
+}
+
+/** The inbox of a staff member's audiences, newest first. */
+export async function listAlerts(
+  ds: DataSource,
+  audiences: string[],
+  q: AlertQuery,
+  policy: SlaPolicy,
+  now = new Date(),
+): Promise<AlertPage> {
+  const where = { audience: In(audiences.length ? audiences : ["-"]), ...stateWhere(q.state) };
+  const [rows, total] = await ds.getRepository(StaffAlert).findAndCount({
+    where,
+    order: { createdAt: "DESC", id: "DESC" },
+    skip: (q.page - 1) * q.pageSize,
+    take: q.pageSize,
+  });
+  return { items: await present(ds, rows, policy, now), total, page: q.page, pageSize: q.pageSize };
+}
+
+export async function alertSummary(ds: DataSource, audiences: string[]): Promise<AlertSummary> {
+  const repo = ds.getRepository(StaffAlert);
+  const where = { audience: In(audiences.length ? audiences : ["-"]), ackAt: IsNull() };
+  const [open, latest] = await Promise.all([
+    repo.countBy(where),
+    repo.findOne({ where, order: { createdAt: "DESC", id: "DESC" } }),
+  ]);
+  return { open, latestAt: latest?.createdAt.toISOString() ?? null };
+}
+
+/**
+ * Acknowledges an alert (已知悉) once: a second acknowledgement by the same person is a no-op, by someone
+ * else a 409 naming who did it first. An alert outside the caller's audiences is 404, like a missing one.
+ */
+export async function ackAlert(
+  ds: DataSource,
+  staff: { id: number; roles: readonly string[] },
+  id: number,
+  input: AckAlertInput,
+  policy: SlaPolicy,
+  now = new Date(),
+): Promise<{ alert: AlertView; changed: boolean }> {
+  const repo = ds.getRepository(StaffAlert);
+  const audiences = audiencesOf(staff.roles);
+  const row = await repo.findOneBy({ id, audience: In(audiences.length ? audiences : ["-"]) });
+  if (!row) throw new AppError("ALERT_NOT_FOUND");
+  const r = await repo
+    .createQueryBuilder()
+    .update()
+    .set({ ackAt: now, ackBy: staff.id, ackNote: input.note || null })
+    .where("id = :id AND ack_at IS NULL", { id })
+    .execute();
+  const after = await repo.findOneByOrFail({ id });
+  if (!r.affected && after.ackBy !== staff.id) {
+    const by = await ds.getRepository(StaffUser).findOneBy({ id: after.ackBy ?? 0 });
+    throw new AppError("ALERT_ALREADY_ACKED", { ackBy: by?.displayName ?? null, ackAt: after.ackAt?.toISOString() });
+  }
+  if (r.affected) logger.info({ alertId: id, staffId: staff.id }, "alert acknowledged");
+  return { alert: (await present(ds, [after], policy, now))[0] as AlertView, changed: !!r.affected };
+}
