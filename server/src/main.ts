@@ -49,6 +49,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await scheduleDailyRecon(deps.ds);
     const { scheduleSlaSweep } = await import("./modules/tickets/sla");
     await scheduleSlaSweep(deps.ds.manager);
+    const { schedulePhotoCleanup } = await import("./modules/tickets/photoCleanup");
+    await schedulePhotoCleanup(deps.ds.manager);
   }
   if (server && config.serveClients) console.log(await startBanner(deps));
   installShutdown(deps, server);

@@ -4,8 +4,10 @@ import { crc32, deflateSync } from "node:zlib";
 import { UPLOAD_LIMITS } from "@warmline/shared";
 import { AppError } from "@warmline/server/src/http/errors";
 import { TicketPhoto } from "@warmline/server/src/modules/tickets/entities";
+import { cleanUnclaimedPhotos, UNCLAIMED_PHOTO_TTL_MS } from "@warmline/server/src/modules/tickets/photoCleanup";
 import { claimPhotos, photoViews } from "@warmline/server/src/modules/tickets/photos";
 import { DEMO_PASSWORD, seedStaff } from "@warmline/server/src/seed/demo";
+import { In } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
@@ -331,5 +333,35 @@ describe("claimPhotos", () => {
     const views = photoViews(srv.deps, rows);
     expect(views[0]).toMatchObject({ id: mine.body.id, mime: "image/jpeg" });
     expect((await fetch(`${srv.url}${views[1]?.url}`)).headers.get("content-type")).toBe("image/png");
+  });
+});
+
+describe("unclaimed photos", () => {
+  it("a photo no ticket claimed within a day is removed with its file; claimed and recent ones stay", async () => {
+    const repo = srv.deps.ds.getRepository(TicketPhoto);
+    const abandoned = await upload("/api/v1/me/photos", resident.accessToken, form(jpeg()));
+    const recent = await upload("/api/v1/me/photos", resident.accessToken, form(png()));
+    const kept = await upload("/api/v1/me/photos", resident.accessToken, form(png(4, 4)));
+    const owner = { kind: "resident" as const, id: resident.resident.id };
+    await claimPhotos(srv.deps.ds.manager, owner, [kept.body.id], 900_010, null);
+    const dayAgo = new Date(Date.now() - UNCLAIMED_PHOTO_TTL_MS - 60_000);
+    await repo.update({ id: In([abandoned.body.id, kept.body.id]) }, { createdAt: dayAgo });
+    const abandonedKey = (await repo.findOneByOrFail({ id: abandoned.body.id })).storageKey;
+    expect(await srv.deps.storage.get(abandonedKey)).not.toBeNull();
+
+    expect(await cleanUnclaimedPhotos(srv.deps)).toBeGreaterThanOrEqual(1);
+    expect(await repo.findOneBy({ id: abandoned.body.id })).toBeNull();
+    expect(await srv.deps.storage.get(abandonedKey)).toBeNull();
+    expect((await fetch(`${srv.url}${abandoned.body.url}`)).status).toBe(404);
+    // too late to claim it now: a clear PHOTO_NOT_FOUND, not a ticket pointing at nothing
+    await expect(claimPhotos(srv.deps.ds.manager, owner, [abandoned.body.id], 900_011, null)).rejects.toMatchObject({
+      code: "PHOTO_NOT_FOUND",
+    });
+    for (const p of [recent, kept]) {
+      expect(await repo.findOneBy({ id: p.body.id })).not.toBeNull();
+      expect((await fetch(`${srv.url}${p.body.url}`)).status).toBe(200);
+    }
+    // a second run finds nothing more of those
+    expect(await cleanUnclaimedPhotos(srv.deps)).toBe(0);
   });
 });

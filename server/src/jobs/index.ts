@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Deps } from "../deps";
 import { generateSeasonBillsJob } from "../modules/billing/billRun";
 import { checkInvoiceJob, issueInvoiceJob, reverseInvoiceJob, submitInvoiceJob } from "../modules/invoices/issuance";
+import { photoCleanupJob } from "../modules/tickets/photoCleanup";
 import { slaSweepJob, slaTimerJob } from "../modules/tickets/sla";
 import { ticketNotifyJob } from "../modules/notifications/ticketMessages";
 import { checkOrderJob } from "../modules/payments/checkOrder";
@@ -31,7 +32,8 @@ export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
     .register(checkInvoiceJob(deps))
     .register(slaTimerJob(deps))
     .register(slaSweepJob(deps))
-    .register(ticketNotifyJob(deps));
+    .register(ticketNotifyJob(deps))
+    .register(photoCleanupJob(deps));
 }
 
 function noDeps(): Deps {

@@ -12,5 +12,6 @@ export const JOB_NAMES = [
   "tickets.sla_timer",
   "tickets.sla_sweep",
   "tickets.notify",
+  "tickets.photo_cleanup",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
