@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HeatingAccount } from "@warmline/server/src/modules/accounts/entities";
+import { invoicePdfKey } from "@warmline/server/src/modules/invoices/documents";
 import { Invoice } from "@warmline/server/src/modules/invoices/entities";
 import { issueInvoiceJob } from "@warmline/server/src/modules/invoices/issuance";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
@@ -116,6 +118,12 @@ describe("issuance after payment", () => {
     expect(text).toContain("供暖费");
     expect(text).toContain(account.ownerName);
     expect(text).toContain(detail.body.invoiceNo);
+    // the issued document is kept: the account's new address does not change it, a second view is the same file
+    expect(await srv.deps.storage.get(invoicePdfKey(detail.body.invoiceNo))).toEqual(pdf);
+    await srv.deps.ds.getRepository(HeatingAccount).update({ id: account.id }, { address: "民乐县新地址1号" });
+    const again = Buffer.from(await (await fetch(`${srv.url}${link.body.url}`)).arrayBuffer());
+    expect(again).toEqual(pdf);
+    expect(pdfText(again)).not.toContain("新地址");
 
     // sent to an e-mail address through the platform; a bad address is refused with a Chinese message
     const badEmail = await me.api.post(`/api/v1/me/invoices/${inv.id}/email`, { email: "不是邮箱" });

@@ -1,7 +1,9 @@
 import { PAYMENT_CHANNEL_LABELS } from "@warmline/shared";
 import type { DataSource } from "typeorm";
 import type { Config } from "../../config";
+import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
+import { logger } from "../../lib/logger";
 import { HeatingAccount } from "../accounts/entities";
 import { Bill, HeatingSeason } from "../billing/entities";
 import { PaymentAllocation, PaymentOrder } from "../payments/entities";
@@ -36,10 +38,28 @@ export function qrTextOf(inv: Invoice): string {
   ].join(",");
 }
 
-export async function invoicePdf(ds: DataSource, config: Config, id: number): Promise<{ pdf: Buffer; name: string }> {
+/** where the rendered PDF of an issued invoice is kept (its number is unique and final) */
+export function invoicePdfKey(invoiceNo: string): string {
+  return `invoices/${invoiceNo.toLowerCase().replace(/[^a-z0-9]/g, "")}.pdf`;
+}
+
+/**
+ * The PDF of an issued invoice. It is rendered the first time it is asked for and kept in the file
+ * storage: an issued invoice is a fixed document (a later change of the account's address must not
+ * change it), and a second view costs a read instead of a render.
+ */
+export async function invoicePdf(
+  deps: Pick<Deps, "ds" | "config" | "storage">,
+  id: number,
+): Promise<{ pdf: Buffer; name: string }> {
+  const { ds, config } = deps;
   const inv = await ds.getRepository(Invoice).findOneBy({ id });
   if (!inv) throw new AppError("INVOICE_NOT_FOUND");
   if (inv.status !== "issued" || !inv.invoiceNo || !inv.issuedAt) throw new AppError("INVOICE_NOT_READY");
+  const key = invoicePdfKey(inv.invoiceNo);
+  const name = `invoice-${inv.invoiceNo}.pdf`;
+  const kept = await deps.storage.get(key).catch(() => null);
+  if (kept) return { pdf: kept, name };
   const account = await ds.getRepository(HeatingAccount).findOneBy({ id: inv.accountId });
   const original = inv.originalInvoiceId
     ? await ds.getRepository(Invoice).findOneBy({ id: inv.originalInvoiceId })
@@ -64,7 +84,12 @@ export async function invoicePdf(ds: DataSource, config: Config, id: number): Pr
     },
     { fontFile: config.invoices.fontFile },
   );
-  return { pdf, name: `invoice-${inv.invoiceNo}.pdf` };
+  try {
+    await deps.storage.put(key, pdf, "application/pdf");
+  } catch (err) {
+    logger.warn({ err: (err as Error).message, invoiceId: id }, "invoice PDF not kept; rendered again next time");
+  }
+  return { pdf, name };
 }
 
 const OFFLINE = new Set(["cash", "card", "transfer", "assisted"]);

@@ -341,9 +341,7 @@ export function mountInvoiceFileRoutes(router: Router, deps: Deps) {
       return;
     }
     const { pdf, name } =
-      ref.kind === "invoice"
-        ? await invoicePdf(deps.ds, deps.config, ref.id)
-        : await receiptPdf(deps.ds, deps.config, ref.id);
+      ref.kind === "invoice" ? await invoicePdf(deps, ref.id) : await receiptPdf(deps.ds, deps.config, ref.id);
     ctx.type = "application/pdf";
     ctx.set("Content-Disposition", `inline; filename="${name}"`);
     ctx.set("Cache-Control", "private, max-age=300");
