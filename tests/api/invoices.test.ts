@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeatingAccount } from "@warmline/server/src/modules/accounts/entities";
 import { invoicePdfKey } from "@warmline/server/src/modules/invoices/documents";
 import { Invoice } from "@warmline/server/src/modules/invoices/entities";
+import { PaymentOrder } from "@warmline/server/src/modules/payments/entities";
 import { issueInvoiceJob } from "@warmline/server/src/modules/invoices/issuance";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { seasonsWithBills } from "../support/billing";
@@ -309,6 +310,37 @@ describe("titles", () => {
       email: "fp@example.com",
     });
     expect((await me.api.delete(`/api/v1/me/invoice-titles/${t.body.id}`)).status).toBe(204);
+  });
+
+  it("个人（户主姓名）can be chosen for one payment although a company title is the default", async () => {
+    const account = freshAccount();
+    const me = await boundResident(account);
+    const t = await me.api.post("/api/v1/me/invoice-titles", {
+      kind: "company",
+      name: "民乐县暖线科技有限公司",
+      taxId: "91620722ma73xb0t5l",
+      isDefault: true,
+    });
+    expect(t.status).toBe(201);
+    // omitted: the default title is on the order
+    const byDefault = await me.api.post("/api/v1/me/payments", { accountId: account.id, vendor: "wechat" });
+    expect(byDefault.status).toBe(201);
+    const orders = srv.deps.ds.getRepository(PaymentOrder);
+    expect((await orders.findOneByOrFail({ id: byDefault.body.id })).invoiceBuyer).toMatchObject({ kind: "company" });
+    // null: the owner's name, on the invoice too
+    const order = await me.api.post("/api/v1/me/payments", {
+      accountId: account.id,
+      vendor: "wechat",
+      invoiceTitleId: null,
+    });
+    expect(order.status).toBe(201);
+    expect((await orders.findOneByOrFail({ id: order.body.id })).invoiceBuyer).toBeNull();
+    await sandbox().post("/sandbox/wechatpay/test/pay", { out_trade_no: order.body.outTradeNo, notify: true });
+    const inv = await invoiceOf(order.body.id);
+    expect(inv.buyer).toMatchObject({ kind: "personal", name: account.ownerName, taxId: null });
+    expect(
+      (await me.api.post("/api/v1/me/payments", { accountId: account.id, vendor: "wechat", invoiceTitleId: 0 })).status,
+    ).toBe(400);
   });
 
   it("a cashier types a title at the window: saved to the account, used on the invoice", async () => {

@@ -5,6 +5,7 @@ import { AppLayout } from "./layout/AppLayout";
 import { DESKS } from "./layout/desks";
 import { AccountDetailPage } from "./pages/AccountDetailPage";
 import { AccountSearchPage } from "./pages/AccountSearchPage";
+import { AlertsPage } from "./pages/AlertsPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CashierPage } from "./pages/CashierPage";
 import { FlaggedPaymentsPage } from "./pages/FlaggedPaymentsPage";
@@ -67,6 +68,14 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.serviceReport.roles}>
                 <ServiceReportPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/alerts"
+            element={
+              <RequireRoles roles={DESKS.alerts.roles}>
+                <AlertsPage />
               </RequireRoles>
             }
           />

@@ -29,6 +29,8 @@ export const AlertSchema = z.object({
   createdAt: z.string(),
   /** the ticket the alert is about (as it is now), null for other kinds */
   ticket: TicketSummarySchema.nullable(),
+  /** the station the alert is for (the ticket's dispatched station, else its own) */
+  stationName: z.string().nullable(),
   /** which SLA clock breached */
   clock: z.enum(SLA_CLOCKS).nullable(),
   /** when that clock was due */

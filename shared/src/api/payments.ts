@@ -73,8 +73,11 @@ export const CreatePaymentSchema = z.object({
   /** the oldest open bills to pay (old arrears first); omitted = all open bills */
   billIds: z.array(z.number().int().positive()).max(50).optional(),
   vendor: z.enum(ONLINE_VENDORS),
-  /** 发票抬头: one of the resident's titles or the account's; omitted = the default title, else 个人 + owner name */
-  invoiceTitleId: z.number().int().positive().optional(),
+  /**
+   * 发票抬头: one of the resident's titles or the account's; null = 个人 + the owner's name (even when a title
+   * is the default); omitted = the default title, else 个人 + owner name
+   */
+  invoiceTitleId: z.number().int().positive().nullable().optional(),
 });
 export type CreatePaymentInput = z.infer<typeof CreatePaymentSchema>;
 

@@ -7,6 +7,7 @@ export function hasAnyRole(mine: readonly StaffRole[] | undefined, allowed: read
 // Role lists of the billing, payment, invoice and service-desk endpoints live in @warmline/shared,
 // used by the server and here.
 export {
+  ALERT_ROLES,
   BILLING_ADMIN_ROLES,
   COUNTER_PAYMENT_ROLES,
   DISPATCH_ROLES,

@@ -52,8 +52,23 @@ describe("desks by role", () => {
       "发票管理",
       "供热季",
       "三率报表",
+      "升级提醒",
       "审计日志",
     ]);
+  });
+
+  it("升级提醒 is for supervisors and admins; a dispatcher is refused without asking, not even for the bell", async () => {
+    const admin = await menuFor("admin");
+    expect(admin.items.some((t) => t.includes("升级提醒"))).toBe(true);
+    cleanup();
+    const dispatcher = await menuFor("dispatcher", "hotline_agent");
+    expect(dispatcher.items.some((t) => t.includes("升级提醒"))).toBe(false);
+    cleanup();
+    const { fake } = renderApp("/alerts");
+    signedInAs(fake, staffWith("dispatcher", "hotline_agent"));
+    expect(await screen.findByText("没有权限")).toBeTruthy();
+    expect(fake.calls.filter((c) => c.path !== "/api/v1/staff/me")).toHaveLength(0);
+    expect(deskOf("/alerts")?.label).toBe("升级提醒");
   });
 
   it("service desk: a technician has the SLA board only; hotline, follow-ups and the report are refused without asking", async () => {

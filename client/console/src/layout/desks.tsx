@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
@@ -15,6 +16,7 @@ import {
 import { ACCOUNT_DESK_ROLES, AUDIT_READ_ROLES, type StaffRole } from "@warmline/shared";
 import type { ReactNode } from "react";
 import {
+  ALERT_ROLES,
   BILLING_ADMIN_ROLES,
   FOLLOW_UP_ROLES,
   HOTLINE_ROLES,
@@ -55,6 +57,7 @@ export const DESKS = {
     icon: <BarChartOutlined />,
     roles: SERVICE_REPORT_ROLES,
   },
+  alerts: { path: "/alerts", label: "升级提醒", icon: <AlertOutlined />, roles: ALERT_ROLES },
   audit: { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: AUDIT_READ_ROLES },
 } satisfies Record<string, Desk>;
 

@@ -148,7 +148,7 @@ describe("account detail", () => {
     await user.type(within(dialog).getByLabelText("减免原因"), "困难");
     await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
     expect(await within(dialog).findByText("不能超过欠缴滞纳金")).toBeTruthy();
-    expect(within(dialog).getByText("请填写减免原因（至少4个字）")).toBeTruthy();
+    expect(await within(dialog).findByText("请填写减免原因（至少4个字）")).toBeTruthy();
     expect(fake.callsTo(WAIVE)).toHaveLength(0);
 
     await user.clear(within(dialog).getByLabelText("减免滞纳金（元）"));
@@ -282,7 +282,7 @@ describe("account detail", () => {
     const save = () => user.click(within(dialog).getByRole("button", { name: "保存" }));
     await save();
     expect(await within(dialog).findByText("抬头名称至少2个字")).toBeTruthy();
-    expect(within(dialog).getByText("单位抬头须填写纳税人识别号")).toBeTruthy();
+    expect(await within(dialog).findByText("单位抬头须填写纳税人识别号")).toBeTruthy();
     await user.click(within(dialog).getByRole("radio", { name: "个人" }).closest("label") as HTMLElement);
     await waitFor(() => expect(document.getElementById("new-title-tax-id")).toBeNull());
     await user.type(within(dialog).getByLabelText("抬头名称"), "王建国");

@@ -264,7 +264,7 @@ describe("收费台", () => {
     await user.type(input("receipt-no"), "SJ-0004");
     await user.click(screen.getByRole("button", { name: "确认收款" }));
     expect(await screen.findByText("抬头名称至少2个字")).toBeTruthy();
-    expect(screen.getByText("单位抬头须填写纳税人识别号")).toBeTruthy();
+    expect(await screen.findByText("单位抬头须填写纳税人识别号")).toBeTruthy();
     await user.type(input("cashier-title-name"), "民乐县第一中学");
     await user.type(input("cashier-title-tax-id"), "12345");
     await user.type(input("cashier-title-email"), "caiwu@");

@@ -68,7 +68,7 @@ describe("异常款项", () => {
     await user.type(within(dialog).getByLabelText("处理说明"), "核实");
     await submit();
     expect(await within(dialog).findByText("请选择处理方式")).toBeTruthy();
-    expect(within(dialog).getByText("请填写处理说明（至少4个字）")).toBeTruthy();
+    expect(await within(dialog).findByText("请填写处理说明（至少4个字）")).toBeTruthy();
     expect(fake.callsTo(RESOLVE)).toHaveLength(0);
 
     await user.click(within(dialog).getByLabelText(/分配到该户欠费账单/));

@@ -39,7 +39,7 @@ describe("回访队列", () => {
 
     await user.click(within(card).getByRole("button", { name: "提交回访" }));
     expect(await within(card).findByText("请选择是否满意")).toBeTruthy();
-    expect(within(card).getByText("请选择评分（1–5分）")).toBeTruthy();
+    expect(await within(card).findByText("请选择评分（1–5分）")).toBeTruthy();
     expect(fake.callsTo(FOLLOW_UP)).toHaveLength(0);
 
     // 不满意 warns that the ticket goes back for handling

@@ -57,7 +57,7 @@ describe("热线受理", () => {
     // the phone and reason are asked for
     await user.click(screen.getByRole("button", { name: "仅登记来电" }));
     expect(await screen.findByText("请填写来电号码")).toBeTruthy();
-    expect(screen.getByText("请选择来电事由")).toBeTruthy();
+    expect(await screen.findByText("请选择来电事由")).toBeTruthy();
     expect(fake.callsTo(LOG)).toHaveLength(0);
 
     await fillCall(user, "不热", "询问何时恢复供热");
@@ -146,7 +146,7 @@ describe("热线受理", () => {
     await user.type(input("ticket-temp"), "16.55");
     await user.click(within(form).getByRole("button", { name: /新建工单/ }));
     expect(await within(form).findByText("温度请填写数字，最多一位小数（如 16.5）")).toBeTruthy();
-    expect(within(form).getByText("请描述问题（至少5个字）")).toBeTruthy();
+    expect(await within(form).findByText("请描述问题（至少5个字）")).toBeTruthy();
     expect(fake.callsTo(LOG)).toHaveLength(0);
 
     await user.clear(input("ticket-temp"));

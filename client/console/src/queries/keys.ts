@@ -1,4 +1,5 @@
 import type { AccountSearchParams } from "../api/accounts";
+import type { AlertListParams } from "../api/alerts";
 import type { AuditSearchParams } from "../api/audit";
 import type { InvoiceSearchParams } from "../api/invoices";
 import type { PaymentSearchParams } from "../api/payments";
@@ -36,4 +37,8 @@ export const queryKeys = {
   callsAll: ["calls"] as const,
   calls: (p: CallSearchParams) => ["calls", p] as const,
   serviceRates: (p: ServiceRatesParams) => ["reports", "service-rates", p] as const,
+  /** every page of the escalation inbox: invalidated together when an alert is acknowledged */
+  alertsAll: ["alerts", "list"] as const,
+  alerts: (p: AlertListParams) => ["alerts", "list", p] as const,
+  alertSummary: ["alerts", "summary"] as const,
 };

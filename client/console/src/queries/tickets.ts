@@ -24,7 +24,7 @@ const validId = (id: number | undefined): id is number => id !== undefined && Nu
 export const TICKET_REFRESH_MS = 15_000;
 
 /** A refusal (404, 403) will not change by asking again; network failures and 5xx may. */
-const unlessRefused = (error: unknown) => !(isApiError(error) && error.status >= 400 && error.status < 500);
+export const unlessRefused = (error: unknown) => !(isApiError(error) && error.status >= 400 && error.status < 500);
 
 /**
  * Ticket lists: the SLA board (live: `live` refetches every 15 s), the follow-up queue and a caller's open

@@ -11,6 +11,7 @@ import {
 import { type DataSource, In, IsNull, Not } from "typeorm";
 import { AppError } from "../../http/errors";
 import { logger } from "../../lib/logger";
+import { HeatStation } from "../accounts/entities";
 import { StaffUser } from "../staff/entities";
 import { Ticket } from "../tickets/entities";
 import { presentTickets } from "../tickets/present";
@@ -39,6 +40,9 @@ async function present(ds: DataSource, rows: StaffAlert[], policy: SlaPolicy, no
   const staffIds = rows.map((r) => r.ackBy).filter((x): x is number => x !== null);
   const staff = staffIds.length ? await ds.getRepository(StaffUser).findBy({ id: In(staffIds) }) : [];
   const names = new Map(staff.map((s) => [s.id, s.displayName]));
+  const stationIds = [...new Set(rows.map((r) => r.stationId).filter((x): x is number => x !== null))];
+  const stations = stationIds.length ? await ds.getRepository(HeatStation).findBy({ id: In(stationIds) }) : [];
+  const stationNames = new Map(stations.map((s) => [s.id, s.name]));
   return rows.map((r) => {
     const data = r.data ?? {};
     return {
@@ -48,6 +52,7 @@ async function present(ds: DataSource, rows: StaffAlert[], policy: SlaPolicy, no
       body: r.body,
       createdAt: r.createdAt.toISOString(),
       ticket: r.subjectType === "ticket" ? (summaries.get(r.subjectId) ?? null) : null,
+      stationName: r.stationId === null ? null : (stationNames.get(r.stationId) ?? null),
       clock: typeof data.clock === "string" ? (data.clock as SlaClock) : null,
       dueAt: typeof data.dueAt === "string" ? data.dueAt : null,
       ackAt: r.ackAt?.toISOString() ?? null,

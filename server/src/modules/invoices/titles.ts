@@ -96,15 +96,17 @@ export function buyerOf(t: Pick<InvoiceTitle, "kind" | "name" | "taxId" | "email
 
 /**
  * The buyer for a resident's payment: the chosen title (the resident's own, or one staff saved for the
- * account), else the resident's default title; null means "个人 + the account owner's name" at issue time.
+ * account), else the resident's default title; null means "个人 + the account owner's name" at issue time,
+ * which the resident also chooses explicitly with `titleId` null.
  */
 export async function buyerForResident(
   m: EntityManager | DataSource,
   residentUserId: number,
   accountId: number,
-  titleId?: number,
+  titleId?: number | null,
 ): Promise<InvoiceBuyer | null> {
   const repo = m.getRepository(InvoiceTitle);
+  if (titleId === null) return null;
   if (titleId) {
     const t =
       (await repo.findOneBy({ id: titleId, residentUserId })) ??

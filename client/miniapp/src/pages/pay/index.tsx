@@ -133,7 +133,8 @@ export default function PayPage() {
     if (busy || accountId === null || !vendor || selected.length === 0) return;
     setBusy(true);
     setError("");
-    const invoiceTitleId = titleId ?? undefined;
+    // null = 个人（户主姓名）, sent as such (a default title would be used for an omitted id)
+    const invoiceTitleId = titleId;
     const key = `${vendor}:${selected.join(",")}:${invoiceTitleId ?? "-"}`;
     const reusable = order && order.key === key && Date.parse(order.created.expireAt) > Date.now() + 60_000;
     let created: CreatedPayment;
@@ -144,7 +145,7 @@ export default function PayPage() {
             accountId,
             billIds: selected,
             vendor,
-            ...(invoiceTitleId === undefined ? {} : { invoiceTitleId }),
+            invoiceTitleId,
           });
     } catch (err) {
       setError(describeError(err));

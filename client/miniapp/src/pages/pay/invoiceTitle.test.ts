@@ -26,10 +26,10 @@ describe("titleOptions", () => {
     expect(options[2].detail).toBe("91350100M000100Y43");
   });
 
-  it("puts the default title first and leaves 个人（户主姓名） out (no id would mean the default)", () => {
+  it("puts the default title first and 个人（户主姓名） last (chosen, it is sent as null)", () => {
     const options = titleOptions([title(1), { ...COMPANY, isDefault: true }]);
-    expect(options.map((o) => o.id)).toEqual([7, 1]);
-    expect(options[0].isDefault).toBe(true);
+    expect(options.map((o) => o.id)).toEqual([7, 1, null]);
+    expect(options.map((o) => o.isDefault)).toEqual([true, false, false]);
   });
 
   it("marks titles staff saved for the account", () => {
@@ -60,7 +60,8 @@ describe("defaultTitle / chooseTitle", () => {
     expect(chooseTitle([title(1), COMPANY], null)).toBeNull();
     // deleted meanwhile: back to the default
     expect(chooseTitle([title(1)], 7)).toBeNull();
-    // a default appeared: 个人（户主姓名） is no longer offered
-    expect(chooseTitle([title(1, { isDefault: true })], null)).toBe(1);
+    // a default appeared: 个人（户主姓名） stays chosen (it is still offered)
+    expect(chooseTitle([title(1, { isDefault: true })], null)).toBeNull();
+    expect(chooseTitle([title(1, { isDefault: true })], undefined)).toBe(1);
   });
 });

@@ -2,12 +2,10 @@ import { INVOICE_TITLE_KIND_LABELS, type InvoiceTitleView } from "@warmline/shar
 
 /**
  * 发票抬头 on the pay page. POST /me/payments takes one of the titles from
- * GET /me/invoice-titles?accountId=… as invoiceTitleId; without one the server uses the default title,
- * else 个人 + the owner's name. So "个人（户主姓名）" is offered only while no title is the default:
- * sending no id would otherwise give the default title, not the owner's name.
+ * GET /me/invoice-titles?accountId=… as invoiceTitleId, or null for 个人（户主姓名）. 个人（户主姓名）is always
+ * offered: first (and the default) while no title is the default, after the titles otherwise.
  */
-
-/** One choice: a saved title (`id`) or 个人（户主姓名）(`id` null: no invoiceTitleId is sent). */
+/** One choice: a saved title (`id`) or 个人（户主姓名）(`id` null, sent as invoiceTitleId null). */
 export interface TitleOption {
   id: number | null;
   label: string;
@@ -29,16 +27,19 @@ export function defaultTitle(titles: readonly InvoiceTitleView[]): InvoiceTitleV
 
 export function titleOptions(titles: readonly InvoiceTitleView[]): TitleOption[] {
   const fallback = defaultTitle(titles);
-  const options: TitleOption[] = fallback
-    ? []
-    : [{ id: null, label: OWNER_NAME_LABEL, detail: "按户主姓名开具个人发票", isDefault: true }];
+  const owner: TitleOption = {
+    id: null,
+    label: OWNER_NAME_LABEL,
+    detail: "按户主姓名开具个人发票",
+    isDefault: !fallback,
+  };
   // the default first, then as the server listed them
   const ordered = fallback ? [fallback, ...titles.filter((t) => t.id !== fallback.id)] : titles;
-  for (const t of ordered) {
+  const saved = ordered.map((t): TitleOption => {
     const parts = [t.taxId, t.owner === "account" ? "供热中心登记" : ""].filter(Boolean);
-    options.push({ id: t.id, label: titleLabel(t), detail: parts.join(" · "), isDefault: t === fallback });
-  }
-  return options;
+    return { id: t.id, label: titleLabel(t), detail: parts.join(" · "), isDefault: t === fallback };
+  });
+  return fallback ? [...saved, owner] : [owner, ...saved];
 }
 
 /**
