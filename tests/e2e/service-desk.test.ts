@@ -127,4 +127,62 @@ describe("service desk, end to end", () => {
     await sup.screenshot({ path: path.join(ARTIFACTS, "console-service-rates.png"), fullPage: true });
     await sup.close();
   });
+
+  it("late tickets of the demo season reach the supervisor's 升级提醒; one is acknowledged with a note", async () => {
+    // the SLA sweeper runs at each minute's turn after start and escalates the seeded late tickets
+    const login = await fetch(`${ctx.server.url}/api/v1/auth/staff/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "supervisor", password: "Warmline@2026" }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const openCount = async () => {
+      const res = await fetch(`${ctx.server.url}/api/v1/staff/alerts/summary`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { open: number }).open;
+    };
+    const deadline = Date.now() + 90_000;
+    let open = await openCount();
+    while (open === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      open = await openCount();
+    }
+    expect(open).toBeGreaterThan(0);
+
+    const page = await consoleAs(ctx.browser, ctx.server.url, "supervisor");
+    const bell = page.getByRole("button", { name: "升级提醒" });
+    await bell.waitFor();
+    await page.locator(".app-alert-bell .ant-badge-count", { hasText: String(open) }).waitFor();
+    await bell.click();
+    await page.waitForURL(/\/console\/alerts/);
+    const rows = page.locator(".alerts-table tbody tr.ant-table-row");
+    await rows.first().waitFor();
+    const first = rows.first();
+    const ticketNo = (await first.locator(".ticket-no").textContent())?.trim() ?? "";
+    expect(ticketNo).toMatch(/^GD\d{8}[0-9A-Z]+$/);
+    expect(await first.textContent()).toMatch(/已超时/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "console-alerts.png"), fullPage: true });
+
+    await first.getByRole("button", { name: "已知悉" }).click();
+    const dialog = page.locator(".ant-modal", { hasText: "确认已知悉" });
+    await dialog.waitFor();
+    await dialog.getByLabel("督办备注").fill("已电话督促调度，尽快联系住户");
+    await clickModalOk(page);
+    await page.getByText("已确认").first().waitFor();
+    // the bell counts one fewer (no count at all when that was the last one)
+    await page
+      .locator(".app-alert-bell .ant-badge-count", { hasText: String(open - 1) })
+      .or(page.locator(".app-alert-bell:not(:has(.ant-badge-count))"))
+      .first()
+      .waitFor();
+    expect(await openCount()).toBe(open - 1);
+
+    await page.locator(".alerts-state").getByText("已处理").click();
+    const acked = page.locator(".alerts-table tbody tr", { hasText: "已电话督促调度，尽快联系住户" });
+    await acked.waitFor();
+    expect(await acked.textContent()).toContain("专班主管");
+    await page.close();
+  });
 });
