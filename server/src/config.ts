@@ -168,6 +168,8 @@ const EnvSchema = z.object({
    */
   INVOICE_TAX_RULES: z.string().default("residential:exempt,non_residential:900,public_institution:900"),
   /** attempts of the issuing job before the invoice shows as failed to staff */
+  /** the platform also texts the invoice to the account holder's mobile number (push by phone) */
+  INVOICE_PUSH_SMS: bool.default(true),
   INVOICE_ISSUE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** seconds between result polls while the platform is issuing */
   INVOICE_POLL_S: z.coerce.number().min(0.1).default(3),
@@ -431,6 +433,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       taxCode: env.INVOICE_TAX_CODE,
       taxRules: parseTaxRules(env.INVOICE_TAX_RULES).rules,
       issueAttempts: env.INVOICE_ISSUE_ATTEMPTS,
+      pushSms: env.INVOICE_PUSH_SMS,
       pollMs: Math.round(env.INVOICE_POLL_S * 1000),
       fileLinkTtlS: env.FILE_LINK_TTL_S,
       fontFile: env.PDF_FONT_FILE ? path.resolve(env.PDF_FONT_FILE) : null,

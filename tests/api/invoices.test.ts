@@ -90,6 +90,17 @@ describe("issuance after payment", () => {
     });
     const inv = await invoiceOf(order.body.id);
     expect(status.invoiceId).toBe(inv.id);
+    // the platform's copy names the account too, and the platform texts it to the holder's mobile
+    const row = await srv.deps.ds.getRepository(HeatingAccount).findOneByOrFail({ id: account.id });
+    const mobile = srv.deps.vault.decrypt(row.phoneEnc as string);
+    const atPlatform = await sandbox().get("/sandbox/einvoice/test/invoices");
+    const record = (atPlatform.body.invoices as { orderNo: string; remark: string; serialNo: string }[]).find(
+      (r) => r.orderNo === inv.orderNo,
+    );
+    expect(record?.remark).toBe(`户号：${account.accountNo}  地址：${row.address}`);
+    expect(atPlatform.body.deliveries).toContainEqual(
+      expect.objectContaining({ serialNo: record?.serialNo, phone: mobile, mail: null }),
+    );
 
     const detail = await me.api.get(`/api/v1/me/invoices/${inv.id}`);
     expect(detail.status).toBe(200);

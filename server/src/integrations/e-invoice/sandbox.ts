@@ -575,6 +575,18 @@ export class EInvoiceSandbox {
       record.invoiceNo = this.#nextInvoiceNo(at);
       record.invoiceTime = at;
       record.checkCode = Array.from({ length: 20 }, () => randomInt(0, 10)).join("");
+      // the push the request asked for (pushMode 0 e-mail, 1 SMS, 2 both), as the platform sends it
+      const mail = record.pushMode === "0" || record.pushMode === "2" ? record.email : "";
+      const phone = record.pushMode === "1" || record.pushMode === "2" ? record.buyerPhone : "";
+      if (mail || phone) {
+        this.deliveries.push({
+          at,
+          serialNo: record.serialNo,
+          invoiceNum: record.invoiceNo,
+          phone: phone || null,
+          mail: mail || null,
+        });
+      }
     }
     if (record.callbackUrl) void this.#callback(record, 1);
   }

@@ -9,6 +9,7 @@ import { Bill, HeatingSeason } from "../billing/entities";
 import { PaymentAllocation, PaymentOrder } from "../payments/entities";
 import { StaffUser } from "../staff/entities";
 import { Invoice } from "./entities";
+import { invoiceRemark } from "./items";
 import { renderInvoicePdf, renderReceiptPdf } from "./pdf";
 
 /** Shanghai calendar date as YYYYMMDD. */
@@ -78,7 +79,7 @@ export async function invoicePdf(
         original?.invoiceNo && original.issuedAt
           ? { invoiceNo: original.invoiceNo, issuedAt: original.issuedAt }
           : null,
-      remark: account ? `户号：${account.accountNo}  地址：${account.address}` : null,
+      remark: account ? invoiceRemark(account) : null,
       clerk: config.invoices.clerk,
       qrText: qrTextOf(inv),
     },

@@ -4,12 +4,13 @@ import type { Deps } from "../../deps";
 import { EInvoiceRejectedError, type IssueRequest, type IssueResult } from "../../integrations/e-invoice/provider";
 import { enqueue } from "../../jobs/outbox";
 import { defineJob, type JobContext } from "../../jobs/registry";
+import { normaliseMobile } from "../../integrations/sms/provider";
 import { logger } from "../../lib/logger";
 import { HeatingAccount } from "../accounts/entities";
 import { Bill, HeatingSeason } from "../billing/entities";
 import { PaymentAllocation, PaymentOrder, Refund } from "../payments/entities";
 import { Invoice } from "./entities";
-import { type InvoiceBillLine, invoiceItems, totals } from "./items";
+import { type InvoiceBillLine, invoiceItems, invoiceRemark, totals } from "./items";
 import { defaultBuyer } from "./titles";
 
 /** Our request number at the platform: kind, source id and the request sequence (a reissue takes the next). */
@@ -157,7 +158,18 @@ export async function createRedInvoice(deps: Deps, refundId: number): Promise<In
   return ds.getRepository(Invoice).findOneBy({ sourceKey });
 }
 
-function issueRequest(deps: Deps, inv: Invoice, original: Invoice | null): IssueRequest {
+/** The account holder's mobile number, when the platform should text the invoice to it (INVOICE_PUSH_SMS). */
+function pushPhoneOf(deps: Deps, account: HeatingAccount | null): string | null {
+  if (!deps.config.invoices.pushSms || !account?.phoneEnc) return null;
+  try {
+    return normaliseMobile(deps.vault.decrypt(account.phoneEnc));
+  } catch {
+    return null;
+  }
+}
+
+async function issueRequest(deps: Deps, inv: Invoice, original: Invoice | null): Promise<IssueRequest> {
+  const account = await deps.ds.getRepository(HeatingAccount).findOneBy({ id: inv.accountId });
   return {
     orderNo: inv.orderNo,
     kind: inv.kind,
@@ -175,8 +187,9 @@ function issueRequest(deps: Deps, inv: Invoice, original: Invoice | null): Issue
     items: inv.items,
     totalFen: inv.totalFen,
     pushEmail: inv.buyer.email,
+    pushPhone: pushPhoneOf(deps, account),
     callbackUrl: deps.config.einvoice.callbackUrl,
-    remark: null,
+    remark: account ? invoiceRemark(account) : null,
   };
 }
 
@@ -200,7 +213,7 @@ export async function submitInvoice(deps: Deps, invoiceId: number, job?: JobCont
   }
   await repo.increment({ id: inv.id }, "attempts", 1);
   try {
-    const accepted = await deps.einvoice.issue(issueRequest(deps, inv, original));
+    const accepted = await deps.einvoice.issue(await issueRequest(deps, inv, original));
     await repo.update(
       { id: inv.id, status: "queued", requestSeq: inv.requestSeq },
       { status: "submitted", serialNo: accepted.serialNo, submittedAt: new Date(), failReason: null },

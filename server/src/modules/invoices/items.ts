@@ -90,3 +90,8 @@ export function totals(items: InvoiceItem[]): { totalFen: number; taxFen: number
     taxFen: items.reduce((s, i) => s + i.taxFen, 0),
   };
 }
+
+/** 备注 of an invoice (on the platform's copy and our PDF alike): the account number and address. */
+export function invoiceRemark(account: { accountNo: string; address: string }): string {
+  return `户号：${account.accountNo}  地址：${account.address}`;
+}
