@@ -1,6 +1,7 @@
 import path from "node:path";
 import Router from "@koa/router";
 import { alertRoutes } from "./modules/alerts/routes";
+import { weatherRoutes } from "./modules/weather/routes";
 import { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { HealthSchema } from "@warmline/shared";
 import Koa from "koa";
@@ -79,6 +80,7 @@ export function buildApp(deps: Deps): Koa {
       ...invoiceRoutes(deps),
       ...ticketRoutes(deps),
       ...alertRoutes(deps),
+      ...weatherRoutes(deps),
       ...subscriptionRoutes(deps),
       ...reportRoutes(deps, { slaPolicy: deps.config.sla }),
     ],

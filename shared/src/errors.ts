@@ -54,6 +54,7 @@ export const ERRORS = {
   TICKET_BAD_STATE: { status: 409, message: "工单当前状态不能进行该操作" },
   CALL_NOT_FOUND: { status: 404, message: "来电记录不存在" },
   ALERT_NOT_FOUND: { status: 404, message: "提醒不存在" },
+  OUTDOOR_TIME_INVALID: { status: 400, message: "读数时间不能晚于现在，也不能早于7天前" },
   ALERT_ALREADY_ACKED: { status: 409, message: "该提醒已由他人处理" },
   PHOTO_NOT_FOUND: { status: 404, message: "照片不存在或已失效，请重新上传" },
   UPLOAD_TOO_LARGE: { status: 413, message: "照片不能超过5MB" },

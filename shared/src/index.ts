@@ -13,3 +13,4 @@ export * from "./tickets";
 export * from "./api/invoices";
 export * from "./api/tickets";
 export * from "./api/alerts";
+export * from "./api/weather";

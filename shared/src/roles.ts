@@ -127,3 +127,5 @@ export const FOLLOW_UP_ROLES: readonly StaffRole[] = ["hotline_agent", "supervis
 export const SERVICE_REPORT_ROLES: readonly StaffRole[] = ["hotline_agent", "dispatcher", "supervisor", "admin"];
 /** the escalation inbox (升级提醒): SLA breaches escalated to the supervisor */
 export const ALERT_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+/** record outdoor temperature readings (the heat source plant's log, a technician on site) */
+export const OUTDOOR_RECORD_ROLES: readonly StaffRole[] = ["dispatcher", "technician", "supervisor", "admin"];

@@ -1,6 +1,7 @@
 import { OutboxJob } from "../jobs/entities";
 import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts/entities";
 import { StaffAlert } from "../modules/alerts/entities";
+import { OutdoorReading } from "../modules/weather/entities";
 import { AuditLog } from "../modules/audit/entities";
 import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "../modules/billing/entities";
 import { AuthSession } from "../modules/auth/entities";
@@ -62,4 +63,5 @@ export const ENTITIES = [
   SubscribeConsent,
   MessageDelivery,
   StaffAlert,
+  OutdoorReading,
 ];

@@ -36,6 +36,7 @@ import type { DataSource, EntityManager, EntityTarget } from "typeorm";
 import { Building, HeatingAccount, HeatStation } from "../modules/accounts/entities";
 import { StaffUser } from "../modules/staff/entities";
 import { Ticket, TicketEvent } from "../modules/tickets/entities";
+import { OutdoorReading } from "../modules/weather/entities";
 import { type Rng, rng } from "./random";
 
 const MIN = 60_000;
@@ -694,6 +695,23 @@ export async function seedDemoTickets(
     });
     events = eventRows.length;
     for (let i = 0; i < eventRows.length; i += 1000) await bulkInsert(m, TicketEvent, eventRows.slice(i, i + 1000));
+    // the heat source plant's hourly outdoor log for the last week, from the same weather the tickets saw
+    const readings: Record<string, unknown>[] = [];
+    const lastHour = Math.floor(now.getTime() / HOUR) * HOUR;
+    for (let t = lastHour - 7 * 24 * HOUR; t <= lastHour; t += HOUR) {
+      const at = new Date(t);
+      const d = shanghaiDate(at);
+      if (d < from) continue;
+      readings.push({
+        at,
+        tempC10: outdoorAt(d, at),
+        stationId: null,
+        source: "sensor",
+        recordedBy: null,
+        createdAt: at,
+      });
+    }
+    if (readings.length) await bulkInsert(m, OutdoorReading, readings);
   });
   return { tickets: plans.length, events, open, from, to: today };
 }

@@ -1,3 +1,4 @@
+import { OutdoorReadings1795815186687 } from "./1795815186687-OutdoorReadings";
 import { StaffAlerts1795813578863 } from "./1795813578863-StaffAlerts";
 import { Tickets1795805313921 } from "./1795805313921-Tickets";
 import { Invoices1795803495784 } from "./1795803495784-Invoices";
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Invoices1795803495784,
   Tickets1795805313921,
   StaffAlerts1795813578863,
+  OutdoorReadings1795815186687,
 ];

@@ -18,6 +18,8 @@ import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
 import { enqueue } from "../../jobs/outbox";
 import { Building, HeatingAccount, HeatStation } from "../accounts/entities";
+import { OutdoorReading } from "../weather/entities";
+import { outdoorAt } from "../weather/service";
 import { CallLog, Ticket, TicketEvent } from "./entities";
 import { claimPhotos } from "./photos";
 import { eventsOf, refreshSla, slaOf } from "./sla";
@@ -42,8 +44,13 @@ export async function lockTicket(m: EntityManager, id: number): Promise<Ticket |
   return qb.getOne();
 }
 
-/** The latest outdoor reading staff recorded (with a measurement) in the last 3 hours, if any. */
-async function recentOutdoorC10(m: EntityManager, now: Date): Promise<number | null> {
+/**
+ * The outdoor temperature a report is graded against: the reading that applies now (室外气温, the
+ * station's own first), else the latest outdoor value recorded with a measurement in the last 3 hours.
+ */
+async function recentOutdoorC10(m: EntityManager, now: Date, stationId: number | null): Promise<number | null> {
+  const reading = await outdoorAt(m, now, stationId);
+  if (reading) return reading.tempC10;
   const recent = await m.getRepository(TicketEvent).find({
     where: { type: "measured", at: MoreThanOrEqual(new Date(now.getTime() - 3 * 3600_000)) },
     order: { at: "DESC" },
@@ -123,7 +130,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: NewTicket, n
       ? (await m.getRepository(Ticket).countBy({ buildingId: building.id, createdAt: MoreThanOrEqual(windowStart) })) +
         1
       : 1;
-    const outdoorC10 = await recentOutdoorC10(m, now);
+    const outdoorC10 = await recentOutdoorC10(m, now, building?.stationId ?? null);
     const assessed = assessPriority({
       category: input.category,
       indoorC10: input.indoorTempC10 ?? null,
@@ -310,6 +317,16 @@ export async function act(
           note: input.note ?? null,
         });
         if (input.photoIds?.length && photoOwner) await claimPhotos(m, photoOwner, input.photoIds, ticket.id, e.id);
+        // the outdoor value read on site is a reading like any other (later reports are graded with it)
+        if (input.outdoorTempC10 !== undefined) {
+          await m.getRepository(OutdoorReading).insert({
+            at: now,
+            tempC10: input.outdoorTempC10,
+            stationId: ticket.dispatchedStationId ?? ticket.stationId,
+            source: "measurement",
+            recordedBy: actor.kind === "staff" ? actor.id : null,
+          });
+        }
         break;
       }
       case "pause":
