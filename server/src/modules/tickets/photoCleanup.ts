@@ -1,8 +1,6 @@
 import { type EntityManager, IsNull, LessThan } from "typeorm";
-import { z } from "zod";
 import type { Deps } from "../../deps";
-import { enqueue } from "../../jobs/outbox";
-import { defineJob } from "../../jobs/registry";
+import { periodicJob, schedulePeriodic } from "../../jobs/periodic";
 import { logger } from "../../lib/logger";
 import { TicketPhoto } from "./entities";
 
@@ -46,26 +44,10 @@ export async function cleanUnclaimedPhotos(
 
 const CLEAN_EVERY_MS = 3600_000;
 
-export async function schedulePhotoCleanup(m: EntityManager, now = new Date()): Promise<void> {
-  const slot = Math.floor(now.getTime() / CLEAN_EVERY_MS) + 1;
-  await enqueue(
-    m,
-    "tickets.photo_cleanup",
-    { slot },
-    { dedupeKey: `photo_cleanup:${slot}`, delayMs: slot * CLEAN_EVERY_MS - now.getTime() },
-  );
-}
+export const schedulePhotoCleanup = (m: EntityManager, now = new Date()) =>
+  schedulePeriodic(m, "tickets.photo_cleanup", CLEAN_EVERY_MS, now);
 
 export const photoCleanupJob = (deps: () => Deps) =>
-  defineJob({
-    name: "tickets.photo_cleanup",
-    schema: z.object({ slot: z.number().int() }),
-    maxAttempts: 2,
-    async handle(_payload, { ds }) {
-      try {
-        await cleanUnclaimedPhotos(deps());
-      } finally {
-        await schedulePhotoCleanup(ds.manager);
-      }
-    },
+  periodicJob("tickets.photo_cleanup", CLEAN_EVERY_MS, async () => {
+    await cleanUnclaimedPhotos(deps());
   });

@@ -11,6 +11,7 @@ import { type DataSource, type EntityManager, In, LessThanOrEqual, Not } from "t
 import { z } from "zod";
 import type { Deps } from "../../deps";
 import { enqueue } from "../../jobs/outbox";
+import { periodicJob, schedulePeriodic } from "../../jobs/periodic";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
 import { raiseSlaBreachAlert, SLA_ESCALATION_AUDIENCE } from "../alerts/raise";
@@ -207,29 +208,13 @@ export async function sweepSla(ds: DataSource, now: Date, policy: SlaPolicy): Pr
 
 const SWEEP_EVERY_MS = 60_000;
 
-export async function scheduleSlaSweep(m: EntityManager, now = new Date()): Promise<void> {
-  const slot = Math.floor(now.getTime() / SWEEP_EVERY_MS) + 1;
-  await enqueue(
-    m,
-    "tickets.sla_sweep",
-    { slot },
-    { dedupeKey: `sla_sweep:${slot}`, delayMs: slot * SWEEP_EVERY_MS - now.getTime() },
-  );
-}
+export const scheduleSlaSweep = (m: EntityManager, now = new Date()) =>
+  schedulePeriodic(m, "tickets.sla_sweep", SWEEP_EVERY_MS, now);
 
 export const slaSweepJob = (deps: () => Deps) =>
-  defineJob({
-    name: "tickets.sla_sweep",
-    schema: z.object({ slot: z.number().int() }),
-    maxAttempts: 2,
-    async handle(_payload, { ds }) {
-      try {
-        const n = await sweepSla(ds, new Date(), deps().config.sla);
-        if (n) logger.warn({ recorded: n }, "SLA sweeper recorded marks a timer missed");
-      } finally {
-        await scheduleSlaSweep(ds.manager);
-      }
-    },
+  periodicJob("tickets.sla_sweep", SWEEP_EVERY_MS, async (ds) => {
+    const n = await sweepSla(ds, new Date(), deps().config.sla);
+    if (n) logger.warn({ recorded: n }, "SLA sweeper recorded marks a timer missed");
   });
 
 /** tickets that are open: for the board */
