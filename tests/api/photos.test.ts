@@ -4,7 +4,12 @@ import { crc32, deflateSync } from "node:zlib";
 import { UPLOAD_LIMITS } from "@warmline/shared";
 import { AppError } from "@warmline/server/src/http/errors";
 import { TicketPhoto } from "@warmline/server/src/modules/tickets/entities";
-import { cleanUnclaimedPhotos, UNCLAIMED_PHOTO_TTL_MS } from "@warmline/server/src/modules/tickets/photoCleanup";
+import { OutboxJob } from "@warmline/server/src/jobs/entities";
+import {
+  cleanUnclaimedPhotos,
+  photoCleanupJob,
+  UNCLAIMED_PHOTO_TTL_MS,
+} from "@warmline/server/src/modules/tickets/photoCleanup";
 import { claimPhotos, photoViews } from "@warmline/server/src/modules/tickets/photos";
 import { DEMO_PASSWORD, seedStaff } from "@warmline/server/src/seed/demo";
 import { In } from "typeorm";
@@ -363,5 +368,19 @@ describe("unclaimed photos", () => {
     }
     // a second run finds nothing more of those
     expect(await cleanUnclaimedPhotos(srv.deps)).toBe(0);
+  });
+
+  it("the hourly job schedules its next turn once, however often a turn runs", async () => {
+    const before = Date.now();
+    const job = photoCleanupJob(() => srv.deps);
+    const ctx = { ds: srv.deps.ds, outboxId: 0, attempt: 1 };
+    await Promise.all([job.handle({ slot: 1 }, ctx), job.handle({ slot: 1 }, ctx)]);
+    await job.handle({ slot: 1 }, ctx);
+    const next = await srv.deps.ds.getRepository(OutboxJob).findBy({ jobName: "tickets.photo_cleanup" });
+    // (two rows only if the hour turned while the test ran)
+    expect(next.length === 1 || Math.floor(before / 3600_000) !== Math.floor(Date.now() / 3600_000)).toBe(true);
+    const turn = Math.floor(Date.now() / 3600_000) + 1;
+    expect(next.at(-1)?.dedupeKey).toBe(`tickets.photo_cleanup:${turn}`);
+    expect(next.at(-1)?.availableAt.getTime()).toBe(turn * 3600_000);
   });
 });
