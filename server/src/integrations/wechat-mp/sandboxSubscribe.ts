@@ -7,7 +7,11 @@ import { wechatFieldType } from "./subscribe";
 
 /**
  * The WeChat sandbox's side of 订阅消息, mounted below /sandbox/wechat (SANDBOX_VENDORS=true only):
- *   GET  cgi-bin/token                     access tokens (grant_type=client_credential, appid, secret)
+ *   GET  cgi-bin/token                     access tokens (grant_type=client_credential, appid, secret); a new
+ *                                          one ends the previous ones five minutes later, as WeChat does
+ *   POST cgi-bin/stable_token              the stable token {grant_type, appid, secret, force_refresh}: the
+ *                                          same one to every caller until its last five minutes (then a new
+ *                                          one; force_refresh: a new one, the old one ends five minutes later)
  *   POST cgi-bin/message/subscribe/send    sends, with WeChat's checks and error codes
  *   GET  test/messages?touser=             what was sent (newest last)
  *   DELETE test/messages                   forget messages, refusals and faults
@@ -65,9 +69,13 @@ const FIELD_RULES: Record<string, (v: string) => boolean> = {
   name: (v) => [...v].length <= 10,
 };
 
+/** a replaced token keeps working this long (WeChat: five minutes) */
+const OLD_TOKEN_GRACE_MS = 5 * 60_000;
+
 export class WechatSandboxSubscribe {
   readonly messages: SandboxSubscribeMessage[] = [];
   readonly #tokens = new Map<string, number>();
+  #stable: { value: string; expiresAt: number } | null = null;
   readonly #refused = new Set<string>();
   readonly #faults: WechatSubscribeFault[] = [];
   readonly #now: () => number;
@@ -91,30 +99,71 @@ export class WechatSandboxSubscribe {
     for (const token of this.#tokens.keys()) this.#tokens.set(token, 0);
   }
 
-  /** Forgets messages, refusals, faults and the token count (issued tokens stay valid). */
+  /** Forgets messages, refusals, faults, the token count and which token is the stable one (issued tokens stay valid). */
   reset(): void {
     this.messages.length = 0;
     this.#refused.clear();
     this.#faults.length = 0;
     this.tokensIssued = 0;
+    this.#stable = null;
   }
 
-  /** GET /cgi-bin/token */
+  /** the app's credentials as WeChat checks them, or the error answer */
+  #credentials(grantType: unknown, appid: unknown, secret: unknown): Answer | null {
+    if (grantType !== "client_credential") return fail(40002, "invalid grant_type");
+    if (!appid) return fail(41002, "appid missing");
+    if (appid !== this.opts.appId) return fail(40013, "invalid appid");
+    if (!secret) return fail(41004, "appsecret missing");
+    if (secret !== this.opts.secret) return fail(40125, "invalid appsecret");
+    return null;
+  }
+
+  /** a new token; the ones in `previous` stop working five minutes from now */
+  #issue(previous: Iterable<string>): { value: string; expiresAt: number } {
+    const now = this.#now();
+    for (const t of previous) {
+      const at = this.#tokens.get(t);
+      if (at !== undefined) this.#tokens.set(t, Math.min(at, now + OLD_TOKEN_GRACE_MS));
+    }
+    const value = randomBytes(48).toString("base64url");
+    const expiresAt = now + (this.opts.tokenTtlS ?? 7200) * 1000;
+    this.#tokens.set(value, expiresAt);
+    this.tokensIssued += 1;
+    return { value, expiresAt };
+  }
+
+  /** GET /cgi-bin/token: a new token each call */
   token(q: URLSearchParams): Answer {
     const fault = this.#fault();
     if (fault) return fault;
-    if (q.get("grant_type") !== "client_credential") return fail(40002, "invalid grant_type");
-    const appid = q.get("appid");
-    if (!appid) return fail(41002, "appid missing");
-    if (appid !== this.opts.appId) return fail(40013, "invalid appid");
-    const secret = q.get("secret");
-    if (!secret) return fail(41004, "appsecret missing");
-    if (secret !== this.opts.secret) return fail(40125, "invalid appsecret");
-    const ttl = this.opts.tokenTtlS ?? 7200;
-    const token = randomBytes(48).toString("base64url");
-    this.#tokens.set(token, this.#now() + ttl * 1000);
-    this.tokensIssued += 1;
-    return { status: 200, body: { access_token: token, expires_in: ttl } };
+    const refused = this.#credentials(q.get("grant_type"), q.get("appid"), q.get("secret"));
+    if (refused) return refused;
+    const t = this.#issue([...this.#tokens.keys()].filter((k) => k !== this.#stable?.value));
+    return { status: 200, body: { access_token: t.value, expires_in: this.opts.tokenTtlS ?? 7200 } };
+  }
+
+  /** POST /cgi-bin/stable_token: the same token to every caller while it lasts */
+  stableToken(rawBody: string): Answer {
+    const fault = this.#fault();
+    if (fault) return fault;
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(rawBody) as Record<string, unknown>;
+      if (typeof body !== "object" || body === null) throw new Error("not an object");
+    } catch {
+      return fail(47001, "data format error");
+    }
+    const refused = this.#credentials(body.grant_type, body.appid, body.secret);
+    if (refused) return refused;
+    const now = this.#now();
+    const current = this.#stable && (this.#tokens.get(this.#stable.value) ?? 0) > now ? this.#stable : null;
+    if (body.force_refresh === true) this.#stable = this.#issue(current ? [current.value] : []);
+    // in its last five minutes the stable token is renewed (the old one lasts until its own expiry)
+    else if (!current || (this.#tokens.get(current.value) ?? 0) - now <= OLD_TOKEN_GRACE_MS)
+      this.#stable = this.#issue([]);
+    const stable = this.#stable as { value: string; expiresAt: number };
+    const left = Math.floor(((this.#tokens.get(stable.value) ?? now) - now) / 1000);
+    return { status: 200, body: { access_token: stable.value, expires_in: left } };
   }
 
   /** POST /cgi-bin/message/subscribe/send?access_token=… */
@@ -195,6 +244,7 @@ export function mountWechatSubscribeSandbox(router: Router, base: string, sb: We
     ctx.body = JSON.stringify(a.body);
   };
   router.get(`${base}/cgi-bin/token`, (ctx) => answer(ctx, sb.token(new URLSearchParams(ctx.querystring))));
+  router.post(`${base}/cgi-bin/stable_token`, async (ctx) => answer(ctx, sb.stableToken(await readText(ctx))));
   router.post(`${base}/cgi-bin/message/subscribe/send`, async (ctx) => {
     const token = new URLSearchParams(ctx.querystring).get("access_token");
     answer(ctx, sb.send(token, await readText(ctx)));

@@ -99,13 +99,16 @@ describe("WeChat subscribe messages against the sandbox", () => {
     expect(outcome.status === "sent" && outcome.vendorMessageId).toMatch(/^\d+$/);
 
     expect(wire.map((w) => [w.method, new URL(w.url).pathname])).toEqual([
-      ["GET", "/sandbox/wechat/cgi-bin/token"],
+      ["POST", "/sandbox/wechat/cgi-bin/stable_token"],
       ["POST", "/sandbox/wechat/cgi-bin/message/subscribe/send"],
     ]);
-    expect(Object.fromEntries(new URL(wire[0]!.url).searchParams)).toEqual({
+    // the secret travels in the body, not in a URL a proxy might log
+    expect(new URL(wire[0]!.url).search).toBe("");
+    expect(JSON.parse(wire[0]!.body)).toEqual({
       grant_type: "client_credential",
       appid: APP_ID,
       secret: SECRET,
+      force_refresh: false,
     });
     expect(new URL(wire[1]!.url).searchParams.get("access_token")).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(JSON.parse(wire[1]!.body)).toEqual({
@@ -140,6 +143,31 @@ describe("WeChat subscribe messages against the sandbox", () => {
     await c.send(message());
     expect(sandbox.tokensIssued).toBe(2);
     expect(sandbox.messages).toHaveLength(5);
+  });
+
+  it("two processes share the stable token: neither invalidates the other's", async () => {
+    const api = client();
+    const worker = client();
+    await api.send(message());
+    await worker.send(message({ to: "o_resident_2" }));
+    await api.send(message({ to: "o_resident_3" }));
+    expect(sandbox.tokensIssued).toBe(1);
+    expect(await api.accessToken()).toBe(await worker.accessToken());
+    // a token fetched the old way (cgi-bin/token) elsewhere does not end the stable one either
+    const legacy = await fetch(
+      `${base}/sandbox/wechat/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${SECRET}`,
+    );
+    expect(legacy.status).toBe(200);
+    clock += 10 * 60_000;
+    expect((await worker.send(message({ to: "o_resident_4" }))).status).toBe("sent");
+    // the stable one and the legacy one: the stable token was not asked for again
+    expect(sandbox.tokensIssued).toBe(2);
+    expect(sandbox.messages.map((m) => m.touser)).toEqual([
+      "o_resident_1",
+      "o_resident_2",
+      "o_resident_3",
+      "o_resident_4",
+    ]);
   });
 
   it("fetches a new token when WeChat says it expired (42001) and sends once", async () => {

@@ -10,12 +10,15 @@ import {
 
 /**
  * 小程序订阅消息 (one-time subscribe messages) through WeChat's server API:
- *   GET  {apiBase}/cgi-bin/token?grant_type=client_credential&appid=…&secret=…  → {access_token, expires_in}
+ *   POST {apiBase}/cgi-bin/stable_token {grant_type: client_credential, appid, secret, force_refresh: false}
+ *        → {access_token, expires_in}
  *   POST {apiBase}/cgi-bin/message/subscribe/send?access_token=…
  *        {touser, template_id, page, data: {thing1: {value}, …}, miniprogram_state, lang}  → {errcode, errmsg}
  *
- * The access token is cached until shortly before it expires and fetched again when WeChat calls it
- * invalid or expired (40001, 40014, 42001); the send is then repeated once.
+ * The access token comes from stable_token, not cgi-bin/token: every process (API, workers) asking for it
+ * gets the same token until it expires, so one process fetching a token never invalidates another's (as
+ * cgi-bin/token would, five minutes later). It is cached until shortly before it expires and asked for
+ * again when WeChat calls it invalid or expired (40001, 40014, 42001); the send is then repeated once.
  *
  * Outcomes: errcode 0 → sent; 43101 (the user refused, or no consent is left) and 40003 (not a user of
  * this app) → refused; -1 (busy), 45009/45011 (rate limits), network errors, timeouts and HTTP errors →
@@ -119,7 +122,7 @@ export class WechatSubscribeClient implements TemplateMessenger {
         return { status: "sent", vendorMessageId: msgid === undefined || msgid === null ? null : String(msgid) };
       }
       if (WECHAT_TOKEN_INVALID.has(code) && attempt === 0) {
-        // another process may have fetched a new token, which invalidates ours
+        // expired early, or force-refreshed elsewhere: ask for the current one
         if (this.#token?.value === token) this.invalidateToken();
         continue;
       }
@@ -130,14 +133,17 @@ export class WechatSubscribeClient implements TemplateMessenger {
   }
 
   async #fetchToken(): Promise<string> {
-    const url = new URL(`${this.#base()}/cgi-bin/token`);
-    url.searchParams.set("grant_type", "client_credential");
-    url.searchParams.set("appid", this.opts.appId);
-    url.searchParams.set("secret", this.opts.secret);
+    const url = new URL(`${this.#base()}/cgi-bin/stable_token`);
+    const body = JSON.stringify({
+      grant_type: "client_credential",
+      appid: this.opts.appId,
+      secret: this.opts.secret,
+      force_refresh: false,
+    });
     const started = this.#now();
-    const answer = await this.#request(url, { method: "GET" });
+    const answer = await this.#request(url, { method: "POST", body });
     const code = errcodeOf(answer);
-    if (code !== 0) throw this.#failure("cgi-bin/token", code, this.#scrub(answer.errmsg));
+    if (code !== 0) throw this.#failure("cgi-bin/stable_token", code, this.#scrub(answer.errmsg));
     const token = answer.access_token;
     const expiresIn = Number(answer.expires_in ?? 7200);
     if (typeof token !== "string" || !token || !Number.isFinite(expiresIn) || expiresIn <= 0) {
