@@ -48,7 +48,7 @@ export const OutdoorQuerySchema = z.object({
 });
 
 export const OutdoorListSchema = z.object({
-  /** the reading that applies now (county-wide, or the station's when one is asked for), if any */
+  /** the reading that applies now (the asked-for station's own first, else the latest of any), if any */
   current: OutdoorReadingSchema.nullable(),
   /** the room-temperature floor that follows from it (tenths of °C) */
   floorC10: z.number().int(),

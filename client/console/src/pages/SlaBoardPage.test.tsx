@@ -1,12 +1,13 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { json } from "../test/fakeFetch";
+import { apiError, json } from "../test/fakeFetch";
 import { NOW, at, clock, sla, signedInAs, staffWith, ticketDetail, ticketSummary } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
 
 const BOARD = "GET /api/v1/staff/tickets";
 const STATIONS = "GET /api/v1/staff/stations";
+const OUTDOOR = "GET /api/v1/staff/outdoor-readings";
 const page = (items: unknown[]) => json(200, { items, total: items.length, page: 1, pageSize: 200 });
 const stations = () =>
   json(200, {
@@ -15,6 +16,20 @@ const stations = () =>
       { id: 3, name: "城西换热站" },
     ],
   });
+
+/** −12.5 ℃ outside half an hour ago: the 18 ℃ room floor applies. */
+const outdoor = () => {
+  const current = {
+    id: 11,
+    tempC10: -125,
+    at: at(-30),
+    stationId: null,
+    stationName: null,
+    source: "sensor",
+    recordedBy: null,
+  };
+  return json(200, { current, floorC10: 180, items: [current] });
+};
 
 /** 20 minutes left, nothing wrong. */
 const onTime = ticketSummary({ id: 1, ticketNo: "GD20260110000001", sla: sla(20) });
@@ -63,6 +78,7 @@ describe("SLA 看板", () => {
     const { fake } = renderApp("/sla-board");
     signedInAs(fake, staffWith("hotline_agent"));
     fake.on(STATIONS, stations());
+    fake.on(OUTDOOR, outdoor());
     // the server's order is not trusted: the board sorts by the due times it was sent
     fake.on(BOARD, page([onTime, paused, warned, overdue]));
 
@@ -98,6 +114,12 @@ describe("SLA 看板", () => {
     expect(within(plain).queryByText("疑似同一事件")).toBeNull();
     expect(screen.getByText("超时 1 件")).toBeTruthy();
 
+    // above the filters: the outdoor temperature and the room floor it sets (a hotline agent may not record one)
+    expect(await screen.findByText("−12.5 ℃")).toBeTruthy();
+    expect(screen.getByText("当前室温标准 18 ℃")).toBeTruthy();
+    expect(fake.callsTo(OUTDOOR)[0].url).toBe("/api/v1/staff/outdoor-readings?hours=24");
+    expect(screen.queryByRole("button", { name: /登记气温/ })).toBeNull();
+
     // the clock moves: counted down every second, no new request needed; the 20-minute one turns orange at 75 %
     vi.setSystemTime(NOW + 3_000);
     expect(await within(plain).findByText("00:19:57", undefined, { timeout: 3000 })).toBeTruthy();
@@ -116,6 +138,8 @@ describe("SLA 看板", () => {
     const { fake } = renderApp("/sla-board?grade=major");
     signedInAs(fake, staffWith("dispatcher"));
     fake.on(STATIONS, stations());
+    // the outdoor reading follows the station filter
+    fake.on(OUTDOOR, outdoor(), outdoor());
     fake.on(BOARD, page([onTime, overdue]), page([overdue]), page([overdue]));
     fake.on("GET /api/v1/staff/tickets/2", json(200, ticketDetail({}, { id: 2, ticketNo: "GD20260110000002" })));
 
@@ -136,9 +160,24 @@ describe("SLA 看板", () => {
     expect(fake.callsTo(BOARD)[2].url).toBe(
       "/api/v1/staff/tickets?open=true&stationId=3&grade=major&breached=true&page=1&pageSize=200",
     );
+    await waitFor(() => expect(fake.callsTo(OUTDOOR)).toHaveLength(2));
+    expect(fake.callsTo(OUTDOOR)[1].url).toBe("/api/v1/staff/outdoor-readings?hours=24&stationId=3");
 
     await user.click(rowOf("GD20260110000002"));
     await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/tickets/2"));
     expect(await screen.findByText("工单详情 · GD20260110000002")).toBeTruthy();
+  });
+
+  it("still shows the board when the outdoor readings fail", async () => {
+    const { fake } = renderApp("/sla-board");
+    signedInAs(fake, staffWith("dispatcher"));
+    fake.on(STATIONS, stations());
+    fake.on(OUTDOOR, apiError(403, "FORBIDDEN", "没有权限"));
+    fake.on(BOARD, page([onTime]));
+
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(await screen.findByText("气温读数加载失败")).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByText("未办结 1 件")).toBeTruthy();
   });
 });

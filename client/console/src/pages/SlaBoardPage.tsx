@@ -17,6 +17,7 @@ import { Button, Card, Checkbox, Form, Select, Space, Table, type TableColumnsTy
 import { type HTMLAttributes, useMemo } from "react";
 import { Link, useNavigate } from "react-router";
 import type { TicketSummaryView } from "../api/tickets";
+import { OutdoorCard } from "../components/OutdoorCard";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SlaCountdown } from "../components/SlaCountdown";
 import { GradeTag, PriorityTag, SuggestIncidentTag, TicketStatusTag } from "../components/TicketTags";
@@ -146,6 +147,7 @@ function BoardFilterForm({ value, onChange }: { value: BoardFilters; onChange: (
 /**
  * SLA 看板: every open ticket, least time left first, asked for again every 15 s; the countdowns tick every
  * second from the server's due times. Over time: red; 75 % used: orange; waiting for the resident: grey.
+ * On top: the outdoor temperature that applies (at the filtered station, if any) and the room floor it sets.
  */
 export function SlaBoardPage() {
   const s = useSearchState();
@@ -247,6 +249,7 @@ export function SlaBoardPage() {
       }
     >
       <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+        <OutdoorCard stationId={filters.stationId} />
         <BoardFilterForm
           value={filters}
           onChange={(v) =>

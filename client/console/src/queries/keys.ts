@@ -4,6 +4,7 @@ import type { AuditSearchParams } from "../api/audit";
 import type { InvoiceSearchParams } from "../api/invoices";
 import type { PaymentSearchParams } from "../api/payments";
 import type { CallSearchParams, ServiceRatesParams, TicketSearchParams } from "../api/tickets";
+import type { OutdoorListParams } from "../api/weather";
 
 /** Query keys in one place, so invalidation and tests agree on them. */
 export const queryKeys = {
@@ -41,4 +42,7 @@ export const queryKeys = {
   alertsAll: ["alerts", "list"] as const,
   alerts: (p: AlertListParams) => ["alerts", "list", p] as const,
   alertSummary: ["alerts", "summary"] as const,
+  /** every outdoor-temperature view (county-wide and per station): invalidated when a reading is recorded */
+  outdoorAll: ["outdoor-readings"] as const,
+  outdoor: (p: OutdoorListParams) => ["outdoor-readings", p] as const,
 };
