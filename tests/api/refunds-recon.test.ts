@@ -6,7 +6,7 @@ import { LedgerEntry, PaymentOrder, Refund } from "@warmline/server/src/modules/
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { seasonsWithBills } from "../support/billing";
 import { seedSmallCounty } from "../support/county";
-import { client, residentLogin, staffLogin } from "../support/http";
+import { client, type Res, residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 import { until } from "../support/wait";
 
@@ -86,6 +86,43 @@ describe("refunds", () => {
     expect(same.paidFen).toBe(bill.paidFen);
     const list = await sup.api.get(`/api/v1/staff/payments/${pay.id}/refunds`);
     expect(list.body.items.map((r: { status: string }) => r.status)).toEqual(["succeeded"]);
+  });
+
+  it("a refund whose answer cannot be verified stays reserved, is asked again with the same number and completes once", async () => {
+    const account = accounts()[2];
+    const pay = await wechatPayment(account);
+    // WeChat Pay takes the refund, but its answer fails verification: the outcome is unknown to us
+    expect((await sandbox().post("/sandbox/wechatpay/test/mode", { responseFault: "bad_signature" })).status).toBe(200);
+    let res: Res;
+    try {
+      res = await sup.api.post(`/api/v1/staff/payments/${pay.id}/refunds`, {
+        amountFen: 5_000,
+        reason: "面积核减退款",
+      });
+    } finally {
+      await sandbox().post("/sandbox/wechatpay/test/mode", { responseFault: null });
+    }
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe("processing");
+    // the amount stays reserved: it cannot be refunded a second time meanwhile
+    const second = await sup.api.post(`/api/v1/staff/payments/${pay.id}/refunds`, {
+      amountFen: pay.amountFen - 4_999,
+      reason: "再次退款",
+    });
+    expect(second.status).toBe(400);
+    expect(second.body.error.code).toBe("REFUND_TOO_LARGE");
+    // the retry job sends the same refund number again; the notification then finishes it
+    const done = await until(async () => {
+      const r = await srv.deps.ds.getRepository(Refund).findOneByOrFail({ id: res.body.id });
+      return r.status === "succeeded" ? r : null;
+    }, 30_000);
+    expect(done.vendorRefundId).toBeTruthy();
+    const atVendor = await sandbox().get(`/sandbox/wechatpay/test/orders/${pay.outTradeNo}`);
+    expect(atVendor.body.refunds).toHaveLength(1);
+    expect(atVendor.body.refunds[0]).toMatchObject({ outRefundNo: done.outRefundNo, refundFen: 5_000 });
+    expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
+    const order = await srv.deps.ds.getRepository(PaymentOrder).findOneByOrFail({ id: pay.id });
+    expect(order.refundedFen).toBe(5_000);
   });
 
   it("a cash payment is refunded at the desk at once", async () => {

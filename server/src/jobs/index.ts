@@ -8,6 +8,7 @@ import { slaSweepJob, slaTimerJob } from "../modules/tickets/sla";
 import { ticketNotifyJob } from "../modules/notifications/ticketMessages";
 import { checkOrderJob } from "../modules/payments/checkOrder";
 import { reconcileDailyJob, reconcileJob } from "../modules/payments/reconciliation";
+import { refundRetryJob } from "../modules/payments/refunds";
 import { accountBoundJob } from "../modules/notifications/jobs";
 import { BullMqRunner } from "./bullmqRunner";
 import { InProcessRunner } from "./inProcessRunner";
@@ -26,6 +27,7 @@ export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
     .register(checkOrderJob(deps))
     .register(reconcileJob(deps))
     .register(reconcileDailyJob(deps))
+    .register(refundRetryJob(deps))
     .register(issueInvoiceJob(deps))
     .register(reverseInvoiceJob(deps))
     .register(submitInvoiceJob(deps))

@@ -4,6 +4,7 @@ export const JOB_NAMES = [
   "billing.generate_season",
   "payments.check_order",
   "payments.reconcile",
+  "payments.refund_retry",
   "payments.reconcile_daily",
   "invoices.issue",
   "invoices.reverse",

@@ -7,7 +7,11 @@ import type { Deps } from "../../deps";
 import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { type PaymentVendor, PaymentVendorError } from "../../integrations/payments";
+import { enqueue } from "../../jobs/outbox";
+import type { JobName } from "../../jobs/names";
+import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
+import { z } from "zod";
 import { audit } from "../audit/audit";
 import { balanceOf } from "../billing/bills";
 import { Bill } from "../billing/entities";
@@ -80,22 +84,20 @@ export async function createRefund(
   });
   const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: paymentId });
   if (!ONLINE.has(order.channel)) return completeRefund(ds, refund.outRefundNo, null);
-  const client = deps.payments[order.channel as PaymentVendor];
   try {
-    if (!client) throw new PaymentVendorError(order.channel as PaymentVendor, "NO_CLIENT", "vendor not configured");
-    const res = await client.refund({
-      outTradeNo: order.outTradeNo,
-      outRefundNo: refund.outRefundNo,
-      refundFen: refund.amountFen,
-      totalFen: order.amountFen,
-      reason: refund.reason,
-      notifyUrl: `${deps.config.publicUrl}/api/v1/notify/${order.channel}`,
-    });
-    await ds.getRepository(Refund).update({ id: refund.id }, { vendorRefundId: res.refundId });
-    if (res.status === "SUCCESS") return completeRefund(ds, refund.outRefundNo, res.refundId);
-    if (res.status === "FAILED") return failRefund(ds, refund.outRefundNo);
-    return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
+    return await askVendor(deps, order, refund);
   } catch (err) {
+    if (refundOutcomeUnknown(err)) {
+      // the vendor may have refunded: keep the amount reserved and ask again with the same refund number
+      logger.warn({ err, outRefundNo: refund.outRefundNo }, "refund outcome unknown; asking the vendor again later");
+      await enqueue(
+        ds.manager,
+        REFUND_RETRY_JOB,
+        { refundId: refund.id },
+        { dedupeKey: `refund_retry:${refund.id}`, delayMs: REFUND_RETRY_DELAY_MS },
+      );
+      return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
+    }
     await failRefund(ds, refund.outRefundNo);
     if (err instanceof PaymentVendorError) {
       logger.warn({ vendor: err.vendor, code: err.code, outRefundNo: refund.outRefundNo }, "vendor refused the refund");
@@ -103,6 +105,78 @@ export async function createRefund(
     }
     throw err;
   }
+}
+
+/**
+ * Failures after which the vendor may or may not have refunded: no answer, an answer we cannot read or
+ * verify, the vendor's own system errors. Anything else is a refusal.
+ */
+const OUTCOME_UNKNOWN = new Set([
+  "TIMEOUT",
+  "NETWORK_ERROR",
+  "HTTP_ERROR",
+  "BAD_RESPONSE",
+  "RESPONSE_UNVERIFIED",
+  "INVALID_RESPONSE",
+  "SYSTEM_ERROR",
+  "FREQUENCY_LIMITED",
+  "ACQ.SYSTEM_ERROR",
+  "aop.ACQ.SYSTEM_ERROR",
+  "isp.unknow-error",
+]);
+
+export function refundOutcomeUnknown(err: unknown): boolean {
+  if (!(err instanceof PaymentVendorError)) return true;
+  return OUTCOME_UNKNOWN.has(err.code) || /^HTTP_5\d\d$/.test(err.code);
+}
+
+export const REFUND_RETRY_JOB = "payments.refund_retry";
+const REFUND_RETRY_DELAY_MS = 5_000;
+
+/** Sends the refund request (again: vendors keep a refund number unique) and applies a final answer. */
+async function askVendor(deps: Deps, order: PaymentOrder, refund: Refund): Promise<Refund> {
+  const { ds } = deps;
+  const client = deps.payments[order.channel as PaymentVendor];
+  if (!client) throw new PaymentVendorError(order.channel as PaymentVendor, "NO_CLIENT", "vendor not configured");
+  const res = await client.refund({
+    outTradeNo: order.outTradeNo,
+    outRefundNo: refund.outRefundNo,
+    refundFen: refund.amountFen,
+    totalFen: order.amountFen,
+    reason: refund.reason,
+    notifyUrl: `${deps.config.publicUrl}/api/v1/notify/${order.channel}`,
+  });
+  await ds.getRepository(Refund).update({ id: refund.id }, { vendorRefundId: res.refundId });
+  if (res.status === "SUCCESS") return completeRefund(ds, refund.outRefundNo, res.refundId);
+  if (res.status === "FAILED") return failRefund(ds, refund.outRefundNo);
+  return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
+}
+
+/**
+ * The job "payments.refund_retry" ({ refundId }): a refund whose first request ended without a clear answer
+ * is sent again with the same refund number until the vendor answers (an accepted WeChat refund is then
+ * finished by its notification). A refusal now fails it; while the outcome stays unknown the outbox
+ * retries, and after its last attempt the refund stays 退款处理中 with the amount reserved — never failed
+ * on a guess, so it cannot be refunded twice.
+ */
+export function refundRetryJob(deps: () => Deps) {
+  return defineJob({
+    name: REFUND_RETRY_JOB as JobName,
+    schema: z.object({ refundId: z.number().int().positive() }),
+    async handle({ refundId }) {
+      const { ds } = deps();
+      const refund = await ds.getRepository(Refund).findOneBy({ id: refundId });
+      if (refund?.status !== "processing") return;
+      const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: refund.paymentOrderId });
+      try {
+        await askVendor(deps(), order, refund);
+      } catch (err) {
+        if (refundOutcomeUnknown(err)) throw err;
+        logger.warn({ err, outRefundNo: refund.outRefundNo }, "vendor refused the refund on a retry");
+        await failRefund(ds, refund.outRefundNo);
+      }
+    },
+  });
 }
 
 async function lockRefund(m: EntityManager, outRefundNo: string): Promise<Refund | null> {
