@@ -4,6 +4,8 @@ import { AuditLog } from "@warmline/server/src/modules/audit/entities";
 import { Bill } from "@warmline/server/src/modules/billing/entities";
 import { LedgerEntry, PaymentOrder, Refund } from "@warmline/server/src/modules/payments/entities";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
+import { OutboxJob } from "@warmline/server/src/jobs/entities";
+import { refundRetryJob } from "@warmline/server/src/modules/payments/refunds";
 import { seasonsWithBills } from "../support/billing";
 import { seedSmallCounty } from "../support/county";
 import { client, type Res, residentLogin, staffLogin } from "../support/http";
@@ -123,6 +125,50 @@ describe("refunds", () => {
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
     const order = await srv.deps.ds.getRepository(PaymentOrder).findOneByOrFail({ id: pay.id });
     expect(order.refundedFen).toBe(5_000);
+  });
+
+  it("a WeChat refund whose notification is lost is finished by asking WeChat Pay again", async () => {
+    const account = accounts()[3];
+    const pay = await wechatPayment(account);
+    await sandbox().post("/sandbox/wechatpay/test/mode", { refundNotifications: false });
+    let res: Res;
+    try {
+      res = await sup.api.post(`/api/v1/staff/payments/${pay.id}/refunds`, {
+        amountFen: 3_000,
+        reason: "面积核减退款",
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.status).toBe("processing");
+      // WeChat Pay finishes the refund (after a second) but tells nobody
+      await until(async () => {
+        const o = await sandbox().get(`/sandbox/wechatpay/test/orders/${pay.outTradeNo}`);
+        return o.body.refunds?.[0]?.status === "SUCCESS";
+      });
+    } finally {
+      await sandbox().post("/sandbox/wechatpay/test/mode", { refundNotifications: true });
+    }
+    const repo = srv.deps.ds.getRepository(Refund);
+    expect((await repo.findOneByOrFail({ id: res.body.id })).status).toBe("processing");
+    // a check was queued when WeChat answered PROCESSING; it runs a minute later — here, now
+    const check = await srv.deps.ds
+      .getRepository(OutboxJob)
+      .findOneByOrFail({ jobName: "payments.refund_retry", dedupeKey: `refund_check:${res.body.id}` });
+    expect(check.availableAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    await refundRetryJob(() => srv.deps).handle(
+      { refundId: res.body.id },
+      { ds: srv.deps.ds, outboxId: 0, attempt: 1 },
+    );
+    const done = await repo.findOneByOrFail({ id: res.body.id });
+    expect(done.status).toBe("succeeded");
+    expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
+    // once more (the queued check, or a late notification): nothing changes
+    await refundRetryJob(() => srv.deps).handle(
+      { refundId: res.body.id },
+      { ds: srv.deps.ds, outboxId: 0, attempt: 2 },
+    );
+    expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
+    const atVendor = await sandbox().get(`/sandbox/wechatpay/test/orders/${pay.outTradeNo}`);
+    expect(atVendor.body.refunds).toHaveLength(1);
   });
 
   it("a cash payment is refunded at the desk at once", async () => {

@@ -139,10 +139,17 @@ export class WechatPaySandbox {
   readonly #dispatcher: NotificationDispatcher;
   readonly #now: () => number;
   readonly #merchants = new Map<string, KeyObject>();
-  mode: { responses: SignerMode; notifications: SignerMode; responseFault: ResponseFault | null } = {
+  mode: {
+    responses: SignerMode;
+    notifications: SignerMode;
+    responseFault: ResponseFault | null;
+    /** false: refunds settle without their REFUND.SUCCESS notification (a lost notification) */
+    refundNotifications: boolean;
+  } = {
     responses: "platform",
     notifications: "platform",
     responseFault: null,
+    refundNotifications: true,
   };
 
   constructor(readonly opts: WechatPaySandboxOptions) {
@@ -418,7 +425,8 @@ export class WechatPaySandbox {
     const { order, refund } = found;
     refund.status = "SUCCESS";
     refund.successAt = this.#now();
-    if (refund.notifyUrl) this.#send(order, "REFUND.SUCCESS", refund.notifyUrl, this.#refundResource(order, refund));
+    if (refund.notifyUrl && this.mode.refundNotifications)
+      this.#send(order, "REFUND.SUCCESS", refund.notifyUrl, this.#refundResource(order, refund));
   }
 
   #refundJson(order: SandboxOrder, refund: SandboxRefund): Record<string, unknown> {
@@ -687,7 +695,7 @@ export class WechatPaySandbox {
     this.#bills.clear();
     this.#billFiles.clear();
     this.#lastNotification.clear();
-    this.mode = { responses: "platform", notifications: "platform", responseFault: null };
+    this.mode = { responses: "platform", notifications: "platform", responseFault: null, refundNotifications: true };
   }
 
   /** Stops timers (retries, refund settlement). */

@@ -18,7 +18,7 @@ import { NOTIFICATION_FAULTS, RESPONSE_FAULTS, SandboxError, WechatPaySandbox } 
  *   /test/notifications/fault    deliver a broken notification once ({out_trade_no, fault, signer?, notify_url?})
  *   /test/orders/:out_trade_no   the sandbox's view of an order
  *   /test/bills                  prepare a date's trade bill ({date, rows} or {date, csv})
- *   /test/mode                   signing mode of answers/notifications, answer faults
+ *   /test/mode                   signing mode of answers/notifications, answer faults, lost refund notifications
  *   /test/refunds/settle         finish a PROCESSING refund now ({out_refund_no})
  *   /test/reset                  forget everything
  * Anyone who reaches it can mark orders paid: it must never be mounted in production.
@@ -162,6 +162,7 @@ export function mountWechatPaySandbox(
       if (m.responses) sb.mode.responses = m.responses;
       if (m.notifications) sb.mode.notifications = m.notifications;
       if (m.responseFault !== undefined) sb.mode.responseFault = m.responseFault;
+      if (m.refundNotifications !== undefined) sb.mode.refundNotifications = m.refundNotifications;
       return sb.mode;
     }),
   );
@@ -328,6 +329,7 @@ const ModeInput = z.object({
   responses: Signer.optional(),
   notifications: Signer.optional(),
   responseFault: z.enum(RESPONSE_FAULTS).nullable().optional(),
+  refundNotifications: z.boolean().optional(),
 });
 const BillInput = z
   .object({

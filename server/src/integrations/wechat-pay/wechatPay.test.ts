@@ -105,7 +105,7 @@ beforeAll(async () => {
 }, 60_000); // generates RSA keys
 
 afterEach(() => {
-  sandbox.mode = { responses: "platform", notifications: "platform", responseFault: null };
+  sandbox.mode = { responses: "platform", notifications: "platform", responseFault: null, refundNotifications: true };
 });
 
 afterAll(async () => {

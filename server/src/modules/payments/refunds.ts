@@ -84,18 +84,18 @@ export async function createRefund(
   });
   const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: paymentId });
   if (!ONLINE.has(order.channel)) return completeRefund(ds, refund.outRefundNo, null);
+  const checkLater = (delayMs: number) =>
+    enqueue(ds.manager, REFUND_RETRY_JOB, { refundId: refund.id }, { dedupeKey: `refund_check:${refund.id}`, delayMs });
   try {
-    return await askVendor(deps, order, refund);
+    const after = await askVendor(deps, order, refund);
+    // WeChat finishes it by notification; should that be lost, the vendor is asked again
+    if (after.status === "processing") await checkLater(REFUND_CHECK_MS);
+    return after;
   } catch (err) {
     if (refundOutcomeUnknown(err)) {
       // the vendor may have refunded: keep the amount reserved and ask again with the same refund number
       logger.warn({ err, outRefundNo: refund.outRefundNo }, "refund outcome unknown; asking the vendor again later");
-      await enqueue(
-        ds.manager,
-        REFUND_RETRY_JOB,
-        { refundId: refund.id },
-        { dedupeKey: `refund_retry:${refund.id}`, delayMs: REFUND_RETRY_DELAY_MS },
-      );
+      await checkLater(REFUND_RETRY_DELAY_MS);
       return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
     }
     await failRefund(ds, refund.outRefundNo);
@@ -132,6 +132,8 @@ export function refundOutcomeUnknown(err: unknown): boolean {
 
 export const REFUND_RETRY_JOB = "payments.refund_retry";
 const REFUND_RETRY_DELAY_MS = 5_000;
+/** a refund the vendor is still processing is asked about again after this long (and then with backoff) */
+const REFUND_CHECK_MS = 60_000;
 
 /** Sends the refund request (again: vendors keep a refund number unique) and applies a final answer. */
 async function askVendor(deps: Deps, order: PaymentOrder, refund: Refund): Promise<Refund> {
@@ -153,11 +155,12 @@ async function askVendor(deps: Deps, order: PaymentOrder, refund: Refund): Promi
 }
 
 /**
- * The job "payments.refund_retry" ({ refundId }): a refund whose first request ended without a clear answer
- * is sent again with the same refund number until the vendor answers (an accepted WeChat refund is then
- * finished by its notification). A refusal now fails it; while the outcome stays unknown the outbox
- * retries, and after its last attempt the refund stays 退款处理中 with the amount reserved — never failed
- * on a guess, so it cannot be refunded twice.
+ * The job "payments.refund_retry" ({ refundId }): a refund still processing — its first request ended
+ * without a clear answer, or the vendor is processing it and its notification may be lost — is sent again
+ * with the same refund number (vendors keep it unique: the answer is that refund's current state) until
+ * the vendor says it succeeded or failed. A refusal fails it; while the outcome is unknown or the refund
+ * still processing the outbox retries with backoff, and after its last attempt the refund stays 退款处理中
+ * with the amount reserved — never failed on a guess, so it cannot be refunded twice.
  */
 export function refundRetryJob(deps: () => Deps) {
   return defineJob({
@@ -168,13 +171,16 @@ export function refundRetryJob(deps: () => Deps) {
       const refund = await ds.getRepository(Refund).findOneBy({ id: refundId });
       if (refund?.status !== "processing") return;
       const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: refund.paymentOrderId });
+      let after: Refund;
       try {
-        await askVendor(deps(), order, refund);
+        after = await askVendor(deps(), order, refund);
       } catch (err) {
         if (refundOutcomeUnknown(err)) throw err;
         logger.warn({ err, outRefundNo: refund.outRefundNo }, "vendor refused the refund on a retry");
         await failRefund(ds, refund.outRefundNo);
+        return;
       }
+      if (after.status === "processing") throw new Error(`refund ${refund.outRefundNo} is still processing`);
     },
   });
 }
