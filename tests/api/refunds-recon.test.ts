@@ -5,7 +5,7 @@ import { Bill } from "@warmline/server/src/modules/billing/entities";
 import { LedgerEntry, PaymentOrder, Refund } from "@warmline/server/src/modules/payments/entities";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { OutboxJob } from "@warmline/server/src/jobs/entities";
-import { refundRetryJob } from "@warmline/server/src/modules/payments/refunds";
+import { REFUND_FOLLOW_UP_ATTEMPTS, refundRetryJob } from "@warmline/server/src/modules/payments/refunds";
 import { seasonsWithBills } from "../support/billing";
 import { seedSmallCounty } from "../support/county";
 import { client, type Res, residentLogin, staffLogin } from "../support/http";
@@ -91,7 +91,7 @@ describe("refunds", () => {
   });
 
   it("a refund whose answer cannot be verified stays reserved, is asked again with the same number and completes once", async () => {
-    const account = accounts()[2];
+    const account = accounts()[20];
     const pay = await wechatPayment(account);
     // WeChat Pay takes the refund, but its answer fails verification: the outcome is unknown to us
     expect((await sandbox().post("/sandbox/wechatpay/test/mode", { responseFault: "bad_signature" })).status).toBe(200);
@@ -128,7 +128,7 @@ describe("refunds", () => {
   });
 
   it("a WeChat refund whose notification is lost is finished by asking WeChat Pay again", async () => {
-    const account = accounts()[3];
+    const account = accounts()[21];
     const pay = await wechatPayment(account);
     await sandbox().post("/sandbox/wechatpay/test/mode", { refundNotifications: false });
     let res: Res;
@@ -169,6 +169,35 @@ describe("refunds", () => {
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
     const atVendor = await sandbox().get(`/sandbox/wechatpay/test/orders/${pay.outTradeNo}`);
     expect(atVendor.body.refunds).toHaveLength(1);
+  });
+
+  it("a refund still unconfirmed after the last follow-up stays reserved and reaches the supervisors' inbox", async () => {
+    const account = accounts()[22];
+    const pay = await wechatPayment(account);
+    await sandbox().post("/sandbox/wechatpay/test/mode", { responseFault: "bad_signature" });
+    try {
+      const res = await sup.api.post(`/api/v1/staff/payments/${pay.id}/refunds`, {
+        amountFen: 2_000,
+        reason: "退款核实",
+      });
+      expect(res.status).toBe(201);
+      const job = refundRetryJob(() => srv.deps);
+      const ctx = (attempt: number) => ({ ds: srv.deps.ds, outboxId: 0, attempt });
+      // an attempt before the last: still unknown, so the outbox is to retry it
+      await expect(job.handle({ refundId: res.body.id }, ctx(3))).rejects.toThrow();
+      // the last attempt: no answer still — the refund is not failed, a person is told (once)
+      await job.handle({ refundId: res.body.id }, ctx(REFUND_FOLLOW_UP_ATTEMPTS));
+      await job.handle({ refundId: res.body.id }, ctx(REFUND_FOLLOW_UP_ATTEMPTS));
+      expect((await srv.deps.ds.getRepository(Refund).findOneByOrFail({ id: res.body.id })).status).toBe("processing");
+      const alerts = await sup.api.get("/api/v1/staff/alerts?state=open&pageSize=100");
+      const mine = alerts.body.items.filter((a: { title: string }) => a.title.includes(res.body.outRefundNo));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ kind: "refund_unconfirmed", ticket: null });
+      expect(mine[0].body).toContain("¥20.00");
+      expect(mine[0].body).toContain(pay.outTradeNo);
+    } finally {
+      await sandbox().post("/sandbox/wechatpay/test/mode", { responseFault: null });
+    }
   });
 
   it("a cash payment is refunded at the desk at once", async () => {

@@ -4,12 +4,16 @@ import { TicketSummarySchema } from "./tickets";
 
 /**
  * 升级提醒: what the system escalates to staff and somebody must acknowledge. One alert is shared by
- * everyone of its audience (the supervisors' inbox), not copied per person. The first kind is an SLA
- * breach on a ticket; later kinds (legal deadlines, reconciliation differences) use the same inbox.
+ * everyone of its audience (the supervisors' inbox), not copied per person. Kinds: an SLA breach on a
+ * ticket; a refund the vendor has not confirmed after hours of asking. Later kinds (legal deadlines,
+ * reconciliation differences) use the same inbox.
  */
-export const ALERT_KINDS = ["sla_breach"] as const;
+export const ALERT_KINDS = ["sla_breach", "refund_unconfirmed"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export const ALERT_KIND_LABELS: Record<AlertKind, string> = { sla_breach: "工单超时" };
+export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
+  sla_breach: "工单超时",
+  refund_unconfirmed: "退款未确认",
+};
 
 export const ALERT_STATES = ["open", "acked", "all"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];

@@ -95,6 +95,27 @@ describe("升级提醒", () => {
     );
   });
 
+  it("shows an alert about something other than a ticket (an unconfirmed refund) with its text", async () => {
+    const refundAlert = openAlert({
+      id: 40,
+      kind: "refund_unconfirmed",
+      title: "退款 RF20260110120000123456 未确认",
+      body: "缴费单 WL202601100001（微信支付）退款 ¥50.00，2026-01-10 12:00 发起，多次向渠道查询仍未确认结果。",
+      ticket: null,
+      stationName: null,
+      clock: null,
+      dueAt: null,
+    });
+    await openInbox(page([refundAlert]));
+    const row = await rowWith("RF20260110120000123456");
+    const cells = [...row.querySelectorAll("td")].map((td) => td.textContent);
+    expect(cells[1]).toContain("退款未确认");
+    expect(cells[1]).toContain("退款 ¥50.00");
+    expect(cells[3]).toBe("—");
+    expect(cells[4]).not.toContain("已超时");
+    expect(within(row).getByRole("button", { name: "已知悉" })).toBeTruthy();
+  });
+
   it("已处理 asks for the acknowledged ones and shows who confirmed, when, and the note", async () => {
     const { user, fake } = await openInbox(page([openAlert()]), page([ackedAlert]));
     await rowWith("GD20260110000005");

@@ -184,9 +184,9 @@ export function AlertsPage() {
       render: (at: string) => formatDateTime(at),
     },
     {
-      title: "工单",
+      title: "工单 / 事项",
       key: "ticket",
-      width: 200,
+      width: 240,
       render: (_, a) =>
         a.ticket ? (
           <Space orientation="vertical" size={2}>
@@ -201,9 +201,12 @@ export function AlertsPage() {
             </Space>
           </Space>
         ) : (
-          <Space orientation="vertical" size={2}>
+          <Space orientation="vertical" size={2} className="alert-other">
             <Tag>{ALERT_KIND_LABELS[a.kind] ?? a.kind}</Tag>
             <span>{a.title}</span>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {a.body}
+            </Typography.Text>
           </Space>
         ),
     },

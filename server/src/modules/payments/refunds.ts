@@ -11,6 +11,7 @@ import { enqueue } from "../../jobs/outbox";
 import type { JobName } from "../../jobs/names";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
+import { raiseRefundUnconfirmedAlert } from "../alerts/raise";
 import { z } from "zod";
 import { audit } from "../audit/audit";
 import { balanceOf } from "../billing/bills";
@@ -132,6 +133,8 @@ export function refundOutcomeUnknown(err: unknown): boolean {
 
 export const REFUND_RETRY_JOB = "payments.refund_retry";
 const REFUND_RETRY_DELAY_MS = 5_000;
+/** attempts of the follow-up: with the outbox's backoff (2 s doubling, at most 10 min) about four hours */
+export const REFUND_FOLLOW_UP_ATTEMPTS = 30;
 /** a refund the vendor is still processing is asked about again after this long (and then with backoff) */
 const REFUND_CHECK_MS = 60_000;
 
@@ -159,28 +162,38 @@ async function askVendor(deps: Deps, order: PaymentOrder, refund: Refund): Promi
  * without a clear answer, or the vendor is processing it and its notification may be lost — is sent again
  * with the same refund number (vendors keep it unique: the answer is that refund's current state) until
  * the vendor says it succeeded or failed. A refusal fails it; while the outcome is unknown or the refund
- * still processing the outbox retries with backoff, and after its last attempt the refund stays 退款处理中
- * with the amount reserved — never failed on a guess, so it cannot be refunded twice.
+ * still processing the outbox retries with backoff, and after its last attempt (about four hours) the refund
+ * stays 退款处理中 with the amount reserved — never failed on a guess, so it cannot be refunded twice — and
+ * the supervisors get an alert (退款未确认) to find out by hand.
  */
 export function refundRetryJob(deps: () => Deps) {
   return defineJob({
     name: REFUND_RETRY_JOB as JobName,
     schema: z.object({ refundId: z.number().int().positive() }),
-    async handle({ refundId }) {
+    maxAttempts: REFUND_FOLLOW_UP_ATTEMPTS,
+    async handle({ refundId }, ctx) {
       const { ds } = deps();
       const refund = await ds.getRepository(Refund).findOneBy({ id: refundId });
       if (refund?.status !== "processing") return;
       const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: refund.paymentOrderId });
+      const last = ctx.attempt >= REFUND_FOLLOW_UP_ATTEMPTS;
       let after: Refund;
       try {
         after = await askVendor(deps(), order, refund);
       } catch (err) {
-        if (refundOutcomeUnknown(err)) throw err;
-        logger.warn({ err, outRefundNo: refund.outRefundNo }, "vendor refused the refund on a retry");
-        await failRefund(ds, refund.outRefundNo);
-        return;
+        if (!refundOutcomeUnknown(err)) {
+          logger.warn({ err, outRefundNo: refund.outRefundNo }, "vendor refused the refund on a retry");
+          await failRefund(ds, refund.outRefundNo);
+          return;
+        }
+        if (!last) throw err;
+        after = refund;
       }
-      if (after.status === "processing") throw new Error(`refund ${refund.outRefundNo} is still processing`);
+      if (after.status !== "processing") return;
+      if (!last) throw new Error(`refund ${refund.outRefundNo} is still processing`);
+      // hours of asking and still no answer: a person has to find out (the amount stays reserved)
+      logger.warn({ outRefundNo: refund.outRefundNo }, "refund still unconfirmed after the last follow-up");
+      await raiseRefundUnconfirmedAlert(ds.manager, refund, order);
     },
   });
 }
