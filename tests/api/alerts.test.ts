@@ -110,6 +110,18 @@ describe("escalation inbox (升级提醒)", () => {
     expect(acked.body.items.map((a: { id: number }) => a.id)).toContain(id);
     const audit = await srv.deps.ds.getRepository(AuditLog).findBy({ action: "alert.ack", targetId: String(id) });
     expect(audit).toHaveLength(1);
+    // the 督办 is on the ticket's staff timeline, with who and when, once
+    const detail = await sup.api.get(`/api/v1/staff/tickets/${t.id}`);
+    const notes = (detail.body.events as { type: string; text: string; actorName: string | null }[]).filter((e) =>
+      e.text.startsWith("专班主管已知悉"),
+    );
+    expect(notes).toEqual([
+      expect.objectContaining({
+        type: "note",
+        text: "专班主管已知悉响应时限超时，督办：已电话督促调度，10分钟内联系住户",
+        actorName: ack.body.ackBy,
+      }),
+    ]);
   });
 
   it("others cannot read or acknowledge the inbox; bad input is a clear 400", async () => {

@@ -5,6 +5,7 @@ import {
   type AlertQuery,
   type AlertSummary,
   type AlertView,
+  SLA_CLOCK_LABELS,
   type SlaClock,
   type SlaPolicy,
 } from "@warmline/shared";
@@ -13,7 +14,7 @@ import { AppError } from "../../http/errors";
 import { logger } from "../../lib/logger";
 import { HeatStation } from "../accounts/entities";
 import { StaffUser } from "../staff/entities";
-import { Ticket } from "../tickets/entities";
+import { Ticket, TicketEvent } from "../tickets/entities";
 import { presentTickets } from "../tickets/present";
 import { StaffAlert } from "./entities";
 import { SLA_ESCALATION_AUDIENCE } from "./raise";
@@ -117,6 +118,33 @@ export async function ackAlert(
     const by = await ds.getRepository(StaffUser).findOneBy({ id: after.ackBy ?? 0 });
     throw new AppError("ALERT_ALREADY_ACKED", { ackBy: by?.displayName ?? null, ackAt: after.ackAt?.toISOString() });
   }
-  if (r.affected) logger.info({ alertId: id, staffId: staff.id }, "alert acknowledged");
+  if (r.affected) {
+    logger.info({ alertId: id, staffId: staff.id }, "alert acknowledged");
+    if (after.subjectType === "ticket") await noteOnTicket(ds, after, staff.id, now);
+  }
   return { alert: (await present(ds, [after], policy, now))[0] as AlertView, changed: !!r.affected };
+}
+
+/** The supervisor's 督办 shows on the ticket's (staff-only) timeline, with who and when. Once per alert. */
+async function noteOnTicket(ds: DataSource, alert: StaffAlert, staffId: number, now: Date): Promise<void> {
+  const ticket = await ds.getRepository(Ticket).findOneBy({ id: alert.subjectId });
+  if (!ticket) return;
+  const clock = typeof alert.data?.clock === "string" ? SLA_CLOCK_LABELS[alert.data.clock as SlaClock] : null;
+  const text = `专班主管已知悉${clock ? `${clock}超时` : "超时升级"}${alert.ackNote ? `，督办：${alert.ackNote}` : ""}`;
+  await ds
+    .getRepository(TicketEvent)
+    .createQueryBuilder()
+    .insert()
+    .values({
+      ticketId: ticket.id,
+      type: "note",
+      at: now,
+      cycle: ticket.cycle,
+      actorKind: "staff",
+      actorId: staffId,
+      data: { note: text, alertId: alert.id } as never,
+      uniqueKey: `ack:${alert.id}`,
+    })
+    .orIgnore()
+    .execute();
 }
