@@ -1,10 +1,11 @@
 import type { Context } from "koa";
 import type { z } from "zod";
 
-/** The request body as text: the app's body parser keeps the raw bytes; standalone, read them here. */
-export async function readText(ctx: Context, limit = 64 * 1024): Promise<string> {
+/** The request body bytes: the app's body parser keeps them; standalone, read them here (413 over `limit`). */
+export async function readBytes(ctx: Context, limit = 64 * 1024): Promise<Buffer> {
   const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept.toString("utf8");
+  if (kept) return kept;
+  if (ctx.method === "GET" || ctx.method === "HEAD") return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
@@ -12,7 +13,12 @@ export async function readText(ctx: Context, limit = 64 * 1024): Promise<string>
     if (size > limit) ctx.throw(413);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The request body as text (see readBytes). */
+export async function readText(ctx: Context, limit = 64 * 1024): Promise<string> {
+  return (await readBytes(ctx, limit)).toString("utf8");
 }
 
 /** A sandbox control request's JSON body (empty = {}); undefined when it is not JSON. */

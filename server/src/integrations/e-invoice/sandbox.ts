@@ -15,6 +15,10 @@ import {
   nuonuoHeaders,
   nuonuoVerify,
 } from "./nuonuo";
+import { readText } from "../sandboxBody";
+
+/** sandbox request bodies are refused above this size */
+const BODY_LIMIT = 1024 * 1024;
 
 /**
  * A local stand-in for the e-invoice platform (Nuonuo-style open API, see nuonuo.ts), mounted under
@@ -737,7 +741,7 @@ export function mountEInvoiceSandbox(
   const P = EINVOICE_SANDBOX_PATH;
 
   router.post(EINVOICE_API_PATH, async (ctx) => {
-    const out = await sb.handle({ headers: ctx.headers, body: (await rawBody(ctx)).toString("utf8") });
+    const out = await sb.handle({ headers: ctx.headers, body: await readText(ctx, BODY_LIMIT) });
     ctx.set("Cache-Control", "no-store");
     ctx.status = out.status;
     ctx.type = "application/json; charset=utf-8";
@@ -749,7 +753,7 @@ export function mountEInvoiceSandbox(
     async (ctx: Context) => {
       ctx.set("Cache-Control", "no-store");
       let input: unknown = {};
-      const text = (await rawBody(ctx)).toString("utf8");
+      const text = await readText(ctx, BODY_LIMIT);
       try {
         if (text.trim()) input = JSON.parse(text);
       } catch {
@@ -793,19 +797,4 @@ export function mountEInvoiceSandbox(
     }),
   );
   return sb;
-}
-
-/** The request body bytes: the app's body parser keeps them; standalone, read them here. */
-async function rawBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
-  const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept;
-  if (ctx.method === "GET" || ctx.method === "HEAD") return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

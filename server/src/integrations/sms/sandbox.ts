@@ -4,6 +4,10 @@ import type { Context } from "koa";
 import { z } from "zod";
 import { ALIYUN_SMS_VERSION, aliyunSignature } from "./aliyun";
 import { renderSmsTemplate, SMS_PARAM_MAX_CHARS, smsTemplateVariables } from "./templates";
+import { readText } from "../sandboxBody";
+
+/** sandbox request bodies are refused above this size */
+const BODY_LIMIT = 64 * 1024;
 
 /**
  * A local stand-in for the SMS platform (Aliyun dysmsapi SendSms, see aliyun.ts), mounted under
@@ -175,8 +179,7 @@ export function mountSmsSandbox(router: Router, opts: SmsSandboxOptions | { sand
   const api = async (ctx: Context) => {
     const params = Object.fromEntries(new URLSearchParams(ctx.querystring));
     if (ctx.method === "POST") {
-      for (const [k, v] of new URLSearchParams((await rawBody(ctx)).toString("utf8")))
-        if (!(k in params)) params[k] = v;
+      for (const [k, v] of new URLSearchParams(await readText(ctx, BODY_LIMIT))) if (!(k in params)) params[k] = v;
     }
     const out = sb.handle(params, ctx.method);
     if (out.delayMs) await new Promise((r) => setTimeout(r, out.delayMs));
@@ -196,7 +199,7 @@ export function mountSmsSandbox(router: Router, opts: SmsSandboxOptions | { sand
   router.post(`${P}/test/fail-next`, async (ctx) => {
     let input: unknown;
     try {
-      input = JSON.parse((await rawBody(ctx)).toString("utf8") || "{}");
+      input = JSON.parse((await readText(ctx, BODY_LIMIT)) || "{}");
     } catch {
       input = undefined;
     }
@@ -214,18 +217,4 @@ export function mountSmsSandbox(router: Router, opts: SmsSandboxOptions | { sand
     ctx.body = { ok: true };
   });
   return sb;
-}
-
-/** The request body bytes: the app's body parser keeps them; standalone, read them here. */
-async function rawBody(ctx: Context, limit = 64 * 1024): Promise<Buffer> {
-  const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

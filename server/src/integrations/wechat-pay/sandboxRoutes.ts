@@ -7,6 +7,10 @@ import { checkRedirect, withLoginResult } from "../sandbox";
 import { CASHIER_CSP, type CashierView, renderCashier } from "./cashier";
 import { resolveWechatPayKeys } from "./keys";
 import { NOTIFICATION_FAULTS, RESPONSE_FAULTS, SandboxError, WechatPaySandbox } from "./sandboxGateway";
+import { readBytes, readText } from "../sandboxBody";
+
+/** sandbox request bodies are refused above this size */
+const BODY_LIMIT = 256 * 1024;
 
 /**
  * The WeChat Pay sandbox, mounted under /sandbox/wechatpay (SANDBOX_VENDORS=true only):
@@ -60,7 +64,7 @@ export function mountWechatPaySandbox(
       method: ctx.method,
       url: at < 0 ? ctx.url : ctx.originalUrl.slice(at + P.length),
       headers: ctx.headers,
-      body: await rawBody(ctx),
+      body: await readBytes(ctx, BODY_LIMIT),
     });
     ctx.status = answer.status;
     ctx.set(answer.headers);
@@ -81,7 +85,7 @@ export function mountWechatPaySandbox(
     return async (ctx: Context) => {
       const sb = await sandbox();
       let input: unknown = {};
-      const text = (await rawBody(ctx)).toString("utf8");
+      const text = await readText(ctx, BODY_LIMIT);
       try {
         if (text.trim()) input = JSON.parse(text);
       } catch {
@@ -184,7 +188,7 @@ export function mountWechatPaySandbox(
     cashier(ctx, await sandbox(), one(q.prepay_id), one(q.return_url), null);
   });
   router.post(cashierPath, async (ctx) => {
-    const form = new URLSearchParams((await rawBody(ctx)).toString("utf8"));
+    const form = new URLSearchParams(await readText(ctx, BODY_LIMIT));
     const action = form.get("action");
     cashier(
       ctx,
@@ -299,21 +303,6 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? "") : (v ?? ""));
-
-/** The request body bytes: the app's body parser keeps them; standalone, read them here. */
-async function rawBody(ctx: Context, limit = 256 * 1024): Promise<Buffer> {
-  const kept = (ctx.request as { rawBody?: Buffer }).rawBody;
-  if (kept) return kept;
-  if (ctx.method === "GET" || ctx.method === "HEAD") return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 const outTradeNo = z.string().min(1).max(64);
 const PayInput = z.object({ out_trade_no: outTradeNo, notify: z.boolean().optional() });
