@@ -65,7 +65,7 @@ function sellerOf(deps: Deps) {
  * no-op) from the money applied to bills; nothing when none was applied (all of it is flagged money).
  */
 export async function createBlueInvoice(deps: Deps, paymentOrderId: number): Promise<Invoice | null> {
-  const { ds, config } = deps;
+  const { ds } = deps;
   const sourceKey = `pay:${paymentOrderId}`;
   const existing = await ds.getRepository(Invoice).findOneBy({ sourceKey });
   if (existing) return existing;
@@ -76,38 +76,48 @@ export async function createBlueInvoice(deps: Deps, paymentOrderId: number): Pro
     ds,
     allocations.map((a) => ({ billId: a.billId, principalFen: a.principalFen, lateFeeFen: a.lateFeeFen })),
   );
-  const account = await ds.getRepository(HeatingAccount).findOneByOrFail({ id: order.accountId });
-  const items = invoiceItems(lines, {
-    rule: config.invoices.taxRules[account.category],
-    taxCode: config.invoices.taxCode,
-    sign: 1,
-  });
+  const items = await itemsFor(deps, order.accountId, lines, 1);
   const { totalFen, taxFen } = totals(items);
   if (totalFen <= 0) return null;
+  return insertOnce(ds, {
+    sourceKey,
+    kind: "blue",
+    paymentOrderId,
+    accountId: order.accountId,
+    refundId: null,
+    originalInvoiceId: null,
+    orderNo: orderNoOf("blue", paymentOrderId, 1),
+    buyer: order.invoiceBuyer ?? (await defaultBuyer(ds, order.accountId)),
+    seller: sellerOf(deps),
+    items,
+    totalFen,
+    taxFen,
+  });
+}
+
+/** The lines' invoice items under the tax rule of the account's category (sign −1 for a red invoice). */
+async function itemsFor(deps: Deps, accountId: number, lines: InvoiceBillLine[], sign: 1 | -1) {
+  const account = await deps.ds.getRepository(HeatingAccount).findOneByOrFail({ id: accountId });
+  return invoiceItems(lines, {
+    rule: deps.config.invoices.taxRules[account.category],
+    taxCode: deps.config.invoices.taxCode,
+    sign,
+  });
+}
+
+/** Inserts a queued invoice unless its source key exists (a second run is a no-op); the row either way. */
+async function insertOnce(
+  ds: DataSource,
+  values: Omit<Partial<Invoice>, "status" | "requestSeq" | "attempts"> & { sourceKey: string },
+): Promise<Invoice | null> {
   await ds
     .getRepository(Invoice)
     .createQueryBuilder()
     .insert()
-    .values({
-      sourceKey,
-      kind: "blue",
-      status: "queued",
-      paymentOrderId,
-      accountId: order.accountId,
-      refundId: null,
-      originalInvoiceId: null,
-      orderNo: orderNoOf("blue", paymentOrderId, 1),
-      requestSeq: 1,
-      buyer: order.invoiceBuyer ?? (await defaultBuyer(ds, order.accountId)),
-      seller: sellerOf(deps),
-      items,
-      totalFen,
-      taxFen,
-      attempts: 0,
-    })
+    .values({ ...values, status: "queued", requestSeq: 1, attempts: 0 })
     .orIgnore()
     .execute();
-  return ds.getRepository(Invoice).findOneBy({ sourceKey });
+  return ds.getRepository(Invoice).findOneBy({ sourceKey: values.sourceKey });
 }
 
 /**
@@ -116,7 +126,7 @@ export async function createBlueInvoice(deps: Deps, paymentOrderId: number): Pro
  * invoiced and needs none.
  */
 export async function createRedInvoice(deps: Deps, refundId: number): Promise<Invoice | null> {
-  const { ds, config } = deps;
+  const { ds } = deps;
   const sourceKey = `refund:${refundId}`;
   const existing = await ds.getRepository(Invoice).findOneBy({ sourceKey });
   if (existing) return existing;
@@ -124,38 +134,23 @@ export async function createRedInvoice(deps: Deps, refundId: number): Promise<In
   if (refund?.status !== "succeeded" || !refund.reversals?.length) return null;
   const blue = await createBlueInvoice(deps, refund.paymentOrderId);
   if (!blue) return null;
-  const account = await ds.getRepository(HeatingAccount).findOneByOrFail({ id: blue.accountId });
-  const items = invoiceItems(await billLines(ds, refund.reversals), {
-    rule: config.invoices.taxRules[account.category],
-    taxCode: config.invoices.taxCode,
-    sign: -1,
-  });
+  const items = await itemsFor(deps, blue.accountId, await billLines(ds, refund.reversals), -1);
   const { totalFen, taxFen } = totals(items);
   if (totalFen >= 0) return null;
-  await ds
-    .getRepository(Invoice)
-    .createQueryBuilder()
-    .insert()
-    .values({
-      sourceKey,
-      kind: "red",
-      status: "queued",
-      paymentOrderId: blue.paymentOrderId,
-      accountId: blue.accountId,
-      refundId,
-      originalInvoiceId: blue.id,
-      orderNo: orderNoOf("red", refundId, 1),
-      requestSeq: 1,
-      buyer: blue.buyer,
-      seller: blue.seller,
-      items,
-      totalFen,
-      taxFen,
-      attempts: 0,
-    })
-    .orIgnore()
-    .execute();
-  return ds.getRepository(Invoice).findOneBy({ sourceKey });
+  return insertOnce(ds, {
+    sourceKey,
+    kind: "red",
+    paymentOrderId: blue.paymentOrderId,
+    accountId: blue.accountId,
+    refundId,
+    originalInvoiceId: blue.id,
+    orderNo: orderNoOf("red", refundId, 1),
+    buyer: blue.buyer,
+    seller: blue.seller,
+    items,
+    totalFen,
+    taxFen,
+  });
 }
 
 /** The account holder's mobile number, when the platform should text the invoice to it (INVOICE_PUSH_SMS). */
