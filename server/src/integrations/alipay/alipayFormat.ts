@@ -71,3 +71,18 @@ export function parseShanghaiDateTime(text: string): Date | null {
 export function isCalendarDate(text: string): boolean {
   return DATE.test(text) && parseShanghaiDateTime(`${text} 00:00:00`) !== null;
 }
+
+/** A plain JSON object (not null, not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The text parsed as a JSON object, or null when it is not one. */
+export function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isRecord(v) ? v : null;
+  } catch {
+    return null;
+  }
+}

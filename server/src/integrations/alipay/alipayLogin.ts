@@ -3,6 +3,7 @@ import { alipaySdk } from "./sdk";
 import { AppError } from "../../http/errors";
 import { logger } from "../../lib/logger";
 import type { LoginExchanger, VendorIdentity } from "../login";
+import { isRecord, parseObject } from "./alipayFormat";
 
 export const OAUTH_TOKEN_METHOD = "alipay.system.oauth.token";
 
@@ -116,17 +117,4 @@ function firstId(...candidates: unknown[]): string | null {
 function causeCode(err: Error): string {
   const cause = err.cause as { code?: unknown; name?: unknown } | undefined;
   return String(cause?.code ?? cause?.name ?? "unknown");
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(text);
-    return isRecord(v) ? v : null;
-  } catch {
-    return null;
-  }
 }

@@ -16,7 +16,15 @@ import {
   type VerifiedNotification,
 } from "../payments";
 import { BillFormatError, parseTradeBill } from "./alipayBill";
-import { fenToYuan, isCalendarDate, parseShanghaiDateTime, parseYuan, shanghaiDateTime } from "./alipayFormat";
+import {
+  fenToYuan,
+  isCalendarDate,
+  parseShanghaiDateTime,
+  parseYuan,
+  shanghaiDateTime,
+  isRecord,
+  parseObject,
+} from "./alipayFormat";
 import { parseNotifyForm } from "./alipayNotify";
 import { resolveAlipayKeys } from "./keys";
 
@@ -488,17 +496,4 @@ const text = (v: unknown): string => (typeof v === "string" ? v : "");
 function causeCode(err: Error): string {
   const cause = (err.cause ?? err) as { code?: unknown; name?: unknown };
   return String(cause?.code ?? cause?.name ?? "unknown");
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function parseObject(s: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(s);
-    return isRecord(v) ? v : null;
-  } catch {
-    return null;
-  }
 }

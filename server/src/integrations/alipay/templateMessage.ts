@@ -8,7 +8,7 @@ import {
   type TemplateMessage,
   type TemplateMessenger,
 } from "../messaging";
-import { shanghaiDateTime } from "./alipayFormat";
+import { shanghaiDateTime, isRecord, parseObject } from "./alipayFormat";
 import { resolveAlipayKeys } from "./keys";
 import { alipaySdk } from "./sdk";
 
@@ -148,17 +148,4 @@ function sdkReason(err: unknown): string {
 
 function text(v: unknown): string {
   return typeof v === "string" ? v : "";
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function parseObject(s: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(s);
-    return isRecord(v) ? v : null;
-  } catch {
-    return null;
-  }
 }
