@@ -2,21 +2,17 @@ import { ReloadOutlined } from "@ant-design/icons";
 import {
   INCIDENT_GRADE_LABELS,
   INCIDENT_GRADES,
-  type IncidentGrade,
   TICKET_CATEGORIES,
   TICKET_CATEGORY_LABELS,
   TICKET_CHANNEL_LABELS,
   TICKET_CHANNELS,
   TICKET_PRIORITIES,
   TICKET_PRIORITY_LABELS,
-  type TicketCategory,
-  type TicketChannel,
-  type TicketPriority,
 } from "@warmline/shared";
 import { Button, Card, Checkbox, Form, Select, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
 import { type HTMLAttributes, useMemo } from "react";
 import { Link, useNavigate } from "react-router";
-import type { TicketSummaryView } from "../api/tickets";
+import type { TicketSearchParams, TicketSummaryView } from "../api/tickets";
 import { OutdoorCard } from "../components/OutdoorCard";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SlaCountdown } from "../components/SlaCountdown";
@@ -33,14 +29,11 @@ const oneOf = <T extends string>(list: readonly T[], v: string): T | undefined =
 /** The board shows this many open tickets at most (the server's largest page). */
 export const BOARD_SIZE = 200;
 
-export interface BoardFilters {
-  stationId?: number;
-  grade?: IncidentGrade;
-  channel?: TicketChannel;
-  category?: TicketCategory;
-  priority?: TicketPriority;
-  breached?: boolean;
-}
+/** the board's filters: those of the ticket search it runs */
+export type BoardFilters = Pick<
+  TicketSearchParams,
+  "stationId" | "grade" | "channel" | "category" | "priority" | "breached"
+>;
 
 const options = <T extends string>(list: readonly T[], labels: Record<T, string>) =>
   list.map((v) => ({ value: v, label: labels[v] }));
