@@ -1,7 +1,6 @@
 import { createVerify, generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { AlipaySdk } from "alipay-sdk";
@@ -11,6 +10,7 @@ import { AppError } from "../../http/errors";
 import { createSandboxApp } from "../sandbox";
 import { AlipayLogin, OAUTH_TOKEN_METHOD } from "./alipayLogin";
 import { resolveAlipayKeys } from "./keys";
+import { listen } from "../testServer";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-alipay-"));
 const sandboxConfig = loadConfig({ DATA_DIR: dataDir });
@@ -20,11 +20,6 @@ let base: string;
 let gateway: string;
 let keys: Awaited<ReturnType<typeof resolveAlipayKeys>>;
 
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
 const close = (server: http.Server) =>
   new Promise<void>((resolve) => {
     server.closeAllConnections();

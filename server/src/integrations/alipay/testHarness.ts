@@ -5,7 +5,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Router from "@koa/router";
@@ -15,19 +14,9 @@ import { bodyParser } from "../../http/body";
 import { mountSandboxes, type Sandboxes } from "../sandbox";
 import { type AlipayPayClient, createAlipayPayClient } from "./alipayPay";
 import { type AlipayKeys, resolveAlipayKeys, SANDBOX_KEY_DIR } from "./keys";
+import { closeServer, listen } from "../testServer";
 
-export function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-
-export function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
+export { closeServer, listen };
 
 export interface AlipayHarness {
   base: string;

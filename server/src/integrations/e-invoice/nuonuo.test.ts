@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Router from "@koa/router";
@@ -14,6 +13,7 @@ import { mountSandboxes } from "../sandbox";
 import { createNuonuoProvider, NuonuoProvider, type NuonuoProviderOptions, nuonuoSign } from "./nuonuo";
 import { EInvoiceRejectedError, EInvoiceUnavailableError, type IssueRequest, type IssueResult } from "./provider";
 import { EINVOICE_API_PATH, type EInvoiceSandbox, mountEInvoiceSandbox, SANDBOX_FAIL_CAUSE } from "./sandbox";
+import { closeServer, listen } from "../testServer";
 
 const APP_KEY = "test-app-key";
 const APP_SECRET = "test-app-secret-0123";
@@ -21,18 +21,6 @@ const ACCESS_TOKEN = "test-access-token";
 const SELLER_TAX_ID = "91620722MA73XB0T5L";
 const COMPANY_TAX_ID = "91620702MA71ABCD1P";
 const TAX_CODE = "1100301030000000000";
-
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
 
 let server: http.Server;
 let base: string;

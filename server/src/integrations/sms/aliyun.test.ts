@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Router from "@koa/router";
@@ -14,24 +13,13 @@ import { AliyunSmsClient, type AliyunSmsOptions, aliyunSignature, createSmsClien
 import { normaliseMobile, SmsRejectedError, SmsUnavailableError } from "./provider";
 import { mountSmsSandbox, SMS_SANDBOX_PATH, type SmsSandbox } from "./sandbox";
 import { SMS_TEMPLATE_TEXTS } from "./templates";
+import { closeServer, listen } from "../testServer";
 
 const KEY_ID = "test-key-id";
 const KEY_SECRET = "test-key-secret-0123";
 const SIGN = "民乐县供热中心";
 const PROGRESS = "SMS_100000001";
 const FOLLOW_UP = "SMS_100000002";
-
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
 
 let server: http.Server;
 let base: string;

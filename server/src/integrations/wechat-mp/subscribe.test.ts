@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Router from "@koa/router";
@@ -12,22 +11,11 @@ import { MessageRejectedError, MessageUnavailableError, type TemplateMessage } f
 import { createSandboxApp } from "../sandbox";
 import { mountWechatSubscribeSandbox, WechatSandboxSubscribe } from "./sandboxSubscribe";
 import { WechatSubscribeClient, type WechatSubscribeOptions, wechatFieldValue } from "./subscribe";
+import { closeServer, listen } from "../testServer";
 
 const APP_ID = "wx_test_app";
 const SECRET = "test-secret-value";
 const TEMPLATE = "tpl-ticket-progress";
-
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
 
 let clock = Date.now();
 let server: http.Server;

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -11,6 +10,7 @@ import { AppError } from "../../http/errors";
 import { logger, setLogger } from "../../lib/logger";
 import { createSandboxApp } from "../sandbox";
 import { WechatMiniProgramLogin } from "./wechatLogin";
+import { listen } from "../testServer";
 
 const originalLogger = logger;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-wechat-"));
@@ -18,11 +18,6 @@ let clock = Date.now();
 let sandbox: http.Server;
 let base: string;
 
-function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
 const close = (server: http.Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 /** A client configured the way the server is: PUBLIC_URL → apiBase …/sandbox/wechat */
