@@ -7,8 +7,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { closeDeps, createDeps } from "../server/src/bootstrap";
 import { loadConfig } from "../server/src/config";
-import { generateSeasonBills } from "../server/src/modules/billing/billRun";
-import { BillRun, HeatingSeason } from "../server/src/modules/billing/entities";
+import { generateSeasonBills, BillRun, HeatingSeason } from "../server/src/modules/billing";
 
 const { values } = parseArgs({ options: { season: { type: "string" } } });
 if (!values.season) {

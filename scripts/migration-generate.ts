@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DataSource } from "typeorm";
+import { ENTITIES } from "../server/src/bootstrap";
 import { dataSourceOptions } from "../server/src/db/dataSource";
 import type { DriverSql } from "../server/src/db/migrationSql";
 
@@ -20,7 +21,7 @@ const tmpDb = `warmline_gen_${process.pid}`;
 async function diff(driver: "mysql" | "sqlite"): Promise<{ up: string[]; down: string[] }> {
   const sqliteFile = path.join("/tmp", `${tmpDb}.sqlite`);
   const ds = new DataSource(
-    dataSourceOptions({ driver, url: `${adminUrl}/${tmpDb}`, sqliteFile, poolSize: 2, flavor: "mariadb" }),
+    dataSourceOptions({ driver, url: `${adminUrl}/${tmpDb}`, sqliteFile, poolSize: 2, flavor: "mariadb" }, ENTITIES),
   );
   await ds.initialize();
   try {

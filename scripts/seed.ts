@@ -8,7 +8,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { closeDeps, createDeps } from "../server/src/bootstrap";
 import { loadConfig } from "../server/src/config";
-import { Community } from "../server/src/modules/accounts/entities";
+import { Community } from "../server/src/modules/accounts";
 import { demoBanner, seedCounty } from "../server/src/seed/demo";
 
 const { values } = parseArgs({

@@ -19,11 +19,16 @@ import { parseArgs } from "node:util";
 import { seasonAmountFen } from "@warmline/shared";
 import type { DataSource } from "typeorm";
 import { loadConfig } from "../../server/src/config";
+import { ENTITIES } from "../../server/src/bootstrap";
 import { openDataSource } from "../../server/src/db/dataSource";
 import { PiiVault } from "../../server/src/lib/pii";
-import { generateSeasonBills, startBillRun } from "../../server/src/modules/billing/billRun";
-import { HeatingSeason, Tariff } from "../../server/src/modules/billing/entities";
-import { createSeason } from "../../server/src/modules/billing/seasonService";
+import {
+  generateSeasonBills,
+  startBillRun,
+  HeatingSeason,
+  Tariff,
+  createSeason,
+} from "../../server/src/modules/billing";
 import { seedCounty } from "../../server/src/seed/demo";
 import {
   BENCH_TARIFFS,
@@ -181,7 +186,7 @@ async function one(
     DB_DRIVER: driver,
     ...(db ? { DATABASE_URL: db.url } : { SQLITE_FILE: `${scratch.dir}/bench.sqlite` }),
   });
-  const ds = await openDataSource(config.db);
+  const ds = await openDataSource(config.db, ENTITIES);
   const label = driver === "mysql" ? `MariaDB (database ${db?.name})` : `SQLite (${config.db.sqliteFile}, WAL)`;
   try {
     await ds.runMigrations({ transaction: "each" });

@@ -29,11 +29,10 @@ import { closeDeps, createDeps } from "../../server/src/bootstrap";
 import { loadConfig } from "../../server/src/config";
 import type { Deps } from "../../server/src/deps";
 import { REDACT_PATHS, safeError, setLogger } from "../../server/src/lib/logger";
-import { AccountBinding, ResidentUser } from "../../server/src/modules/residents/entities";
-import { startBillRun } from "../../server/src/modules/billing/billRun";
-import { BillRun } from "../../server/src/modules/billing/entities";
-import { createSeason } from "../../server/src/modules/billing/seasonService";
-import { createOnlinePayment, FIRST_CHECK_MS } from "../../server/src/modules/payments/onlinePayments";
+import { AccountBinding } from "../../server/src/modules/accounts";
+import { ResidentUser } from "../../server/src/modules/residents";
+import { startBillRun, BillRun, createSeason } from "../../server/src/modules/billing";
+import { createOnlinePayment, FIRST_CHECK_MS } from "../../server/src/modules/payments";
 import { seedCounty } from "../../server/src/seed/demo";
 import {
   BENCH_TARIFFS,

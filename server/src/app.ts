@@ -1,11 +1,11 @@
 import path from "node:path";
 import Router from "@koa/router";
-import { alertRoutes } from "./modules/alerts/routes";
-import { weatherRoutes } from "./modules/weather/routes";
 import { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { HealthSchema } from "@warmline/shared";
 import Koa from "koa";
+import { MODULES } from "./bootstrap";
 import type { Deps } from "./deps";
+import type { WarmlineModule } from "./module";
 import { authenticateRequest } from "./http/auth";
 import { bodyParser } from "./http/body";
 import { errorHandler } from "./http/errors";
@@ -13,20 +13,6 @@ import { requestContext } from "./http/requestId";
 import { type AnyRoute, API_PREFIX, mountRoutes, openApiDocument, route } from "./http/route";
 import { landingPage, serveClient } from "./http/static";
 import { mountSandboxes } from "./integrations/sandbox";
-import { staffAccountRoutes, residentAccountRoutes } from "./modules/accounts/routes";
-import { auditRoutes } from "./modules/audit/routes";
-import { billingRoutes } from "./modules/billing/routes";
-import { authRoutes } from "./modules/auth/routes";
-import { invoiceRoutes, mountInvoiceFileRoutes } from "./modules/invoices/routes";
-import { mountReportFileRoutes, reportRoutes } from "./modules/reports/routes";
-import { ticketRoutes } from "./modules/tickets/routes";
-import { subscriptionRoutes } from "./modules/notifications/ticketMessages";
-import { notificationRoutes } from "./modules/notifications/routes";
-import { mountNotifyRoutes } from "./modules/payments/notify";
-import { paymentRoutes } from "./modules/payments/routes";
-import { staffPaymentRoutes } from "./modules/payments/staffRoutes";
-import { staffRoutes } from "./modules/staff/routes";
-import { mountPhotoRoutes, PHOTO_UPLOAD_PATHS } from "./modules/tickets/photos";
 
 export const VERSION = "0.1.0";
 const CLIENT_DIR = path.resolve(import.meta.dirname, "../../client");
@@ -58,42 +44,20 @@ function healthRoute(deps: Deps): AnyRoute {
 }
 
 /** Builds the HTTP application from its dependencies. No side effects on import. */
-export function buildApp(deps: Deps): Koa {
+export function buildApp(deps: Deps, modules: readonly WarmlineModule[] = MODULES): Koa {
   const app = new Koa({ proxy: true });
   const router = new Router();
   const registry = new OpenAPIRegistry();
+  const streamed = new Set(modules.flatMap((m) => m.streamedBodyPaths ?? []));
 
-  mountRoutes(
-    router,
-    registry,
-    [
-      healthRoute(deps),
-      ...authRoutes(deps),
-      ...staffRoutes(deps),
-      ...residentAccountRoutes(deps),
-      ...staffAccountRoutes(deps),
-      ...notificationRoutes(deps),
-      ...auditRoutes(deps),
-      ...billingRoutes(deps),
-      ...paymentRoutes(deps),
-      ...staffPaymentRoutes(deps),
-      ...invoiceRoutes(deps),
-      ...ticketRoutes(deps),
-      ...alertRoutes(deps),
-      ...weatherRoutes(deps),
-      ...subscriptionRoutes(deps),
-      ...reportRoutes(deps, { slaPolicy: deps.config.sla }),
-    ],
-    (ctx) => authenticateRequest(deps.tokens, ctx),
+  mountRoutes(router, registry, [healthRoute(deps), ...modules.flatMap((m) => m.routes?.(deps) ?? [])], (ctx) =>
+    authenticateRequest(deps.tokens, ctx),
   );
   const openapi = openApiDocument(registry, VERSION);
   router.get(`${API_PREFIX}/openapi.json`, (ctx) => {
     ctx.body = openapi;
   });
-  mountNotifyRoutes(router, deps);
-  mountInvoiceFileRoutes(router, deps);
-  mountReportFileRoutes(router, deps, { slaPolicy: deps.config.sla });
-  mountPhotoRoutes(router, deps);
+  for (const m of modules) m.mount?.(router, deps);
   if (deps.config.sandboxVendors) mountSandboxes(router, deps.config);
 
   app.use(requestContext);
@@ -113,7 +77,7 @@ export function buildApp(deps: Deps): Koa {
   app.use(
     bodyParser({
       rawOnly: (p) => p.startsWith(`${API_PREFIX}/notify/`),
-      skip: (p) => PHOTO_UPLOAD_PATHS.includes(p.replace(/\/$/, "")),
+      skip: (p) => streamed.has(p.replace(/\/$/, "")),
     }),
   );
   app.use(router.routes());

@@ -2,20 +2,77 @@ import path from "node:path";
 import type { Config } from "./config";
 import { openDataSource } from "./db/dataSource";
 import type { Deps } from "./deps";
+import { OutboxJob } from "./jobs/entities";
 import { createAlipayTemplateMessageClient } from "./integrations/alipay/templateMessage";
 import { NuonuoProvider } from "./integrations/e-invoice/nuonuo";
 import { createLoginExchangers } from "./integrations/loginExchangers";
 import { createPaymentClients } from "./integrations/paymentClients";
 import { createSmsClient } from "./integrations/sms/aliyun";
 import { WechatSubscribeClient } from "./integrations/wechat-mp/subscribe";
-import { buildRegistry, createRunner } from "./jobs";
+import { AccessLayer } from "./http/access";
+import { buildJobRegistry, createRunner } from "./jobs";
+import type { JobRegistry } from "./jobs/registry";
 import { PiiVault } from "./lib/pii";
 import { LocalDiskStorage } from "./lib/storage";
-import { TokenService } from "./modules/auth/tokens";
+import type { WarmlineModule } from "./module";
+import { accountsModule } from "./modules/accounts";
+import { alertsModule } from "./modules/alerts";
+import { auditModule } from "./modules/audit";
+import { authModule, TokenService } from "./modules/auth";
+import { billingModule } from "./modules/billing";
+import { invoicesModule, invoicingPort } from "./modules/invoices";
+import { notificationsModule } from "./modules/notifications";
+import { paymentsModule } from "./modules/payments";
+import { reportsModule } from "./modules/reports";
+import { residentsModule } from "./modules/residents";
+import { staffModule } from "./modules/staff";
+import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
+import { weatherModule } from "./modules/weather";
+
+/**
+ * The composition root: every module of the product, each through its face. Adding a module is one
+ * folder under modules/ and one line here; routes, jobs, entities, policies and start-up work are
+ * assembled from this list (app.ts, the job registry, the DataSource, the access layer).
+ */
+export const MODULES: readonly WarmlineModule[] = [
+  auditModule,
+  staffModule,
+  residentsModule,
+  accountsModule,
+  authModule,
+  weatherModule,
+  alertsModule,
+  billingModule,
+  paymentsModule,
+  invoicesModule,
+  ticketsModule,
+  notificationsModule,
+  reportsModule,
+];
+
+/** every entity of the schema; migrations must create exactly these tables (checked by a test) */
+export const ENTITIES = [OutboxJob, ...MODULES.flatMap((m) => m.entities)];
+
+/** Every job handler of the system, registered once and checked against the names the modules declare. */
+export function buildRegistry(deps: () => Deps = noDeps): JobRegistry {
+  return buildJobRegistry(
+    MODULES.flatMap((m) => m.jobNames ?? []),
+    MODULES.flatMap((m) => m.jobs?.(deps) ?? []),
+  );
+}
+
+function noDeps(): Deps {
+  throw new Error("this job needs the server's dependencies");
+}
+
+/** Work each module does when a process that runs jobs starts (first turns of periodic jobs); idempotent. */
+export async function startModules(deps: Deps): Promise<void> {
+  for (const m of MODULES) await m.start?.(deps);
+}
 
 /** Opens the database and builds every dependency. Runs pending migrations when asked to. */
 export async function createDeps(config: Config, opts: { migrate?: boolean } = {}): Promise<Deps> {
-  const ds = await openDataSource(config.db);
+  const ds = await openDataSource(config.db, ENTITIES);
   try {
     if (opts.migrate) await ds.runMigrations({ transaction: "each" });
     const vault = new PiiVault(config.pii.keys, config.pii.currentKeyId, config.pii.indexKey);
@@ -47,7 +104,12 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
       config,
       buildRegistry(() => deps as Deps),
     );
-    deps = { config, ds, vault, tokens, login, payments, einvoice, storage, sms, messages, jobs };
+    const access = new AccessLayer(
+      ds,
+      MODULES.flatMap((m) => (m.policies ? [m.policies] : [])),
+    );
+    const ports = { invoicing: invoicingPort, alertSubjects: ticketAlertSubjects(config.sla) };
+    deps = { config, ds, vault, tokens, access, ports, login, payments, einvoice, storage, sms, messages, jobs };
     return deps;
   } catch (err) {
     await ds.destroy();

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
+import type { AccessLayer } from "./http/access";
 import type { EInvoiceProvider } from "./integrations/e-invoice/provider";
 import type { LoginExchanger } from "./integrations/login";
 import type { MessageVendor, TemplateMessenger } from "./integrations/messaging";
@@ -8,7 +9,20 @@ import type { SmsProvider } from "./integrations/sms/provider";
 import type { JobRunner } from "./jobs/runner";
 import type { PiiVault } from "./lib/pii";
 import type { FileStorage } from "./lib/storage";
-import type { TokenService } from "./modules/auth/tokens";
+import type { AlertSubjectPort } from "./modules/alerts";
+import type { TokenService } from "./modules/auth";
+import type { InvoicingPort } from "./modules/payments";
+
+/**
+ * What a module needs of a module above it, declared by the lower module as an interface and implemented
+ * by the upper one; the composition root (bootstrap.ts) wires them, so no module imports one above it.
+ */
+export interface Ports {
+  /** payments → invoices: invoice titles for a payment, invoice ids of payments */
+  invoicing: InvoicingPort;
+  /** alerts → tickets: what an alert about a ticket shows, and the note its acknowledgement leaves */
+  alertSubjects: AlertSubjectPort;
+}
 
 /** Everything a module needs, built once in main.ts (or a test) and passed down; no module-level singletons. */
 export interface Deps {
@@ -17,6 +31,9 @@ export interface Deps {
   jobs: JobRunner;
   vault: PiiVault;
   tokens: TokenService;
+  /** ownership checks of resident-owned resources (http/access.ts), from the modules' policy tables */
+  access: AccessLayer;
+  ports: Ports;
   login: { wechat: LoginExchanger; alipay: LoginExchanger };
   /** payment vendors that are configured (both, with the sandboxes) */
   payments: Partial<Record<PaymentVendor, PaymentVendorClient>>;

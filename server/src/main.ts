@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import http from "node:http";
 import { buildApp } from "./app";
-import { closeDeps, createDeps } from "./bootstrap";
+import { closeDeps, createDeps, startModules } from "./bootstrap";
 import { ConfigError, type Config, loadConfig } from "./config";
 import type { Deps } from "./deps";
 import { createLogger, logger, setLogger } from "./lib/logger";
@@ -45,12 +45,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const server = command === "worker" ? null : await listen(deps, config);
   if (command !== "api") {
     await deps.jobs.start();
-    const { scheduleDailyRecon } = await import("./modules/payments/reconciliation");
-    await scheduleDailyRecon(deps.ds);
-    const { scheduleSlaSweep } = await import("./modules/tickets/sla");
-    await scheduleSlaSweep(deps.ds.manager);
-    const { schedulePhotoCleanup } = await import("./modules/tickets/photoCleanup");
-    await schedulePhotoCleanup(deps.ds.manager);
+    await startModules(deps);
   }
   if (server && config.serveClients) console.log(await startBanner(deps));
   installShutdown(deps, server);

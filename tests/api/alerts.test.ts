@@ -1,8 +1,6 @@
-import { StaffAlert } from "@warmline/server/src/modules/alerts/entities";
-import { AuditLog } from "@warmline/server/src/modules/audit/entities";
-import { TicketEvent } from "@warmline/server/src/modules/tickets/entities";
-import { createTicket } from "@warmline/server/src/modules/tickets/service";
-import { sweepSla } from "@warmline/server/src/modules/tickets/sla";
+import { StaffAlert } from "@warmline/server/src/modules/alerts";
+import { AuditLog } from "@warmline/server/src/modules/audit";
+import { TicketEvent, createTicket, sweepSla } from "@warmline/server/src/modules/tickets";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSmallCounty } from "../support/county";

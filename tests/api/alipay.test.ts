@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bill } from "@warmline/server/src/modules/billing/entities";
-import { LedgerEntry, PaymentOrder, VendorNotificationLog } from "@warmline/server/src/modules/payments/entities";
+import { Bill } from "@warmline/server/src/modules/billing";
+import { LedgerEntry, PaymentOrder, VendorNotificationLog } from "@warmline/server/src/modules/payments";
 import { seasonsWithBills } from "../support/billing";
 import { seedSmallCounty } from "../support/county";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";

@@ -1,8 +1,8 @@
 import { addDays, shanghaiDate } from "@warmline/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HeatingAccount } from "@warmline/server/src/modules/accounts/entities";
-import { AuditLog } from "@warmline/server/src/modules/audit/entities";
-import { Bill } from "@warmline/server/src/modules/billing/entities";
+import { HeatingAccount } from "@warmline/server/src/modules/accounts";
+import { AuditLog } from "@warmline/server/src/modules/audit";
+import { Bill } from "@warmline/server/src/modules/billing";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { bindByName, seedSmallCounty } from "../support/county";
 import { residentLogin, staffLogin } from "../support/http";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BindAttempt } from "@warmline/server/src/modules/residents/entities";
+import { BindAttempt } from "@warmline/server/src/modules/accounts";
 import { bindByName, seedSmallCounty } from "../support/county";
 import { client, residentLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";

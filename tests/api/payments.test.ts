@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuditLog } from "@warmline/server/src/modules/audit/entities";
-import { Bill } from "@warmline/server/src/modules/billing/entities";
-import { LedgerEntry, PaymentAllocation, PaymentOrder } from "@warmline/server/src/modules/payments/entities";
-import { openBills } from "@warmline/server/src/modules/payments/paymentService";
-import { newOutTradeNo, settleVendorPayment } from "@warmline/server/src/modules/payments/settlement";
+import { AuditLog } from "@warmline/server/src/modules/audit";
+import { Bill } from "@warmline/server/src/modules/billing";
+import {
+  LedgerEntry,
+  PaymentAllocation,
+  PaymentOrder,
+  openBills,
+  newOutTradeNo,
+  settleVendorPayment,
+} from "@warmline/server/src/modules/payments";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { bindByName, seedSmallCounty } from "../support/county";
 import { residentLogin, staffLogin } from "../support/http";

@@ -3,14 +3,15 @@ import path from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import { UPLOAD_LIMITS } from "@warmline/shared";
 import { AppError } from "@warmline/server/src/http/errors";
-import { TicketPhoto } from "@warmline/server/src/modules/tickets/entities";
-import { OutboxJob } from "@warmline/server/src/jobs/entities";
 import {
+  TicketPhoto,
   cleanUnclaimedPhotos,
   photoCleanupJob,
   UNCLAIMED_PHOTO_TTL_MS,
-} from "@warmline/server/src/modules/tickets/photoCleanup";
-import { claimPhotos, photoViews } from "@warmline/server/src/modules/tickets/photos";
+  claimPhotos,
+  photoViews,
+} from "@warmline/server/src/modules/tickets";
+import { OutboxJob } from "@warmline/server/src/jobs/entities";
 import { DEMO_PASSWORD, seedStaff } from "@warmline/server/src/seed/demo";
 import { In } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,11 +1,16 @@
 import { shanghaiDate } from "@warmline/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuditLog } from "@warmline/server/src/modules/audit/entities";
-import { Bill } from "@warmline/server/src/modules/billing/entities";
-import { LedgerEntry, PaymentOrder, Refund } from "@warmline/server/src/modules/payments/entities";
+import { AuditLog } from "@warmline/server/src/modules/audit";
+import { Bill } from "@warmline/server/src/modules/billing";
+import {
+  LedgerEntry,
+  PaymentOrder,
+  Refund,
+  REFUND_FOLLOW_UP_ATTEMPTS,
+  refundRetryJob,
+} from "@warmline/server/src/modules/payments";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { OutboxJob } from "@warmline/server/src/jobs/entities";
-import { REFUND_FOLLOW_UP_ATTEMPTS, refundRetryJob } from "@warmline/server/src/modules/payments/refunds";
 import { seasonsWithBills } from "../support/billing";
 import { seedSmallCounty } from "../support/county";
 import { client, type Res, residentLogin, staffLogin } from "../support/http";
@@ -81,7 +86,7 @@ describe("refunds", () => {
 
     // the refund notification again: nothing changes
     const again = await srv.deps.ds.getRepository(Refund).findOneByOrFail({ id: done.id });
-    const { completeRefund } = await import("@warmline/server/src/modules/payments/refunds");
+    const { completeRefund } = await import("@warmline/server/src/modules/payments");
     await completeRefund(srv.deps.ds, again.outRefundNo, again.vendorRefundId);
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
     const [same] = await srv.deps.ds.getRepository(Bill).findBy({ accountId: account.id });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { DataSource } from "typeorm";
 import { afterAll, describe, expect, it } from "vitest";
+import { ENTITIES } from "@warmline/server/src/bootstrap";
 import { dataSourceOptions } from "@warmline/server/src/db/dataSource";
 import { freshDatabase } from "../support/db";
 
@@ -17,7 +18,9 @@ describe("migrations", () => {
       cleanups.push(db.drop);
       const sqliteFile = `/tmp/warmline-schema-${process.pid}.sqlite`;
       fs.rmSync(sqliteFile, { force: true });
-      const ds = new DataSource(dataSourceOptions({ driver, url: db.url, sqliteFile, poolSize: 2, flavor: "mariadb" }));
+      const ds = new DataSource(
+        dataSourceOptions({ driver, url: db.url, sqliteFile, poolSize: 2, flavor: "mariadb" }, ENTITIES),
+      );
       await ds.initialize();
       try {
         const applied = await ds.runMigrations();

@@ -1,9 +1,9 @@
 import { STAFF_ROLES } from "@warmline/shared";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuditLog } from "@warmline/server/src/modules/audit/entities";
+import { AuditLog } from "@warmline/server/src/modules/audit";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
-import { createStaffUser } from "@warmline/server/src/modules/staff/staffService";
+import { createStaffUser } from "@warmline/server/src/modules/staff";
 import { bindByName, seedSmallCounty } from "../support/county";
 import { client, residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";

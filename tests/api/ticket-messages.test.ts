@@ -3,7 +3,7 @@ import { SubscribeConsentSchema } from "@warmline/shared";
 import type { Deps } from "@warmline/server/src/deps";
 import { MessageUnavailableError } from "@warmline/server/src/integrations/messaging";
 import { SmsUnavailableError } from "@warmline/server/src/integrations/sms/provider";
-import { HeatingAccount, HeatStation } from "@warmline/server/src/modules/accounts/entities";
+import { HeatingAccount, HeatStation } from "@warmline/server/src/modules/accounts";
 import {
   consentCounts,
   deliveryKey,
@@ -13,9 +13,9 @@ import {
   subscriptionRoutes,
   type TicketNotifyPayload,
   ticketNotifyJob,
-} from "@warmline/server/src/modules/notifications/ticketMessages";
-import { ResidentUser } from "@warmline/server/src/modules/residents/entities";
-import { MessageDelivery, Ticket, TicketEvent } from "@warmline/server/src/modules/tickets/entities";
+} from "@warmline/server/src/modules/notifications";
+import { ResidentUser } from "@warmline/server/src/modules/residents";
+import { MessageDelivery, Ticket, TicketEvent } from "@warmline/server/src/modules/tickets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSmallCounty } from "../support/county";
 import { client, residentLogin } from "../support/http";

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutboxJob } from "@warmline/server/src/jobs/entities";
-import { Ticket, TicketEvent } from "@warmline/server/src/modules/tickets/entities";
-import { createTicket } from "@warmline/server/src/modules/tickets/service";
-import { sweepSla } from "@warmline/server/src/modules/tickets/sla";
+import { Ticket, TicketEvent, createTicket, sweepSla } from "@warmline/server/src/modules/tickets";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { Like } from "typeorm";
 import { seedSmallCounty } from "../support/county";

@@ -1,7 +1,7 @@
-import type { HeatingAccount } from "@warmline/server/src/modules/accounts/entities";
-import { Building } from "@warmline/server/src/modules/accounts/entities";
-import { createTicket } from "@warmline/server/src/modules/tickets/service";
-import { OutdoorReading } from "@warmline/server/src/modules/weather/entities";
+import type { HeatingAccount } from "@warmline/server/src/modules/accounts";
+import { Building } from "@warmline/server/src/modules/accounts";
+import { createTicket } from "@warmline/server/src/modules/tickets";
+import { OutdoorReading } from "@warmline/server/src/modules/weather";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSmallCounty } from "../support/county";

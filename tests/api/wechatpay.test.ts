@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bill } from "@warmline/server/src/modules/billing/entities";
-import { checkOrder } from "@warmline/server/src/modules/payments/checkOrder";
-import { LedgerEntry, PaymentOrder, VendorNotificationLog } from "@warmline/server/src/modules/payments/entities";
+import { Bill } from "@warmline/server/src/modules/billing";
+import { checkOrder, LedgerEntry, PaymentOrder, VendorNotificationLog } from "@warmline/server/src/modules/payments";
 import { seasonsWithBills } from "../support/billing";
 import { captureServer } from "../support/capture";
 import { bindByName, seedSmallCounty } from "../support/county";

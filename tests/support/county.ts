@@ -1,4 +1,4 @@
-import { HeatingAccount } from "@warmline/server/src/modules/accounts/entities";
+import { HeatingAccount } from "@warmline/server/src/modules/accounts";
 import { DEMO_HOUSEHOLDS, seedCounty } from "@warmline/server/src/seed/demo";
 import type { Deps } from "@warmline/server/src/deps";
 

@@ -3,14 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import type { Config } from "../config";
-import { ENTITIES } from "./entities";
 import { MIGRATIONS } from "./migrations";
 
 export type DbDriver = "sqlite" | "mysql";
 
-export function dataSourceOptions(db: Config["db"]): DataSourceOptions {
+/** `entities`: every entity of the schema, from the modules (bootstrap.ts ENTITIES). */
+// biome-ignore lint/complexity/noBannedTypes: TypeORM takes entity classes
+export function dataSourceOptions(db: Config["db"], entities: Function[]): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: "schema_migrations",
     synchronize: false,
@@ -45,8 +46,9 @@ export function dataSourceOptions(db: Config["db"]): DataSourceOptions {
 }
 
 /** Opens the database. Instants are UTC on both drivers (the MySQL session time zone is pinned). */
-export async function openDataSource(db: Config["db"]): Promise<DataSource> {
-  const ds = new DataSource(dataSourceOptions(db));
+// biome-ignore lint/complexity/noBannedTypes: TypeORM takes entity classes
+export async function openDataSource(db: Config["db"], entities: Function[]): Promise<DataSource> {
+  const ds = new DataSource(dataSourceOptions(db, entities));
   await ds.initialize();
   if (db.driver === "mysql") {
     const pool = (

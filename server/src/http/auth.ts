@@ -1,6 +1,5 @@
 import type { StaffRole } from "@warmline/shared";
 import type { Context } from "koa";
-import type { TokenService } from "../modules/auth/tokens";
 import { AppError } from "./errors";
 
 export type AuthState = { kind: "resident"; id: number } | { kind: "staff"; id: number; roles: StaffRole[] };
@@ -12,8 +11,13 @@ declare module "koa" {
   }
 }
 
+/** What the auth layer needs of the token service (implemented by the auth module). */
+export interface AccessTokenVerifier {
+  verifyAccess(token: string): Promise<AuthState>;
+}
+
 /** Reads the Bearer access token of a request that needs one; routes without auth never look at it. */
-export async function authenticateRequest(tokens: TokenService, ctx: Context): Promise<void> {
+export async function authenticateRequest(tokens: AccessTokenVerifier, ctx: Context): Promise<void> {
   const header = ctx.get("authorization");
   if (!header) return;
   const m = /^Bearer\s+(\S+)$/i.exec(header);

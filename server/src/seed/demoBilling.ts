@@ -1,12 +1,7 @@
 import { addDays, seasonCodeFor, shanghaiDate, shanghaiMidnight } from "@warmline/shared";
 import type { DataSource } from "typeorm";
-import { BillRun } from "../modules/billing/entities";
-import { generateSeasonBills } from "../modules/billing/billRun";
-import { createSeason } from "../modules/billing/seasonService";
-import { PaymentOrder } from "../modules/payments/entities";
-import { openBills } from "../modules/payments/paymentService";
-import { requestInvoice } from "../modules/invoices/issuance";
-import { applyToBills, newOutTradeNo, writeLedger } from "../modules/payments/settlement";
+import { BillRun, generateSeasonBills, createSeason } from "../modules/billing";
+import { PaymentOrder, openBills, applyToBills, newOutTradeNo, writeLedger, requestInvoice } from "../modules/payments";
 import { DEMO_HOUSEHOLDS } from "./demo";
 import { rng } from "./random";
 

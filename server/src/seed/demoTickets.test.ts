@@ -10,6 +10,7 @@ import ExcelJS from "exceljs";
 import Koa from "koa";
 import { DataSource } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENTITIES } from "../bootstrap";
 import { dataSourceOptions } from "../db/dataSource";
 import type { Deps } from "../deps";
 import { authenticateRequest } from "../http/auth";
@@ -17,12 +18,11 @@ import { errorHandler } from "../http/errors";
 import { requestContext } from "../http/requestId";
 import { mountRoutes } from "../http/route";
 import { PiiVault } from "../lib/pii";
-import { AuditLog } from "../modules/audit/entities";
-import { TokenService } from "../modules/auth/tokens";
-import { mountReportFileRoutes, reportRoutes } from "../modules/reports/routes";
-import { serviceRates } from "../modules/reports/serviceRates";
-import { StaffUser } from "../modules/staff/entities";
-import { Ticket, TicketEvent } from "../modules/tickets/entities";
+import { AuditLog } from "../modules/audit";
+import { TokenService } from "../modules/auth";
+import { mountReportFileRoutes, reportRoutes, serviceRates } from "../modules/reports";
+import { StaffUser } from "../modules/staff";
+import { Ticket, TicketEvent } from "../modules/tickets";
 import { seedCounty } from "./demo";
 import { type SeedTicketsResult, seedDemoTickets } from "./demoTickets";
 
@@ -49,7 +49,10 @@ function expectedStatus(events: TicketEvent[]): TicketStatus {
 beforeAll(async () => {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   ds = new DataSource(
-    dataSourceOptions({ driver: "sqlite", url: "", sqliteFile: file, poolSize: 1, flavor: "mariadb" } as never),
+    dataSourceOptions(
+      { driver: "sqlite", url: "", sqliteFile: file, poolSize: 1, flavor: "mariadb" } as never,
+      ENTITIES,
+    ),
   );
   await ds.initialize();
   await ds.runMigrations({ transaction: "each" });

@@ -33,10 +33,10 @@ import {
   type TicketStatus,
 } from "@warmline/shared";
 import type { DataSource, EntityManager, EntityTarget } from "typeorm";
-import { Building, HeatingAccount, HeatStation } from "../modules/accounts/entities";
-import { StaffUser } from "../modules/staff/entities";
-import { Ticket, TicketEvent } from "../modules/tickets/entities";
-import { OutdoorReading } from "../modules/weather/entities";
+import { Building, HeatingAccount, HeatStation } from "../modules/accounts";
+import { StaffUser } from "../modules/staff";
+import { Ticket, TicketEvent } from "../modules/tickets";
+import { OutdoorReading } from "../modules/weather";
 import { type Rng, rng } from "./random";
 
 const MIN = 60_000;

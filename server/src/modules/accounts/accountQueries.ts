@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from "typeorm";
-import { AccountBinding } from "../residents/entities";
-import { HeatingAccount } from "./entities";
+import { AccountBinding, HeatingAccount } from "./entities";
 
 /** Accounts with community, building and station joined (what every presenter needs). */
 export function accountsQuery(db: DataSource | EntityManager, alias = "a"): SelectQueryBuilder<HeatingAccount> {

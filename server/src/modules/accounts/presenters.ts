@@ -7,8 +7,7 @@ import {
   type StaffAccount,
 } from "@warmline/shared";
 import type { PiiVault } from "../../lib/pii";
-import type { AccountBinding } from "../residents/entities";
-import type { HeatingAccount } from "./entities";
+import type { AccountBinding, HeatingAccount } from "./entities";
 
 /** An account loaded with community, building and the building's station. */
 export type LoadedAccount = HeatingAccount;

@@ -13,7 +13,7 @@ import { Brackets } from "typeorm";
 import type { Deps } from "../../deps";
 import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { accountsQuery, bindingCounts } from "./accountQueries";
 import { presentStaffAccount } from "./presenters";
 

@@ -10,7 +10,7 @@ import {
 import type { Deps } from "../../deps";
 import { staffAuth } from "../../http/auth";
 import { route } from "../../http/route";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { ackAlert, alertSummary, audiencesOf, listAlerts } from "./service";
 
 /** 升级提醒: the supervisors' inbox of escalations. */
@@ -27,7 +27,7 @@ export function alertRoutes(deps: Deps) {
       query: AlertQuerySchema,
       response: AlertPageSchema,
       async handler({ query }, ctx) {
-        return listAlerts(ds, audiencesOf(staffAuth(ctx).roles), query, deps.config.sla);
+        return listAlerts(ds, audiencesOf(staffAuth(ctx).roles), query, deps.ports.alertSubjects);
       },
     }),
     route({
@@ -55,7 +55,7 @@ export function alertRoutes(deps: Deps) {
       errors: [400, 404, 409],
       async handler({ params, body }, ctx) {
         const me = staffAuth(ctx);
-        const { alert, changed } = await ackAlert(ds, me, params.id, body, deps.config.sla);
+        const { alert, changed } = await ackAlert(ds, me, params.id, body, deps.ports.alertSubjects);
         if (changed) {
           await audit(ds, ctx, {
             action: "alert.ack",

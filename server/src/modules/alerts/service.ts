@@ -5,24 +5,32 @@ import {
   type AlertQuery,
   type AlertSummary,
   type AlertView,
-  SLA_CLOCK_LABELS,
   type SlaClock,
-  type SlaPolicy,
+  type TicketSummaryView,
 } from "@warmline/shared";
 import { type DataSource, In, IsNull, Not } from "typeorm";
 import { AppError } from "../../http/errors";
 import { logger } from "../../lib/logger";
-import { HeatStation } from "../accounts/entities";
-import { StaffUser } from "../staff/entities";
-import { Ticket, TicketEvent } from "../tickets/entities";
-import { presentTickets } from "../tickets/present";
+import { HeatStation } from "../accounts";
+import { StaffUser } from "../staff";
 import { StaffAlert } from "./entities";
-import { SLA_ESCALATION_AUDIENCE } from "./raise";
+import { SUPERVISOR_AUDIENCE } from "./raise";
+
+/**
+ * What the inbox needs of the modules its alerts are about (tickets sit above alerts: they raise them).
+ * The tickets module implements it; the composition root hands it over as `deps.ports.alertSubjects`.
+ */
+export interface AlertSubjectPort {
+  /** the live summaries of the tickets some alerts are about */
+  ticketSummaries(ds: DataSource, ticketIds: number[], now: Date): Promise<Map<number, TicketSummaryView>>;
+  /** once, when an alert about a ticket has been acknowledged (the 督办 note on its timeline) */
+  ticketAlertAcked(ds: DataSource, alert: StaffAlert, staffId: number, now: Date): Promise<void>;
+}
 
 const AUDIENCE_OF_ROLE: Record<string, readonly string[]> = {
-  supervisor: [SLA_ESCALATION_AUDIENCE],
+  supervisor: [SUPERVISOR_AUDIENCE],
   // admins see every inbox
-  admin: [SLA_ESCALATION_AUDIENCE],
+  admin: [SUPERVISOR_AUDIENCE],
 };
 
 /** the audiences a staff member with these roles belongs to */
@@ -34,10 +42,14 @@ function stateWhere(state: AlertQuery["state"]) {
   return state === "open" ? { ackAt: IsNull() } : state === "acked" ? { ackAt: Not(IsNull()) } : {};
 }
 
-async function present(ds: DataSource, rows: StaffAlert[], policy: SlaPolicy, now: Date): Promise<AlertView[]> {
+async function present(
+  ds: DataSource,
+  rows: StaffAlert[],
+  subjects: AlertSubjectPort,
+  now: Date,
+): Promise<AlertView[]> {
   const ticketIds = rows.filter((r) => r.subjectType === "ticket").map((r) => r.subjectId);
-  const tickets = ticketIds.length ? await ds.getRepository(Ticket).findBy({ id: In(ticketIds) }) : [];
-  const summaries = new Map((await presentTickets(ds, tickets, policy, now)).map((t) => [t.id, t]));
+  const summaries = ticketIds.length ? await subjects.ticketSummaries(ds, ticketIds, now) : new Map();
   const staffIds = rows.map((r) => r.ackBy).filter((x): x is number => x !== null);
   const staff = staffIds.length ? await ds.getRepository(StaffUser).findBy({ id: In(staffIds) }) : [];
   const names = new Map(staff.map((s) => [s.id, s.displayName]));
@@ -68,7 +80,7 @@ export async function listAlerts(
   ds: DataSource,
   audiences: string[],
   q: AlertQuery,
-  policy: SlaPolicy,
+  subjects: AlertSubjectPort,
   now = new Date(),
 ): Promise<AlertPage> {
   const where = { audience: In(audiences.length ? audiences : ["-"]), ...stateWhere(q.state) };
@@ -78,7 +90,7 @@ export async function listAlerts(
     skip: (q.page - 1) * q.pageSize,
     take: q.pageSize,
   });
-  return { items: await present(ds, rows, policy, now), total, page: q.page, pageSize: q.pageSize };
+  return { items: await present(ds, rows, subjects, now), total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function alertSummary(ds: DataSource, audiences: string[]): Promise<AlertSummary> {
@@ -100,7 +112,7 @@ export async function ackAlert(
   staff: { id: number; roles: readonly string[] },
   id: number,
   input: AckAlertInput,
-  policy: SlaPolicy,
+  subjects: AlertSubjectPort,
   now = new Date(),
 ): Promise<{ alert: AlertView; changed: boolean }> {
   const repo = ds.getRepository(StaffAlert);
@@ -120,31 +132,7 @@ export async function ackAlert(
   }
   if (r.affected) {
     logger.info({ alertId: id, staffId: staff.id }, "alert acknowledged");
-    if (after.subjectType === "ticket") await noteOnTicket(ds, after, staff.id, now);
+    if (after.subjectType === "ticket") await subjects.ticketAlertAcked(ds, after, staff.id, now);
   }
-  return { alert: (await present(ds, [after], policy, now))[0] as AlertView, changed: !!r.affected };
-}
-
-/** The supervisor's 督办 shows on the ticket's (staff-only) timeline, with who and when. Once per alert. */
-async function noteOnTicket(ds: DataSource, alert: StaffAlert, staffId: number, now: Date): Promise<void> {
-  const ticket = await ds.getRepository(Ticket).findOneBy({ id: alert.subjectId });
-  if (!ticket) return;
-  const clock = typeof alert.data?.clock === "string" ? SLA_CLOCK_LABELS[alert.data.clock as SlaClock] : null;
-  const text = `专班主管已知悉${clock ? `${clock}超时` : "超时升级"}${alert.ackNote ? `，督办：${alert.ackNote}` : ""}`;
-  await ds
-    .getRepository(TicketEvent)
-    .createQueryBuilder()
-    .insert()
-    .values({
-      ticketId: ticket.id,
-      type: "note",
-      at: now,
-      cycle: ticket.cycle,
-      actorKind: "staff",
-      actorId: staffId,
-      data: { note: text, alertId: alert.id } as never,
-      uniqueKey: `ack:${alert.id}`,
-    })
-    .orIgnore()
-    .execute();
+  return { alert: (await present(ds, [after], subjects, now))[0] as AlertView, changed: !!r.affected };
 }

@@ -10,10 +10,8 @@ import type { AuthState } from "../../http/auth";
 import { clientIp, residentId } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
-import { ResidentUser } from "../residents/entities";
-import { presentResident, residentForIdentity } from "../residents/residentService";
-import { StaffUser } from "../staff/entities";
-import { rolesOf } from "../staff/staffService";
+import { ResidentUser, presentResident, residentForIdentity } from "../residents";
+import { StaffUser, rolesOf } from "../staff";
 import type { AuthSession } from "./entities";
 
 export function authRoutes({ ds, tokens, login }: Deps) {

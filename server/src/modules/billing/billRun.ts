@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError } from "../../http/errors";
 import { enqueue } from "../../jobs/outbox";
 import { defineJob } from "../../jobs/registry";
-import { HeatingAccount } from "../accounts/entities";
+import { HeatingAccount } from "../accounts";
 import { Bill, BillRun, HeatingSeason, Tariff } from "./entities";
 
 const CHUNK = 1000;

@@ -13,7 +13,7 @@ import type { Context } from "koa";
 import type { DataSource, EntityManager } from "typeorm";
 import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { Bill, BillWaiver, HeatingSeason } from "./entities";
 
 export function policyOf(s: HeatingSeason): LateFeePolicy {

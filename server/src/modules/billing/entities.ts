@@ -1,7 +1,7 @@
 import type { AccountCategory, BillStatus } from "@warmline/shared";
 import { Entity, Index, JoinColumn, ManyToOne, type Relation } from "typeorm";
 import { Bool, CreatedAt, Fen, FkColumn, IdColumn, Instant, Int, Str, Text, UpdatedAt } from "../../db/columns";
-import { HeatingAccount } from "../accounts/entities";
+import { HeatingAccount } from "../accounts";
 
 /** 供热季 2025-2026. Dates are Asia/Shanghai business dates (YYYY-MM-DD). */
 @Entity("heating_seasons")

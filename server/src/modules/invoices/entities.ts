@@ -1,8 +1,8 @@
 import type { InvoiceItem, InvoiceKind, InvoiceStatus, InvoiceTitleKind } from "@warmline/shared";
 import { Entity, Index, JoinColumn, ManyToOne, type Relation } from "typeorm";
 import { Bool, CreatedAt, Fen, FkColumn, IdColumn, Instant, Int, Json, Str, UpdatedAt } from "../../db/columns";
-import { HeatingAccount } from "../accounts/entities";
-import { PaymentOrder } from "../payments/entities";
+import { HeatingAccount } from "../accounts";
+import { PaymentOrder } from "../payments";
 
 /**
  * 发票抬头. Either a resident's own (residentUserId set; usable for any of their accounts) or an account's,

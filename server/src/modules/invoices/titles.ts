@@ -1,7 +1,7 @@
 import type { InvoiceTitleInput, InvoiceTitleView } from "@warmline/shared";
 import { type DataSource, type EntityManager, IsNull } from "typeorm";
 import { AppError } from "../../http/errors";
-import { HeatingAccount } from "../accounts/entities";
+import { HeatingAccount } from "../accounts";
 import { type InvoiceBuyer, InvoiceTitle } from "./entities";
 
 export const MAX_TITLES = 20;

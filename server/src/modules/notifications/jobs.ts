@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineJob } from "../../jobs/registry";
-import { HeatingAccount } from "../accounts/entities";
-import { AccountBinding } from "../residents/entities";
+import { HeatingAccount, AccountBinding } from "../accounts";
 import { Notification } from "./entities";
 
 /** After a binding commits: tell the resident (in-app message). Runs at least once; the dedupe key makes it once. */

@@ -21,9 +21,9 @@ import { normaliseMobile, SmsRejectedError, SmsUnavailableError } from "../../in
 import type { JobName } from "../../jobs/names";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
-import { HeatingAccount, HeatStation } from "../accounts/entities";
-import { ResidentUser } from "../residents/entities";
-import { MessageDelivery, SubscribeConsent, Ticket, TicketEvent } from "../tickets/entities";
+import { HeatingAccount, HeatStation } from "../accounts";
+import { ResidentUser } from "../residents";
+import { MessageDelivery, SubscribeConsent, Ticket, TicketEvent } from "../tickets";
 
 /**
  * Messages to residents about their tickets. A ticket step (responded, dispatched, resolved, and the

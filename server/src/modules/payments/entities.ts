@@ -1,7 +1,7 @@
 import { Entity, Index, JoinColumn, ManyToOne, type Relation } from "typeorm";
 import { Bool, CreatedAt, Fen, FkColumn, IdColumn, Instant, Int, Json, Str, Text, UpdatedAt } from "../../db/columns";
-import { HeatingAccount } from "../accounts/entities";
-import { Bill } from "../billing/entities";
+import { HeatingAccount } from "../accounts";
+import { Bill } from "../billing";
 
 export type PaymentChannel = "wechat" | "alipay" | "cash" | "card" | "transfer" | "assisted";
 export type PaymentStatus = "created" | "paid" | "closed" | "expired";

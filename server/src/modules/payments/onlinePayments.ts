@@ -1,5 +1,3 @@
-import { Invoice } from "../invoices/entities";
-import { buyerForResident } from "../invoices/titles";
 import type { CreatedPayment, CreatePaymentInput, PaymentStatusView } from "@warmline/shared";
 import type { DataSource } from "typeorm";
 import type { Deps } from "../../deps";
@@ -7,8 +5,8 @@ import { AppError } from "../../http/errors";
 import { type PaymentVendor, type PaymentVendorClient, PaymentVendorError } from "../../integrations/payments";
 import { enqueue } from "../../jobs/outbox";
 import { logger } from "../../lib/logger";
-import { getBoundAccount } from "../accounts/bindingService";
-import { ResidentUser } from "../residents/entities";
+import { getBoundAccount } from "../accounts";
+import { ResidentUser } from "../residents";
 import { PaymentOrder } from "./entities";
 import { chooseBills, openBills } from "./paymentService";
 import { newOutTradeNo } from "./settlement";
@@ -45,7 +43,12 @@ export async function createOnlinePayment(
   const payer = payerId(resident, input.vendor);
   const client = vendorClient(deps, input.vendor);
   const now = new Date();
-  const invoiceBuyer = await buyerForResident(ds, residentId, input.accountId, input.invoiceTitleId);
+  const invoiceBuyer = await deps.ports.invoicing.buyerForResident(
+    ds,
+    residentId,
+    input.accountId,
+    input.invoiceTitleId,
+  );
   const order = await ds.transaction(async (m) => {
     const { chosen, totalFen } = chooseBills(await openBills(m, input.accountId), input.billIds);
     const o = await m.getRepository(PaymentOrder).save(
@@ -109,7 +112,8 @@ export async function createOnlinePayment(
   }
 }
 
-export async function paymentStatus(ds: DataSource, residentId: number, id: number): Promise<PaymentStatusView> {
+export async function paymentStatus(deps: Deps, residentId: number, id: number): Promise<PaymentStatusView> {
+  const { ds } = deps;
   const o = await ds.getRepository(PaymentOrder).findOneBy({ id, residentUserId: residentId });
   if (!o) throw new AppError("PAYMENT_NOT_FOUND");
   return {
@@ -119,6 +123,6 @@ export async function paymentStatus(ds: DataSource, residentId: number, id: numb
     amountFen: o.amountFen,
     status: o.status,
     paidAt: o.paidAt?.toISOString() ?? null,
-    invoiceId: (await ds.getRepository(Invoice).findOneBy({ sourceKey: `pay:${o.id}` }))?.id ?? null,
+    invoiceId: (await deps.ports.invoicing.invoicesOfPayments(ds, [o.id])).get(o.id)?.id ?? null,
   };
 }

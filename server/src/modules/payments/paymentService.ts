@@ -1,16 +1,14 @@
 import { type OfflinePaymentInput, owedAt, type PaymentView, shanghaiDate } from "@warmline/shared";
 import type { Context } from "koa";
 import { type DataSource, type EntityManager, In } from "typeorm";
+import type { Deps } from "../../deps";
 import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
-import { HeatingAccount } from "../accounts/entities";
-import { audit } from "../audit/audit";
-import { balanceOf, policyOf } from "../billing/bills";
-import { Bill, type HeatingSeason } from "../billing/entities";
+import { HeatingAccount } from "../accounts";
+import { audit } from "../audit";
+import { balanceOf, policyOf, Bill, type HeatingSeason } from "../billing";
 import { PaymentAllocation, PaymentOrder } from "./entities";
-import { Invoice } from "../invoices/entities";
-import { requestInvoice } from "../invoices/issuance";
-import { buyerForStaff } from "../invoices/titles";
+import { requestInvoice } from "./invoicing";
 import { applyToBills, newOutTradeNo, writeLedger } from "./settlement";
 
 export interface OpenBill {
@@ -63,10 +61,11 @@ export function chooseBills(open: OpenBill[], billIds?: number[]): { chosen: Ope
  * special-group households). Settles at once through the same allocation as online payments; audited.
  */
 export async function recordOfflinePayment(
-  ds: DataSource,
+  deps: Deps,
   ctx: Context,
   input: OfflinePaymentInput,
 ): Promise<PaymentOrder> {
+  const { ds } = deps;
   const staff = staffAuth(ctx);
   const isGridOnly = staff.roles.every((r) => r === "grid_worker");
   if (isGridOnly && input.method !== "assisted") throw new AppError("FORBIDDEN");
@@ -77,7 +76,7 @@ export async function recordOfflinePayment(
     const now = new Date();
     const { chosen, totalFen } = chooseBills(await openBills(m, account.id, shanghaiDate(now)), input.billIds);
     if (input.amountFen > totalFen) throw new AppError("AMOUNT_EXCEEDS_OWED", { owedFen: totalFen });
-    const invoiceBuyer = await buyerForStaff(m, account.id, staff.id, input);
+    const invoiceBuyer = await deps.ports.invoicing.buyerForStaff(m, account.id, staff.id, input);
     const order = await m.getRepository(PaymentOrder).save(
       m.getRepository(PaymentOrder).create({
         outTradeNo: newOutTradeNo(now),
@@ -116,7 +115,8 @@ export async function recordOfflinePayment(
 }
 
 /** Payments as shown in histories and searches, with how each was split over bills. */
-export async function presentPayments(ds: DataSource, orders: PaymentOrder[]): Promise<PaymentView[]> {
+export async function presentPayments(deps: Deps, orders: PaymentOrder[]): Promise<PaymentView[]> {
+  const { ds } = deps;
   if (orders.length === 0) return [];
   const allocations = await ds
     .getRepository(PaymentAllocation)
@@ -131,12 +131,9 @@ export async function presentPayments(ds: DataSource, orders: PaymentOrder[]): P
       (a) => [a.id, a],
     ),
   );
-  const invoices = new Map(
-    (
-      await ds.getRepository(Invoice).findBy({
-        sourceKey: In(orders.map((o) => `pay:${o.id}`)),
-      })
-    ).map((i) => [i.paymentOrderId, i]),
+  const invoices = await deps.ports.invoicing.invoicesOfPayments(
+    ds,
+    orders.map((o) => o.id),
   );
   return orders.map((o) => ({
     id: o.id,
@@ -168,9 +165,9 @@ export async function presentPayments(ds: DataSource, orders: PaymentOrder[]): P
 }
 
 /** An account's settled payments, newest first (online and offline alike). */
-export async function paymentHistory(ds: DataSource, accountId: number): Promise<PaymentView[]> {
-  const orders = await ds
+export async function paymentHistory(deps: Deps, accountId: number): Promise<PaymentView[]> {
+  const orders = await deps.ds
     .getRepository(PaymentOrder)
     .find({ where: { accountId, status: "paid" }, order: { paidAt: "DESC" } });
-  return presentPayments(ds, orders);
+  return presentPayments(deps, orders);
 }

@@ -1,4 +1,4 @@
-import { requestReversal } from "../invoices/issuance";
+import { requestReversal } from "./invoicing";
 import { billStatus, type CreateRefundInput, maxDate, type RefundView, shanghaiDate } from "@warmline/shared";
 import { randomInt } from "node:crypto";
 import type { Context } from "koa";
@@ -11,11 +11,10 @@ import { enqueue } from "../../jobs/outbox";
 import type { JobName } from "../../jobs/names";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
-import { raiseRefundUnconfirmedAlert } from "../alerts/raise";
+import { raiseRefundUnconfirmedAlert } from "./refundAlert";
 import { z } from "zod";
-import { audit } from "../audit/audit";
-import { balanceOf } from "../billing/bills";
-import { Bill } from "../billing/entities";
+import { audit } from "../audit";
+import { balanceOf, Bill } from "../billing";
 import { LedgerEntry, PaymentAllocation, PaymentOrder, Refund } from "./entities";
 import { lockOrder } from "./settlement";
 

@@ -12,8 +12,6 @@ import type { Deps } from "../../deps";
 import { residentId } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
-import { getBoundAccount } from "../accounts/bindingService";
-import { HeatingAccount } from "../accounts/entities";
 import { createOnlinePayment, paymentStatus } from "./onlinePayments";
 import { paymentHistory, presentPayments, recordOfflinePayment } from "./paymentService";
 
@@ -44,7 +42,8 @@ export function paymentRoutes(deps: Deps) {
       response: PaymentStatusSchema,
       errors: [404],
       async handler({ params }, ctx) {
-        return paymentStatus(ds, residentId(ctx), params.id);
+        await deps.access.require(ctx.state.auth, "payment.read", params.id);
+        return paymentStatus(deps, residentId(ctx), params.id);
       },
     }),
     route({
@@ -57,8 +56,8 @@ export function paymentRoutes(deps: Deps) {
       response: PaymentListSchema,
       errors: [404],
       async handler({ params }, ctx) {
-        await getBoundAccount(deps, residentId(ctx), params.id);
-        return { items: await paymentHistory(ds, params.id) };
+        await deps.access.require(ctx.state.auth, "account.read", params.id);
+        return { items: await paymentHistory(deps, params.id) };
       },
     }),
     route({
@@ -70,10 +69,9 @@ export function paymentRoutes(deps: Deps) {
       params: IdParamSchema,
       response: PaymentListSchema,
       errors: [404],
-      async handler({ params }) {
-        if (!(await ds.getRepository(HeatingAccount).existsBy({ id: params.id })))
-          throw new AppError("ACCOUNT_NOT_FOUND");
-        return { items: await paymentHistory(ds, params.id) };
+      async handler({ params }, ctx) {
+        await deps.access.require(ctx.state.auth, "account.read", params.id);
+        return { items: await paymentHistory(deps, params.id) };
       },
     }),
     route({
@@ -88,8 +86,8 @@ export function paymentRoutes(deps: Deps) {
       status: 201,
       errors: [403, 404],
       async handler({ body }, ctx) {
-        const order = await recordOfflinePayment(ds, ctx, body);
-        return (await presentPayments(ds, [order]))[0];
+        const order = await recordOfflinePayment(deps, ctx, body);
+        return (await presentPayments(deps, [order]))[0];
       },
     }),
   ];

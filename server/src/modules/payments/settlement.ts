@@ -1,9 +1,8 @@
 import { allocateOldestFirst, applyPayment, billStatus, owedAt, shanghaiDate } from "@warmline/shared";
 import { randomBytes } from "node:crypto";
 import { type EntityManager, In } from "typeorm";
-import { balanceOf, policyOf } from "../billing/bills";
-import { Bill, HeatingSeason } from "../billing/entities";
-import { requestInvoice } from "../invoices/issuance";
+import { balanceOf, policyOf, Bill, HeatingSeason } from "../billing";
+import { requestInvoice } from "./invoicing";
 import { LedgerEntry, PaymentAllocation, PaymentOrder } from "./entities";
 
 /**

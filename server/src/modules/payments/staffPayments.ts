@@ -1,10 +1,10 @@
-import { requestInvoice } from "../invoices/issuance";
+import { requestInvoice } from "./invoicing";
 import type { PaymentSearchQuery, ResolveFlagInput } from "@warmline/shared";
 import type { Context } from "koa";
 import { Brackets } from "typeorm";
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { PaymentOrder } from "./entities";
 import { openBills } from "./paymentService";
 import { createRefund } from "./refunds";

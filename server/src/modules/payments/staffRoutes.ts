@@ -16,7 +16,7 @@ import {
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { PaymentOrder, ReconRun, Refund } from "./entities";
 import { presentPayments } from "./paymentService";
 import { presentRecon, startRecon } from "./reconciliation";
@@ -37,7 +37,7 @@ export function staffPaymentRoutes(deps: Deps) {
       response: PaymentPageSchema,
       async handler({ query }) {
         const { rows, total } = await searchPayments(deps, query);
-        return { items: await presentPayments(ds, rows), total, page: query.page, pageSize: query.pageSize };
+        return { items: await presentPayments(deps, rows), total, page: query.page, pageSize: query.pageSize };
       },
     }),
     route({
@@ -53,7 +53,7 @@ export function staffPaymentRoutes(deps: Deps) {
       async handler({ params }) {
         const order = await ds.getRepository(PaymentOrder).findOneBy({ id: params.id });
         if (!order) throw new AppError("PAYMENT_NOT_FOUND");
-        return (await presentPayments(ds, [order]))[0];
+        return (await presentPayments(deps, [order]))[0];
       },
     }),
     route({
@@ -101,7 +101,7 @@ export function staffPaymentRoutes(deps: Deps) {
       errors: [404, 409],
       async handler({ params, body }, ctx) {
         const order = await resolveFlag(deps, ctx, params.id, body);
-        return (await presentPayments(ds, [order]))[0];
+        return (await presentPayments(deps, [order]))[0];
       },
     }),
     route({

@@ -12,7 +12,7 @@ import type { Deps } from "../../deps";
 import { authenticateRequest, requireAuth } from "../../http/auth";
 import { AppError, zodDetails } from "../../http/errors";
 import { API_PREFIX, route } from "../../http/route";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { serviceRates, serviceRatesCsv, serviceRatesXlsx } from "./serviceRates";
 
 export interface ReportOptions {

@@ -37,8 +37,8 @@ import {
 import ExcelJS from "exceljs";
 import type { DataSource } from "typeorm";
 import { AppError } from "../../http/errors";
-import { HeatStation } from "../accounts/entities";
-import { Ticket, TicketEvent } from "../tickets/entities";
+import { HeatStation } from "../accounts";
+import { Ticket, TicketEvent } from "../tickets";
 
 /** The longest range one report may cover, in days (both ends included). */
 export const MAX_REPORT_DAYS = 366;

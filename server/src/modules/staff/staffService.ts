@@ -4,7 +4,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../../config";
 import { AppError } from "../../http/errors";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../../lib/password";
-import { audit } from "../audit/audit";
+import { audit } from "../audit";
 import { StaffRoleGrant, StaffUser } from "./entities";
 
 export function presentStaff(user: StaffUser, roles: StaffRole[]): Staff {

@@ -2,8 +2,8 @@ import { type CallView, type CreateCallInput, maskPhone, normalizePhone } from "
 import { In } from "typeorm";
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
-import { HeatingAccount } from "../accounts/entities";
-import { StaffUser } from "../staff/entities";
+import { HeatingAccount } from "../accounts";
+import { StaffUser } from "../staff";
 import { CallLog, Ticket, TicketEvent } from "./entities";
 
 async function present(deps: Deps, calls: CallLog[]): Promise<CallView[]> {

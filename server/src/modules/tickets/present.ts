@@ -14,8 +14,8 @@ import {
 } from "@warmline/shared";
 import { type DataSource, In } from "typeorm";
 import type { Deps } from "../../deps";
-import { HeatingAccount, HeatStation } from "../accounts/entities";
-import { StaffUser } from "../staff/entities";
+import { HeatingAccount, HeatStation } from "../accounts";
+import { StaffUser } from "../staff";
 import { Ticket, TicketEvent, TicketPhoto } from "./entities";
 import { photoViews } from "./photos";
 import { allowedActions } from "./service";

@@ -1,6 +1,6 @@
 import type { TicketQuery } from "@warmline/shared";
 import type { Deps } from "../../deps";
-import { HeatingAccount } from "../accounts/entities";
+import { HeatingAccount } from "../accounts";
 import { Ticket } from "./entities";
 import { presentTickets } from "./present";
 

@@ -14,7 +14,7 @@ import { enqueue } from "../../jobs/outbox";
 import { periodicJob, schedulePeriodic } from "../../jobs/periodic";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
-import { raiseSlaBreachAlert, SLA_ESCALATION_AUDIENCE } from "../alerts/raise";
+import { raiseSlaBreachAlert, SLA_ESCALATION_AUDIENCE } from "./slaAlert";
 import { Ticket, TicketEvent } from "./entities";
 
 export function slaEvents(events: TicketEvent[]): SlaEvent[] {

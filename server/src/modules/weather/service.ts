@@ -9,8 +9,8 @@ import {
 } from "@warmline/shared";
 import { Between, type DataSource, type EntityManager, In, MoreThanOrEqual } from "typeorm";
 import { AppError } from "../../http/errors";
-import { HeatStation } from "../accounts/entities";
-import { StaffUser } from "../staff/entities";
+import { HeatStation } from "../accounts";
+import { StaffUser } from "../staff";
 import { OutdoorReading } from "./entities";
 
 type Db = DataSource | EntityManager;

@@ -1,9 +1,10 @@
+/** 审计日志: the admins' and supervisors' view of the audit log, with the names of the staff who acted. */
 import { AUDIT_READ_ROLES, AuditLogPageSchema, AuditQuerySchema } from "@warmline/shared";
 import { In } from "typeorm";
 import type { Deps } from "../../deps";
 import { route } from "../../http/route";
-import { StaffUser } from "../staff/entities";
-import { AuditLog } from "./entities";
+import { AuditLog } from "../audit";
+import { StaffUser } from "./entities";
 
 export function auditRoutes({ ds }: Deps) {
   return [

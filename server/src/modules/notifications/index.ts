@@ -1,0 +1,30 @@
+import type { WarmlineModule } from "../../module";
+import { Notification } from "./entities";
+import { accountBoundJob } from "./jobs";
+import { notificationRoutes } from "./routes";
+import { subscriptionRoutes, ticketNotifyJob } from "./ticketMessages";
+
+export { Notification } from "./entities";
+export {
+  consentCounts,
+  deliveryKey,
+  recordConsents,
+  SEND_LEASE_MS,
+  sendTicketMessage,
+  subscriptionRoutes,
+  type TicketNotifyPayload,
+  ticketNotifyJob,
+} from "./ticketMessages";
+
+export const NOTIFICATION_JOBS = ["notify.account_bound", "tickets.notify"] as const;
+declare module "../../jobs/names" {
+  interface JobNameMap extends Record<(typeof NOTIFICATION_JOBS)[number], true> {}
+}
+
+export const notificationsModule: WarmlineModule = {
+  name: "notifications",
+  entities: [Notification],
+  routes: (deps) => [...notificationRoutes(deps), ...subscriptionRoutes(deps)],
+  jobs: (deps) => [accountBoundJob, ticketNotifyJob(deps)],
+  jobNames: NOTIFICATION_JOBS,
+};
