@@ -4,11 +4,11 @@
 //   2. layers: http/, db/, jobs/, lib/, integrations/ import no module (not even types), and production
 //      code imports no sandbox (server/src/sandboxes/ is mounted only by app.ts through its index);
 //   3. no cycle of run-time imports between modules, nor between the server's layers.
-// Prints each violation and exits 1 when there is one. `node scripts/check-imports.mjs`
+// Prints each violation and exits 1 when there is one. `node scripts/check-imports.mjs [repo root]`
 import fs from "node:fs";
 import path from "node:path";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, ".."));
 const SRC = path.join(ROOT, "server/src");
 const MODULES = path.join(SRC, "modules");
 const SCAN = ["server/src", "scripts", "tests"].map((d) => path.join(ROOT, d));

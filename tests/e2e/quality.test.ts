@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../support/process";
@@ -27,6 +28,37 @@ describe("code quality gates", () => {
   it("the linter and formatter find nothing (biome check)", () => {
     const r = run(process.execPath, [path.join(ROOT, "node_modules/@biomejs/biome/bin/biome"), "check", "."]);
     expect(r.code, r.out).toBe(0);
+  });
+});
+
+describe("import rules (scripts/check-imports.mjs)", () => {
+  const check = path.join(ROOT, "scripts/check-imports.mjs");
+
+  it("hold in this tree: faces only, lower layers import no module, no cycles", () => {
+    const r = run(process.execPath, [check]);
+    expect(r.out).toContain("import rules hold");
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it("catch a deep cross-module import, a lower layer importing a module, and a cycle", () => {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-imports-"));
+    const put = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+      fs.writeFileSync(path.join(tree, file), text);
+    };
+    try {
+      put("server/src/modules/a/index.ts", 'export { x } from "./x";\nimport { y } from "../b";\n');
+      put("server/src/modules/a/x.ts", "export const x = 1;\n");
+      put("server/src/modules/b/index.ts", 'import { x } from "../a/x";\nexport const y = x;\n');
+      put("server/src/jobs/index.ts", 'import type { y } from "../modules/b";\n');
+      const r = run(process.execPath, [check, tree]);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain("server/src/modules/b/index.ts: imports ../a/x");
+      expect(r.out).toContain("the jobs/ layer imports ../modules/b");
+      expect(r.out).toMatch(/import cycle between modules a, b/);
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
   });
 });
 

@@ -55,6 +55,7 @@ export function residentAccountRoutes(deps: Deps) {
       response: ResidentAccountSchema,
       errors: [404],
       async handler({ params }, ctx) {
+        await deps.access.require(ctx.state.auth, "account.read", params.id);
         return getBoundAccount(deps, residentId(ctx), params.id);
       },
     }),

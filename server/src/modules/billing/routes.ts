@@ -16,7 +16,6 @@ import { residentId, staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { audit } from "../audit";
-import { getBoundAccount, HeatingAccount } from "../accounts";
 import { presentRun, startBillRun } from "./billRun";
 import { billsOfAccount, waiveBill } from "./bills";
 import { BillRun, HeatingSeason } from "./entities";
@@ -35,7 +34,7 @@ export function billingRoutes(deps: Deps) {
       response: BillListSchema,
       errors: [404],
       async handler({ params }, ctx) {
-        await getBoundAccount(deps, residentId(ctx), params.id);
+        await deps.access.require(ctx.state.auth, "account.read", params.id);
         return billsOfAccount(ds, params.id);
       },
     }),
@@ -49,9 +48,8 @@ export function billingRoutes(deps: Deps) {
       params: IdParamSchema,
       response: BillListSchema,
       errors: [404],
-      async handler({ params }) {
-        if (!(await ds.getRepository(HeatingAccount).existsBy({ id: params.id })))
-          throw new AppError("ACCOUNT_NOT_FOUND");
+      async handler({ params }, ctx) {
+        await deps.access.require(ctx.state.auth, "account.read", params.id);
         return billsOfAccount(ds, params.id);
       },
     }),
