@@ -153,7 +153,7 @@ const EnvSchema = z.object({
   ALIPAY_TEMPLATE_FOLLOW_UP: z.string().min(1).max(64).default("sandbox-ali-follow-up-due"),
   /** the seller printed on every invoice: the heating centre */
   INVOICE_SELLER_NAME: z.string().min(2).default("民乐县城区集中供热中心"),
-  INVOICE_SELLER_TAX_ID: z.string().min(15).max(20).default("91620722MA74WL0019"),
+  INVOICE_SELLER_TAX_ID: z.string().min(15).max(20).default("91620722MA74WL005M"),
   INVOICE_SELLER_ADDRESS: z.string().default("甘肃省张掖市民乐县洪水镇供热路1号 0936-4466666"),
   INVOICE_SELLER_BANK: z.string().default("甘肃民乐农村商业银行城区支行 2701 0001 0000 6688"),
   INVOICE_CLERK: z.string().min(1).max(16).default("暖线系统"),

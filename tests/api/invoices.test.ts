@@ -224,11 +224,11 @@ describe("issuance after payment", () => {
     expect(failed.failReason).toBeTruthy();
     const re = await sup.api.post(`/api/v1/staff/invoices/${failed.id}/reissue`, {
       reason: "更正抬头后重开",
-      title: { kind: "company", name: "民乐县某某商贸有限公司", taxId: "91620722MA73XB0T5L" },
+      title: { kind: "company", name: "民乐县某某商贸有限公司", taxId: "91620722MA73XB0TXY" },
     });
     expect(re.status).toBe(200);
     const issued = await invoiceOf(paid.id);
-    expect(issued.buyer).toMatchObject({ kind: "company", taxId: "91620722MA73XB0T5L" });
+    expect(issued.buyer).toMatchObject({ kind: "company", taxId: "91620722MA73XB0TXY" });
   });
 
   it("a result that comes back failed from the platform is shown to staff", async () => {
@@ -276,12 +276,12 @@ describe("titles", () => {
     const t = await me.api.post("/api/v1/me/invoice-titles", {
       kind: "company",
       name: "民乐县暖线科技有限公司",
-      taxId: "91620722ma73xb0t5l",
+      taxId: "91620722ma73xb0txy",
       email: "fp@example.com",
       isDefault: true,
     });
     expect(t.status).toBe(201);
-    expect(t.body).toMatchObject({ taxId: "91620722MA73XB0T5L", isDefault: true, owner: "resident" });
+    expect(t.body).toMatchObject({ taxId: "91620722MA73XB0TXY", isDefault: true, owner: "resident" });
     const p = await me.api.post("/api/v1/me/invoice-titles", { kind: "personal", name: "王小明", isDefault: true });
     const list = await me.api.get("/api/v1/me/invoice-titles");
     expect(list.body.items.filter((x: { isDefault: boolean }) => x.isDefault).map((x: { id: number }) => x.id)).toEqual(
@@ -315,7 +315,7 @@ describe("titles", () => {
     expect(inv.buyer).toEqual({
       kind: "company",
       name: "民乐县暖线科技有限公司",
-      taxId: "91620722MA73XB0T5L",
+      taxId: "91620722MA73XB0TXY",
       email: "fp@example.com",
     });
     expect((await me.api.delete(`/api/v1/me/invoice-titles/${t.body.id}`)).status).toBe(204);
@@ -327,7 +327,7 @@ describe("titles", () => {
     const t = await me.api.post("/api/v1/me/invoice-titles", {
       kind: "company",
       name: "民乐县暖线科技有限公司",
-      taxId: "91620722ma73xb0t5l",
+      taxId: "91620722ma73xb0txy",
       isDefault: true,
     });
     expect(t.status).toBe(201);
@@ -355,7 +355,7 @@ describe("titles", () => {
   it("a cashier types a title at the window: saved to the account, used on the invoice", async () => {
     const account = freshAccount();
     const paid = await cashPayment(account.id, {
-      invoiceTitle: { kind: "company", name: "民乐县第一中学", taxId: "12620722438960012B" },
+      invoiceTitle: { kind: "company", name: "民乐县第一中学", taxId: "12620722438960014H" },
     });
     const titles = await cashier.api.get(`/api/v1/staff/accounts/${account.id}/invoice-titles`);
     expect(titles.body.items).toHaveLength(1);

@@ -118,8 +118,9 @@ export const BILL_STATUS_LABELS: Record<BillStatus, string> = {
   waived: "已减免",
 };
 
+/** A bill exempt from late fees (免缴滞纳金) owes none, whatever had accrued before the exemption. */
 export function billStatus(b: BillBalance): BillStatus {
-  if (principalOwed(b) > 0 || lateFeeOwed(b) > 0) {
+  if (principalOwed(b) > 0 || (!b.lateFeeExempt && lateFeeOwed(b) > 0)) {
     return b.paidFen > 0 || b.waivedFen > 0 || b.lateFeePaidFen > 0 ? "partial" : "unpaid";
   }
   return b.paidFen === 0 && b.waivedFen > 0 ? "waived" : "paid";

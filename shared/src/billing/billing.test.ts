@@ -186,5 +186,8 @@ describe("allocation", () => {
     expect(billStatus({ ...b, paidFen: 100 })).toBe("paid");
     expect(billStatus({ ...b, paidFen: 100, lateFeeAccruedFen: 5 })).toBe("partial");
     expect(billStatus({ ...b, waivedFen: 100 })).toBe("waived");
+    // exempt from late fees (an approved hardship plan): principal paid means 已缴清 even with a fee accrued before
+    expect(billStatus({ ...b, paidFen: 100, lateFeeAccruedFen: 5, lateFeeExempt: true })).toBe("paid");
+    expect(billStatus({ ...b, paidFen: 60, lateFeeAccruedFen: 5, lateFeeExempt: true })).toBe("partial");
   });
 });

@@ -162,6 +162,21 @@ describe("SLA clocks on hand-worked cases", () => {
     );
   });
 
+  it("13b. a clock exactly at its budget is not breached, running or met; one minute past it is", () => {
+    // created 10:00, 30-minute response budget: due 10:30
+    const atDue = sla([["created", "2026-11-27 10:00"]], "2026-11-27 10:30");
+    expect(atDue.response).toMatchObject({ usedMs: 30 * 60_000, remainingMs: 0, breached: false });
+    const respondedAtDue = sla(
+      [
+        ["created", "2026-11-27 10:00"],
+        ["responded", "2026-11-27 10:30"],
+      ],
+      "2026-11-27 12:00",
+    );
+    expect(respondedAtDue.response.breached).toBe(false);
+    expect(sla([["created", "2026-11-27 10:00"]], "2026-11-27 10:31").response.breached).toBe(true);
+  });
+
   it("13. cold room: a measurement visit within 24 wall-clock hours", () => {
     const open = sla([["created", "2026-11-27 10:00"]], "2026-11-28 09:59", "cold_room");
     expect(open.measurement).toMatchObject({ breached: false, warned: true });
@@ -182,7 +197,7 @@ describe("SLA clocks on hand-worked cases", () => {
         ["created", "2026-11-27 10:00"],
         ["paused", "2026-11-27 11:00"],
       ],
-      "2026-11-28 10:00",
+      "2026-11-28 10:01",
       "cold_room",
     );
     expect(paused.measurement?.breached).toBe(true);

@@ -170,7 +170,8 @@ function clockView(
     dueAt: dueAt === null ? null : new Date(dueAt),
     warnAt: warnAt === null ? null : new Date(warnAt),
     warned: usedMs >= Math.round(budgetMs * policy.warnRatio),
-    breached: metAt === null ? usedMs >= budgetMs : usedMs > budgetMs,
+    // breached means strictly past the budget, running or met: a response at the due instant is in time
+    breached: usedMs > budgetMs,
   };
 }
 

@@ -275,7 +275,7 @@ describe("account detail", () => {
       return el as HTMLElement;
     });
     expect(within(titles).getByText("默认")).toBeTruthy();
-    expect(within(titles).getByText("91620722MA74XYW12C")).toBeTruthy();
+    expect(within(titles).getByText("91620722MA74XYW18Y")).toBeTruthy();
 
     await user.click(screen.getByRole("button", { name: /新增抬头/ }));
     const dialog = await modal("新增发票抬头");

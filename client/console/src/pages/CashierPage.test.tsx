@@ -210,7 +210,7 @@ describe("收费台", () => {
     const owner = await screen.findByRole("radio", { name: "个人（户主）" });
     expect((owner as HTMLInputElement).checked).toBe(true);
     const saved = await screen.findByRole("radio", { name: /单位 · 民乐县新华商贸有限公司/ });
-    expect(screen.getByText("91620722MA74XYW12C")).toBeTruthy();
+    expect(screen.getByText("91620722MA74XYW18Y")).toBeTruthy();
     expect(screen.getByRole("radio", { name: "新抬头" })).toBeTruthy();
     await user.click(saved);
     await user.type(input("receipt-no"), "SJ-0003");
@@ -286,7 +286,7 @@ describe("收费台", () => {
       invoiceTitle: {
         kind: "company",
         name: "民乐县第一中学",
-        taxId: "91620722MA74XYW12C",
+        taxId: "91620722MA74XYW18Y",
         email: "caiwu@example.cn",
       },
     });

@@ -164,7 +164,7 @@ describe("发票管理", () => {
     signedInAs(fake, staffWith("cashier"));
     const DETAIL = "GET /api/v1/staff/invoices/72";
     const REISSUE = "POST /api/v1/staff/invoices/72/reissue";
-    const fixed = { buyerTaxId: "91620722MA74XYW12C", failReason: null };
+    const fixed = { buyerTaxId: "91620722MA74XYW18Y", failReason: null };
     fake.on(SEARCH, page([failed]), page([{ ...failed, ...fixed, status: "queued" }]));
     fake.on(
       DETAIL,
@@ -224,7 +224,7 @@ describe("发票管理", () => {
     await waitFor(() => expect(fake.callsTo(REISSUE)).toHaveLength(2));
     expect(fake.callsTo(REISSUE)[1].body).toEqual({
       reason: "重开：税号有误",
-      title: { kind: "company", name: "民乐县新华商贸有限公司", taxId: "91620722MA74XYW12C" },
+      title: { kind: "company", name: "民乐县新华商贸有限公司", taxId: "91620722MA74XYW18Y" },
     });
     expect(await screen.findByText("已重新提交开具，结果将自动刷新")).toBeTruthy();
 

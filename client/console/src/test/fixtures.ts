@@ -173,7 +173,7 @@ export function invoiceTitle(over: Partial<InvoiceTitleView> = {}): InvoiceTitle
     id: 5,
     kind: "company",
     name: "民乐县新华商贸有限公司",
-    taxId: "91620722MA74XYW12C",
+    taxId: "91620722MA74XYW18Y",
     email: null,
     isDefault: false,
     owner: "account",

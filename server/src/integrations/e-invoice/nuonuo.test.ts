@@ -18,8 +18,8 @@ import { closeServer, listen } from "../testServer";
 const APP_KEY = "test-app-key";
 const APP_SECRET = "test-app-secret-0123";
 const ACCESS_TOKEN = "test-access-token";
-const SELLER_TAX_ID = "91620722MA73XB0T5L";
-const COMPANY_TAX_ID = "91620702MA71ABCD1P";
+const SELLER_TAX_ID = "91620722MA73XB0TXY";
+const COMPANY_TAX_ID = "91620702MA71ABCD8D";
 const TAX_CODE = "1100301030000000000";
 
 let server: http.Server;

@@ -95,7 +95,8 @@ export async function refreshSla(m: EntityManager, ticket: Ticket, now: Date, po
   for (const c of running) {
     for (const [kind, at] of [
       ["warn", c.warnAt],
-      ["breach", c.dueAt],
+      // breached means strictly past the due instant
+      ["breach", c.dueAt && new Date(c.dueAt.getTime() + 1)],
     ] as const) {
       if (!at || (kind === "warn" && c.warned)) continue;
       await enqueue(
