@@ -73,6 +73,8 @@ describe("escalation inbox (升级提醒)", () => {
     expect(item.body).toContain("升级至专班主管");
     // due 30 minutes after the ticket was opened
     expect(new Date(item.dueAt).getTime()).toBe(t.createdAt.getTime() + 30 * 60_000);
+    // escalated when the clock ran out (5 minutes ago), not when the timer or the sweeper noticed it
+    expect(new Date(item.createdAt).getTime()).toBe(t.createdAt.getTime() + 30 * 60_000);
     expect(item.ticket).toMatchObject({ ticketNo: t.ticketNo, status: "new" });
     expect(item.ticket.sla.response.breached).toBe(true);
   });

@@ -17,6 +17,8 @@ export interface AlertInput {
   title: string;
   body: string;
   data: Record<string, unknown>;
+  /** when what it reports happened (a breach: the due instant); now by default */
+  at?: Date;
 }
 
 /** Raises an alert inside the caller's transaction, once per dedupe key. */
@@ -25,7 +27,21 @@ export async function raiseAlert(m: EntityManager, alert: AlertInput): Promise<v
     .createQueryBuilder()
     .insert()
     .into(StaffAlert)
-    .values({ ...alert, data: alert.data as never, ackAt: null, ackBy: null, ackNote: null })
+    .values({
+      kind: alert.kind,
+      audience: alert.audience,
+      dedupeKey: alert.dedupeKey,
+      subjectType: alert.subjectType,
+      subjectId: alert.subjectId,
+      stationId: alert.stationId,
+      title: alert.title,
+      body: alert.body,
+      data: alert.data as never,
+      ...(alert.at ? { createdAt: alert.at } : {}),
+      ackAt: null,
+      ackBy: null,
+      ackNote: null,
+    })
     .orIgnore()
     .execute();
 }

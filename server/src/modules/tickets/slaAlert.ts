@@ -27,5 +27,7 @@ export async function raiseSlaBreachAlert(
     title: `工单 ${ticket.ticketNo} ${clock}超时`,
     body: `${TICKET_CATEGORY_LABELS[ticket.category]}｜${ticket.address}。${due}已超时，升级至专班主管督办。`,
     data: { clock: breach.clock, dueAt: breach.dueAt?.toISOString() ?? null, cycle: breach.cycle },
+    // 升级时间 is when the clock ran out, not when a timer or the sweeper after a restart noticed it
+    ...(breach.dueAt ? { at: breach.dueAt } : {}),
   });
 }
