@@ -13,6 +13,6 @@ describe("billFormula", () => {
   });
 
   it("names the season", () => {
-    expect(seasonTitle("2026-2027")).toBe("2026-2027 供暖季");
+    expect(seasonTitle("2026-2027")).toBe("2026-2027 供热季");
   });
 });

@@ -22,7 +22,7 @@ export function billFormula(bill: Pick<BillView, "heatedArea" | "unitPriceFen">)
   };
 }
 
-/** "2026-2027" → "2026-2027 供暖季" */
+/** "2026-2027" → "2026-2027 供热季" */
 export function seasonTitle(seasonCode: string): string {
-  return `${seasonCode} 供暖季`;
+  return `${seasonCode} 供热季`;
 }

@@ -72,7 +72,7 @@ export default function BillsPage() {
           ) : null}
         </View>
       ) : null}
-      {data && data.items.length === 0 ? <View className="card empty">暂无账单，供暖季开始后将在这里显示</View> : null}
+      {data && data.items.length === 0 ? <View className="card empty">暂无账单，供热季开始后将在这里显示</View> : null}
       {data?.items.map((bill) => (
         <BillCard
           key={bill.id}

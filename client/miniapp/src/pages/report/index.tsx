@@ -305,7 +305,7 @@ export default function ReportPage() {
             提交
           </Button>
           <Text className="muted page-note">
-            {`提交后工作人员将在30分钟内响应（非供暖季为服务时间内）。紧急情况请拨打24小时供热服务热线 ${HOTLINE.display}。`}
+            {`提交后工作人员将在30分钟内响应（非供热季为服务时间内）。紧急情况请拨打24小时供热服务热线 ${HOTLINE.display}。`}
           </Text>
         </>
       ) : null}
