@@ -78,6 +78,9 @@ export interface AllocationLine {
   lateFeeFen: number;
 }
 
+/** How a partial payment is applied, said to the payer before the money is taken and on the receipt. */
+export const ALLOCATION_RULE = "部分缴费时先抵扣滞纳金，再抵扣本金（往期账单优先）";
+
 /**
  * Splits a payment over bills, oldest first (old arrears before the current season); each bill takes its
  * late fee first, then its principal. Returns the lines and what is left over (0 when the amount was the

@@ -1,4 +1,6 @@
 import {
+  ALLOCATION_RULE,
+  allocateOldestFirst,
   INVOICE_TITLE_KIND_LABELS,
   type InvoiceTitleView,
   OFFLINE_METHODS,
@@ -13,7 +15,7 @@ import { isApiError, messageOf } from "../api/api";
 import type { BillView, PaymentView } from "../api/billing";
 import { type InvoiceTitleValues, toInvoiceTitleInput } from "../forms/invoiceTitle";
 import { yuanRule } from "../forms/yuanRule";
-import { fenOf } from "../money";
+import { fenOf, parseYuan } from "../money";
 import { usePayOffline } from "../queries/billing";
 import { useInvoiceTitles } from "../queries/invoices";
 import { InvoiceTitleFields } from "./InvoiceTitleFields";
@@ -128,6 +130,30 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
     [openBills],
   );
 
+  // A partial amount: say before the money is taken where it goes (late fee before principal, oldest first).
+  const amountText = Form.useWatch("amount", form);
+  const split = useMemo(() => {
+    const typed = parseYuan(amountText);
+    if (!typed.ok || typed.fen <= 0 || typed.fen >= chosenFen) return null;
+    const { lines } = allocateOldestFirst(
+      paying.map((b) => ({
+        id: b.id,
+        seasonStart: b.seasonCode,
+        principal: b.owedFen - b.lateFeeFen,
+        lateFee: b.lateFeeFen,
+      })),
+      typed.fen,
+    );
+    const season = new Map(paying.map((b) => [b.id, b.seasonCode]));
+    return {
+      lateFeeFen: lines.reduce((n, l) => n + l.lateFeeFen, 0),
+      principalFen: lines.reduce((n, l) => n + l.principalFen, 0),
+      lines: lines.map(
+        (l) => `${season.get(l.billId)} 供热季：滞纳金 ${formatYuan(l.lateFeeFen)}，本金 ${formatYuan(l.principalFen)}`,
+      ),
+    };
+  }, [amountText, chosenFen, paying]);
+
   const assistedOnly = methods.length === 1 && methods[0] === "assisted";
   const notEligible = assistedOnly && account.hardshipCategory === "none";
 
@@ -196,7 +222,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
         name="amount"
         htmlFor="pay-amount"
         required
-        extra={`本次应缴 ${formatYuan(chosenFen)}，可少于应缴（部分缴纳）`}
+        extra={`本次应缴 ${formatYuan(chosenFen)}，可少于应缴（部分缴纳）。${ALLOCATION_RULE}`}
         rules={[
           yuanRule({
             required: true,
@@ -207,6 +233,17 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
       >
         <Input id="pay-amount" inputMode="decimal" autoComplete="off" prefix="¥" style={{ width: 240 }} />
       </Form.Item>
+      {split && (
+        <Form.Item label=" " colon={false}>
+          <Alert
+            type="info"
+            showIcon
+            className="cashier-split"
+            title={`部分缴费：先抵扣滞纳金 ${formatYuan(split.lateFeeFen)}，再抵扣本金 ${formatYuan(split.principalFen)}`}
+            description={split.lines.join("；")}
+          />
+        </Form.Item>
+      )}
       <Form.Item
         label="收据号/流水号"
         name="receiptNo"

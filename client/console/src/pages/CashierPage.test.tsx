@@ -148,6 +148,11 @@ describe("收费台", () => {
     fake.on(PAY, apiError(400, "AMOUNT_EXCEEDS_OWED", "缴费金额超过应缴金额", { owedFen: 90000 }));
     await user.clear(input("pay-amount"));
     await user.type(input("pay-amount"), "1000.5");
+    // before the money is taken: where a partial amount goes (2024-2025 owes ¥123.45 late fee + ¥1,500.00;
+    // ¥1,000.50 − ¥123.45 = ¥877.05 of principal)
+    expect(await screen.findByText("部分缴费：先抵扣滞纳金 ¥123.45，再抵扣本金 ¥877.05")).toBeTruthy();
+    expect(screen.getByText("2024-2025 供热季：滞纳金 ¥123.45，本金 ¥877.05")).toBeTruthy();
+    expect(screen.getByText(/部分缴费时先抵扣滞纳金，再抵扣本金/)).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "确认收款" }));
 
     const alert = await waitFor(() => {
@@ -274,7 +279,7 @@ describe("收费台", () => {
     expect(fake.callsTo(PAY)).toHaveLength(0);
 
     await user.clear(input("cashier-title-tax-id"));
-    await user.type(input("cashier-title-tax-id"), "91620722ma74xyw12c");
+    await user.type(input("cashier-title-tax-id"), "91620722ma74xyw18y");
     await user.type(input("cashier-title-email"), "example.cn");
     await user.click(screen.getByRole("button", { name: "确认收款" }));
     await waitFor(() => expect(fake.callsTo(PAY)).toHaveLength(1));

@@ -216,7 +216,7 @@ describe("发票管理", () => {
     expect(fake.callsTo(REISSUE)).toHaveLength(0);
 
     await user.type(input("reissue-title-name"), "乐县新华商贸有限公司");
-    await user.type(input("reissue-title-tax-id"), "91620722ma74xyw12c");
+    await user.type(input("reissue-title-tax-id"), "91620722ma74xyw18y");
     // the platform is down: said in the dialog, which stays open
     await submit();
     expect(await within(dialog).findByText("电子发票服务暂时不可用，请稍后再试")).toBeTruthy();

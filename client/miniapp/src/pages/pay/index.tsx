@@ -1,6 +1,7 @@
 import { Button, Text, View } from "@tarojs/components";
 import Taro, { useDidShow, useLoad, useRouter } from "@tarojs/taro";
 import {
+  ALLOCATION_RULE,
   type BillView,
   type CreatedPayment,
   formatYuan,
@@ -276,6 +277,7 @@ export default function PayPage() {
             ) : (
               <Text className="muted">实际金额以下单时系统计算为准（滞纳金按日计算）。</Text>
             )}
+            <Text className="muted allocation-rule">{ALLOCATION_RULE}。</Text>
             {error ? <Text className="error-text">{error}</Text> : null}
             <Button
               className={`btn btn-primary${busy ? " is-busy" : ""}`}
