@@ -14,3 +14,4 @@ export * from "./api/invoices";
 export * from "./api/tickets";
 export * from "./api/alerts";
 export * from "./api/weather";
+export * from "./audit";

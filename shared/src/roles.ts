@@ -52,22 +52,6 @@ export const ACCOUNT_DESK_ROLES: readonly StaffRole[] = STAFF_ROLES;
 /** Roles that may read the audit log. */
 export const AUDIT_READ_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 
-/** Chinese names of audit actions, for the console's audit log. */
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  "report.export": "导出报表",
-  "invoice.reissue": "重开发票",
-  "invoice_title.create": "保存发票抬头",
-  "invoice_title.delete": "删除发票抬头",
-  "staff.login": "工作人员登录",
-  "staff.login_failed": "登录失败（密码错误）",
-  "staff.locked": "账号因多次密码错误被锁定",
-  "staff.login_locked": "锁定期间尝试登录",
-  "staff.login_disabled": "停用账号尝试登录",
-  "pii.reveal": "查看完整个人信息",
-  "account.bind": "居民绑定户号",
-  "account.unbind": "居民解绑户号",
-};
-
 /** 收费台: who may take money over the counter (cashier, supervisor, admin) or on a home visit (grid worker: 代缴 only). */
 export const OFFLINE_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "grid_worker", "supervisor", "admin"];
 /** Who may take cash, card or transfer payments; a grid worker alone may only record 代缴. */

@@ -1,5 +1,8 @@
-import { Button, Form, Input, InputNumber, Space } from "antd";
+import { AUDIT_ACTION_LABELS } from "@warmline/shared";
+import { Button, Form, InputNumber, Select, Space } from "antd";
 import { useEffect } from "react";
+
+const ACTION_OPTIONS = Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }));
 
 export interface AuditFilterValues {
   action?: string;
@@ -15,7 +18,7 @@ export function AuditFilterForm({ initial, onSearch }: Props) {
   const [form] = Form.useForm<AuditFilterValues>();
 
   useEffect(() => {
-    form.setFieldsValue({ action: initial.action ?? "", actorId: initial.actorId });
+    form.setFieldsValue({ action: initial.action, actorId: initial.actorId });
   }, [form, initial.action, initial.actorId]);
 
   return (
@@ -23,10 +26,16 @@ export function AuditFilterForm({ initial, onSearch }: Props) {
       form={form}
       layout="inline"
       initialValues={initial}
-      onFinish={(v) => onSearch({ action: v.action?.trim() || undefined, actorId: v.actorId ?? undefined })}
+      onFinish={(v) => onSearch({ action: v.action || undefined, actorId: v.actorId ?? undefined })}
     >
       <Form.Item name="action" label="操作">
-        <Input placeholder="操作代码" allowClear maxLength={64} style={{ width: 240 }} />
+        <Select
+          placeholder="全部操作"
+          allowClear
+          showSearch={{ optionFilterProp: "label" }}
+          options={ACTION_OPTIONS}
+          style={{ width: 240 }}
+        />
       </Form.Item>
       <Form.Item name="actorId" label="操作人编号">
         <InputNumber min={1} precision={0} placeholder="工作人员编号" style={{ width: 160 }} />
@@ -38,7 +47,7 @@ export function AuditFilterForm({ initial, onSearch }: Props) {
           </Button>
           <Button
             onClick={() => {
-              form.setFieldsValue({ action: "", actorId: undefined });
+              form.setFieldsValue({ action: undefined, actorId: undefined });
               onSearch({});
             }}
           >

@@ -1,5 +1,5 @@
 import { Table, type TableColumnsType, Typography } from "antd";
-import { AUDIT_ACTION_LABELS } from "@warmline/shared";
+import { AUDIT_ACTION_LABELS, auditDetailLines, auditTargetText } from "@warmline/shared";
 import type { AuditLog, AuditLogPage } from "../api/audit";
 import { EMPTY, formatDateTime, orEmpty } from "../format";
 import { ACTOR_TYPE_LABELS } from "../labels";
@@ -12,13 +12,12 @@ function actor(a: AuditLog): string {
 }
 
 function target(a: AuditLog): string {
-  if (!a.targetType) return EMPTY;
-  return a.targetId ? `${a.targetType} #${a.targetId}` : a.targetType;
+  return auditTargetText(a.targetType, a.targetId) ?? EMPTY;
 }
 
 function details(d: unknown): string {
-  if (d === null || d === undefined) return EMPTY;
-  return typeof d === "string" ? d : JSON.stringify(d);
+  const lines = auditDetailLines(d);
+  return lines.length ? lines.map((l) => `${l.label}：${l.value}`).join("；") : EMPTY;
 }
 
 const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", fontSize: 12 };
@@ -31,17 +30,13 @@ const columns: TableColumnsType<AuditLog> = [
     dataIndex: "action",
     width: 200,
     render: (v: string) =>
-      AUDIT_ACTION_LABELS[v] ? <span title={v}>{AUDIT_ACTION_LABELS[v]}</span> : <span style={mono}>{v}</span>,
+      AUDIT_ACTION_LABELS[v] ? <span title={v}>{AUDIT_ACTION_LABELS[v]}</span> : <span>{v}</span>,
   },
   { title: "对象", key: "target", width: 130, render: (_, a) => target(a) },
   {
     title: "详情",
     dataIndex: "details",
-    render: (d: unknown) => (
-      <Typography.Text style={mono} ellipsis={{ tooltip: details(d) }}>
-        {details(d)}
-      </Typography.Text>
-    ),
+    render: (d: unknown) => <Typography.Text ellipsis={{ tooltip: details(d) }}>{details(d)}</Typography.Text>,
   },
   { title: "IP", dataIndex: "ip", width: 120, render: orEmpty },
   {

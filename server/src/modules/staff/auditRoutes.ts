@@ -1,10 +1,16 @@
 /** 审计日志: the admins' and supervisors' view of the audit log, with the names of the staff who acted. */
-import { AUDIT_READ_ROLES, AuditLogPageSchema, AuditQuerySchema } from "@warmline/shared";
+import {
+  AUDIT_READ_ROLES,
+  AuditLogPageSchema,
+  AuditQuerySchema,
+  STAFF_ROLE_LABELS,
+  type StaffRole,
+} from "@warmline/shared";
 import { In } from "typeorm";
 import type { Deps } from "../../deps";
 import { route } from "../../http/route";
 import { AuditLog } from "../audit";
-import { StaffUser } from "./entities";
+import { StaffRoleGrant, StaffUser } from "./entities";
 
 export function auditRoutes({ ds }: Deps) {
   return [
@@ -32,7 +38,18 @@ export function auditRoutes({ ds }: Deps) {
           ...new Set(rows.filter((r) => r.actorType === "staff" && r.actorId).map((r) => r.actorId as number)),
         ];
         const staff = staffIds.length ? await ds.getRepository(StaffUser).findBy({ id: In(staffIds) }) : [];
-        const names = new Map(staff.map((s) => [s.id, `${s.displayName}（${s.username}）`]));
+        const grants = staffIds.length
+          ? await ds.getRepository(StaffRoleGrant).findBy({ staffUserId: In(staffIds) })
+          : [];
+        // people are named with their roles in words (a user name may be a bare code such as "cashier")
+        const roleText = (id: number) =>
+          grants
+            .filter((g) => g.staffUserId === id)
+            .map((g) => STAFF_ROLE_LABELS[g.role as StaffRole] ?? g.role)
+            .join("、");
+        const names = new Map(
+          staff.map((s) => [s.id, roleText(s.id) ? `${s.displayName}（${roleText(s.id)}）` : s.displayName]),
+        );
         return {
           items: rows.map((r) => ({
             id: r.id,
