@@ -17,6 +17,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "account.bind": "居民绑定户号",
   "account.unbind": "居民解绑户号",
   "season.create": "新建供热季",
+  "season.delete": "删除供热季",
   "bills.generate": "生成供热季账单",
   "bill.waive": "减免账单",
   "payment.offline": "线下收费",

@@ -25,6 +25,7 @@ export const ERRORS = {
   STAFF_LOCKED: { status: 423, message: "密码错误次数过多，账号已临时锁定，请稍后再试" },
   STAFF_DISABLED: { status: 403, message: "账号已停用，请联系管理员" },
   SEASON_EXISTS: { status: 409, message: "该供热季已存在" },
+  SEASON_HAS_BILLS: { status: 409, message: "该供热季已开具账单，不能删除" },
   SEASON_NOT_FOUND: { status: 404, message: "供热季不存在" },
   TARIFF_MISSING: { status: 400, message: "缺少部分用户类别的收费标准" },
   BILL_NOT_FOUND: { status: 404, message: "账单不存在" },

@@ -85,6 +85,34 @@ describe("seasons and season bills", () => {
     expect(await srv.deps.ds.getRepository(Bill).countBy({ seasonId })).toBe(run.total);
   });
 
+  it("deletes a season created by mistake until bills are issued for it (billing admins only, audited)", async () => {
+    const made = await sup.api.post("/api/v1/staff/seasons", { code: "2031-2032", lateFeeRateBp: 5, tariffs: TARIFFS });
+    expect(made.status).toBe(201);
+    expect(made.body.billCount).toBe(0);
+    const list = await sup.api.get("/api/v1/staff/seasons");
+    const billed = list.body.items.find((x: { id: number }) => x.id === seasonId);
+    expect(billed.billCount).toBeGreaterThan(0);
+
+    const cashier = await staffLogin(srv.url, "cashier", DEMO_PASSWORD);
+    const refused = await cashier.api.delete(`/api/v1/staff/seasons/${made.body.id}`);
+    expect(refused.status).toBe(403);
+    const hasBills = await sup.api.delete(`/api/v1/staff/seasons/${seasonId}`);
+    expect(hasBills.status).toBe(409);
+    expect(hasBills.body.error).toMatchObject({ code: "SEASON_HAS_BILLS", message: "该供热季已开具账单，不能删除" });
+
+    const gone = await sup.api.delete(`/api/v1/staff/seasons/${made.body.id}`);
+    expect(gone.status).toBe(204);
+    const after = await sup.api.get("/api/v1/staff/seasons");
+    expect(after.body.items.map((x: { code: string }) => x.code)).not.toContain("2031-2032");
+    expect(
+      await srv.deps.ds.getRepository(AuditLog).countBy({ action: "season.delete", targetId: String(made.body.id) }),
+    ).toBe(1);
+    const again = await sup.api.delete(`/api/v1/staff/seasons/${made.body.id}`);
+    expect(again.status).toBe(404);
+    // the code can be used again
+    expect((await sup.api.post("/api/v1/staff/seasons", { code: "2031-2032", tariffs: TARIFFS })).status).toBe(201);
+  });
+
   it("prices each bill as area × unit price, half up to the fen; 报停 pays the base share", async () => {
     const bills = await srv.deps.ds.getRepository(Bill).findBy({ seasonId });
     const accounts = new Map((await srv.deps.ds.getRepository(HeatingAccount).find()).map((a) => [a.id, a]));

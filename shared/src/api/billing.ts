@@ -62,6 +62,8 @@ export const SeasonSchema = z.object({
   lateFeeCapBp: z.number().int(),
   status: z.string(),
   tariffs: z.array(TariffInputSchema.required()),
+  /** bills issued for it: a season without any may still be deleted (created by mistake) */
+  billCount: z.number().int(),
 });
 export const SeasonListSchema = z.object({ items: z.array(SeasonSchema) });
 

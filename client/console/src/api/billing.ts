@@ -50,6 +50,11 @@ export async function createSeason(input: CreateSeasonInput): Promise<Season> {
   return parseWith(SeasonSchema, await api.post("/api/v1/staff/seasons", input));
 }
 
+/** Deletes a season created by mistake (refused once it has bills). */
+export async function deleteSeason(seasonId: number): Promise<void> {
+  await api.request(`/api/v1/staff/seasons/${seasonId}`, { method: "DELETE" });
+}
+
 /** Starts generating a season's bills in the background (idempotent on the server). */
 export async function startBillRun(seasonId: number): Promise<BillRunView> {
   return parseWith(BillRunSchema, await api.post(`/api/v1/staff/seasons/${seasonId}/bill-runs`));

@@ -8,7 +8,7 @@ import {
   fenToYuan,
   isBizDate,
 } from "@warmline/shared";
-import { Alert, Col, Divider, Form, Input, InputNumber, Modal, Row, Typography } from "antd";
+import { Alert, App, Col, Divider, Form, Input, InputNumber, Modal, Row, Typography } from "antd";
 import { messageOf } from "../api/api";
 import type { Season } from "../api/billing";
 import { yuanRule } from "../forms/yuanRule";
@@ -85,6 +85,27 @@ export function toCreateSeasonInput(v: Values): CreateSeasonInput {
   };
 }
 
+function SeasonSummary({ input }: { input: CreateSeasonInput }) {
+  return (
+    <div className="season-summary">
+      <p>缴费截止日：{input.dueDate ?? defaultDueDate(input.code)}</p>
+      <p>
+        滞纳金：
+        {input.lateFeeRateBp > 0
+          ? `每日万分之${input.lateFeeRateBp}，上限为本金的 ${input.lateFeeCapBp / 100}%`
+          : "不收"}
+      </p>
+      {input.tariffs.map((t) => (
+        <p key={t.category}>
+          {ACCOUNT_CATEGORY_LABELS[t.category]}：{fenToYuan(t.unitPriceFen)} 元/m²（报停基础费{" "}
+          {t.suspensionShareBp / 100}%）
+        </p>
+      ))}
+      <Typography.Text type="secondary">创建后、开具账单前仍可删除。</Typography.Text>
+    </div>
+  );
+}
+
 /** 新建供热季: code, due date, late fee policy and the three categories' prices in 元/m². */
 export function SeasonCreateModal({ open, seasons, onClose, onCreated }: Props) {
   const [form] = Form.useForm<Values>();
@@ -92,18 +113,32 @@ export function SeasonCreateModal({ open, seasons, onClose, onCreated }: Props) 
   const code = Form.useWatch("code", form) ?? "";
   const codeOk = SeasonCodeSchema.safeParse(code.trim()).success;
 
+  const { modal } = App.useApp();
+
+  // Nothing is created until the values are read back and confirmed (a season can be deleted only until
+  // its bills are issued).
   const submit = async () => {
-    const v = await form.validateFields();
-    const season = await create.mutateAsync(toCreateSeasonInput(v));
-    create.reset();
-    onCreated(season);
+    const input = toCreateSeasonInput(await form.validateFields());
+    modal.confirm({
+      title: `确认新建 ${input.code} 供热季？`,
+      content: <SeasonSummary input={input} />,
+      okText: "确认创建",
+      cancelText: "返回修改",
+      width: 520,
+      onOk: async () => {
+        const season = await create.mutateAsync(input).catch(() => null);
+        if (!season) return;
+        create.reset();
+        onCreated(season);
+      },
+    });
   };
 
   return (
     <Modal
       open={open}
       title="新建供热季"
-      okText="创建"
+      okText="下一步：核对"
       cancelText="取消"
       width={720}
       confirmLoading={create.isPending}

@@ -20,6 +20,7 @@ const season = {
     { category: "non_residential", unitPriceFen: 3850, suspensionShareBp: 2550 },
     { category: "public_institution", unitPriceFen: 3200, suspensionShareBp: 3000 },
   ],
+  billCount: 2000,
 };
 const run = (over: object) => ({
   id: 77,
@@ -136,13 +137,28 @@ describe("供热季", () => {
     await user.type(field("tariff-residential"), "26.5");
     await user.clear(field("tariff-public_institution"));
     await user.type(field("tariff-public_institution"), "33.333");
-    await user.click(within(dialog).getByRole("button", { name: "创建" }));
+    await user.click(within(dialog).getByRole("button", { name: "下一步：核对" }));
     expect(await within(dialog).findByText("金额格式有误，应为数字，最多两位小数")).toBeTruthy();
     expect(fake.callsTo("POST /api/v1/staff/seasons")).toHaveLength(0);
 
     await user.clear(field("tariff-public_institution"));
     await user.type(field("tariff-public_institution"), "33.3");
-    await user.click(within(dialog).getByRole("button", { name: "创建" }));
+    await user.click(within(dialog).getByRole("button", { name: "下一步：核对" }));
+    // read back before anything is created; 返回修改 creates nothing
+    const box = await waitFor(() => {
+      const el = document.querySelector(".ant-modal-confirm");
+      if (!el) throw new Error("no confirmation yet");
+      return el as HTMLElement;
+    });
+    expect(box.textContent).toContain("确认新建 2026-2027 供热季？");
+    expect(box.textContent).toContain("居民：26.50 元/m²（报停基础费 30%）");
+    expect(box.textContent).toContain("滞纳金：每日万分之5，上限为本金的 100%");
+    await user.click(within(box).getByRole("button", { name: "返回修改" }));
+    expect(fake.callsTo("POST /api/v1/staff/seasons")).toHaveLength(0);
+    await user.click(within(dialog).getByRole("button", { name: "下一步：核对" }));
+    await waitFor(() => expect(document.querySelectorAll(".ant-modal-confirm").length).toBeGreaterThan(0));
+    const oks = await screen.findAllByRole("button", { name: "确认创建" });
+    await user.click(oks[oks.length - 1] as HTMLElement);
     await waitFor(() => expect(fake.callsTo("POST /api/v1/staff/seasons")).toHaveLength(1));
     expect(fake.callsTo("POST /api/v1/staff/seasons")[0].body).toEqual({
       code: "2026-2027",
@@ -155,5 +171,25 @@ describe("供热季", () => {
       ],
     });
     expect(await screen.findByText("2026-2027")).toBeTruthy();
+  });
+
+  it("deletes a season created by mistake while it has no bills; one with bills offers no delete", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/seasons");
+    signedInAs(fake, staffWith("admin"));
+    const empty = { ...season, id: 4, code: "2026-2027", billCount: 0 };
+    fake.on(SEASONS, json(200, { items: [empty, season] }), json(200, { items: [season] }));
+    fake.on("DELETE /api/v1/staff/seasons/4", new Response(null, { status: 204 }));
+    const row = await waitFor(() => {
+      const el = document.querySelector('tr[data-row-key="4"]');
+      if (!el) throw new Error("no row");
+      return el as HTMLElement;
+    });
+    const billed = document.querySelector('tr[data-row-key="3"]') as HTMLElement;
+    expect(within(billed).queryByRole("button", { name: /删除/ })).toBeNull();
+    await user.click(within(row).getByRole("button", { name: /删除/ }));
+    await user.click(await screen.findByRole("button", { name: "删除" }));
+    await waitFor(() => expect(fake.callsTo("DELETE /api/v1/staff/seasons/4")).toHaveLength(1));
+    await waitFor(() => expect(document.querySelector('tr[data-row-key="4"]')).toBeNull());
   });
 });

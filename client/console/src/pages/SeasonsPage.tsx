@@ -1,4 +1,4 @@
-import { PlusOutlined, ThunderboltOutlined } from "@ant-design/icons";
+import { DeleteOutlined, PlusOutlined, ThunderboltOutlined } from "@ant-design/icons";
 import { ACCOUNT_CATEGORIES, ACCOUNT_CATEGORY_LABELS } from "@warmline/shared";
 import { App, Button, Card, Popconfirm, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
 import { useState } from "react";
@@ -9,7 +9,7 @@ import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SeasonCreateModal } from "../components/SeasonCreateModal";
 import { SEASON_STATUS_LABELS } from "../labels";
 import { formatBpPercent, formatLateFeeRate, formatUnitPrice } from "../money";
-import { isRunFinished, useBillRun, useSeasons, useStartBillRun } from "../queries/billing";
+import { isRunFinished, useBillRun, useDeleteSeason, useSeasons, useStartBillRun } from "../queries/billing";
 
 const byCategory = (a: Season["tariffs"][number], b: Season["tariffs"][number]) =>
   ACCOUNT_CATEGORIES.indexOf(a.category) - ACCOUNT_CATEGORIES.indexOf(b.category);
@@ -25,6 +25,7 @@ export function SeasonsPage() {
   const { message } = App.useApp();
   const seasons = useSeasons();
   const start = useStartBillRun();
+  const remove = useDeleteSeason();
   const [creating, setCreating] = useState(false);
   const [current, setCurrent] = useState<CurrentRun | null>(null);
   const currentRun = useBillRun(current?.runId);
@@ -90,25 +91,51 @@ export function SeasonsPage() {
     {
       title: "操作",
       key: "actions",
-      width: 120,
+      width: 200,
       render: (_, s) => (
-        <Popconfirm
-          title={`为 ${s.code} 供热季生成账单？`}
-          description="为全部在册账户开具本季账单；已开过的不会重复开具。"
-          okText="生成"
-          cancelText="取消"
-          onConfirm={() => generate(s)}
-          disabled={running}
-        >
-          <Button
-            icon={<ThunderboltOutlined />}
-            size="small"
+        <Space>
+          <Popconfirm
+            title={`为 ${s.code} 供热季生成账单？`}
+            description="为全部在册账户开具本季账单；已开过的不会重复开具。"
+            okText="生成"
+            cancelText="取消"
+            onConfirm={() => generate(s)}
             disabled={running}
-            loading={start.isPending && start.variables === s.id}
           >
-            生成账单
-          </Button>
-        </Popconfirm>
+            <Button
+              icon={<ThunderboltOutlined />}
+              size="small"
+              disabled={running}
+              loading={start.isPending && start.variables === s.id}
+            >
+              生成账单
+            </Button>
+          </Popconfirm>
+          {s.billCount === 0 && (
+            <Popconfirm
+              title={`删除 ${s.code} 供热季？`}
+              description="该供热季尚未开具账单，删除后其收费标准一并删除。"
+              okText="删除"
+              okButtonProps={{ danger: true }}
+              cancelText="取消"
+              onConfirm={() =>
+                remove
+                  .mutateAsync(s.id)
+                  .then(() => message.success(`已删除 ${s.code} 供热季`))
+                  .catch((e: unknown) => message.error(messageOf(e)))
+              }
+            >
+              <Button
+                size="small"
+                danger
+                icon={<DeleteOutlined />}
+                loading={remove.isPending && remove.variables === s.id}
+              >
+                删除
+              </Button>
+            </Popconfirm>
+          )}
+        </Space>
       ),
     },
   ];

@@ -4,6 +4,7 @@ import type { CreateSeasonInput, OfflinePaymentInput, WaiveInput } from "@warmli
 import {
   type BillRunView,
   createSeason,
+  deleteSeason,
   getBillRun,
   listBills,
   listPayments,
@@ -76,6 +77,14 @@ export function useCreateSeason() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateSeasonInput) => createSeason(input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.seasons }),
+  });
+}
+
+export function useDeleteSeason() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (seasonId: number) => deleteSeason(seasonId),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.seasons }),
   });
 }

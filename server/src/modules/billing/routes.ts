@@ -19,7 +19,7 @@ import { audit } from "../audit";
 import { presentRun, startBillRun } from "./billRun";
 import { billsOfAccount, waiveBill } from "./bills";
 import { BillRun, HeatingSeason } from "./entities";
-import { createSeason, presentSeason } from "./seasonService";
+import { createSeason, deleteSeason, presentSeason } from "./seasonService";
 
 export function billingRoutes(deps: Deps) {
   const { ds } = deps;
@@ -100,6 +100,25 @@ export function billingRoutes(deps: Deps) {
           details: { code: body.code },
         });
         return presentSeason(ds, season);
+      },
+    }),
+    route({
+      method: "delete",
+      path: "/staff/seasons/:id",
+      summary: "删除误建的供热季（仅限尚未开具账单的）",
+      tags: ["billing"],
+      auth: "staff",
+      roles: BILLING_ADMIN_ROLES,
+      params: IdParamSchema,
+      errors: [404, 409],
+      async handler({ params }, ctx) {
+        const season = await deleteSeason(ds, params.id);
+        await audit(ds, ctx, {
+          action: "season.delete",
+          targetType: "season",
+          targetId: season.id,
+          details: { code: season.code },
+        });
       },
     }),
     route({

@@ -1,7 +1,7 @@
 import { type CreateSeasonInput, defaultDueDate, seasonCalendar } from "@warmline/shared";
 import type { DataSource } from "typeorm";
 import { AppError } from "../../http/errors";
-import { HeatingSeason, Tariff } from "./entities";
+import { Bill, BillRun, HeatingSeason, Tariff } from "./entities";
 
 export async function presentSeason(ds: DataSource, s: HeatingSeason) {
   const tariffs = await ds.getRepository(Tariff).find({ where: { seasonId: s.id }, order: { category: "ASC" } });
@@ -19,7 +19,27 @@ export async function presentSeason(ds: DataSource, s: HeatingSeason) {
       unitPriceFen: t.unitPriceFen,
       suspensionShareBp: t.suspensionShareBp,
     })),
+    billCount: await ds.getRepository(Bill).countBy({ seasonId: s.id }),
   };
+}
+
+/**
+ * Deletes a season created by mistake, with its tariffs: only while no bill has been issued for it (and no
+ * bill run started). The row is locked on MariaDB so a bill run started at the same moment waits for the
+ * delete, then finds the season gone.
+ */
+export async function deleteSeason(ds: DataSource, id: number): Promise<HeatingSeason> {
+  return ds.transaction(async (m) => {
+    const q = m.getRepository(HeatingSeason).createQueryBuilder("s").where("s.id = :id", { id });
+    const season = await (ds.options.type === "better-sqlite3" ? q : q.setLock("pessimistic_write")).getOne();
+    if (!season) throw new AppError("SEASON_NOT_FOUND");
+    const bills = await m.getRepository(Bill).countBy({ seasonId: id });
+    const runs = await m.getRepository(BillRun).countBy({ seasonId: id });
+    if (bills > 0 || runs > 0) throw new AppError("SEASON_HAS_BILLS", { billCount: bills });
+    await m.getRepository(Tariff).delete({ seasonId: id });
+    await m.getRepository(HeatingSeason).delete({ id });
+    return season;
+  });
 }
 
 /** Opens a heating season with its tariffs (one per account category). */
