@@ -20,6 +20,7 @@ import { alertsModule } from "./modules/alerts";
 import { auditModule } from "./modules/audit";
 import { authModule, TokenService } from "./modules/auth";
 import { billingModule } from "./modules/billing";
+import { FileKinds, filesModule } from "./modules/files";
 import { invoicesModule, invoicingPort } from "./modules/invoices";
 import { notificationsModule } from "./modules/notifications";
 import { paymentsModule } from "./modules/payments";
@@ -36,6 +37,7 @@ import { weatherModule } from "./modules/weather";
  */
 export const MODULES: readonly WarmlineModule[] = [
   auditModule,
+  filesModule,
   staffModule,
   residentsModule,
   accountsModule,
@@ -108,8 +110,9 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
       ds,
       MODULES.flatMap((m) => (m.policies ? [m.policies] : [])),
     );
+    const files = new FileKinds(MODULES.flatMap((m) => m.fileKinds ?? []));
     const ports = { invoicing: invoicingPort, alertSubjects: ticketAlertSubjects(config.sla) };
-    deps = { config, ds, vault, tokens, access, ports, login, payments, einvoice, storage, sms, messages, jobs };
+    deps = { config, ds, vault, tokens, access, ports, login, payments, einvoice, storage, files, sms, messages, jobs };
     return deps;
   } catch (err) {
     await ds.destroy();

@@ -11,6 +11,7 @@ import type { PiiVault } from "./lib/pii";
 import type { FileStorage } from "./lib/storage";
 import type { AlertSubjectPort } from "./modules/alerts";
 import type { TokenService } from "./modules/auth";
+import type { FileKinds } from "./modules/files";
 import type { InvoicingPort } from "./modules/payments";
 
 /**
@@ -41,6 +42,8 @@ export interface Deps {
   einvoice: EInvoiceProvider;
   /** uploaded files (ticket photos): the local disk below ${DATA_DIR}/uploads */
   storage: FileStorage;
+  /** what signed file links may name (modules/files), from the modules' fileKinds */
+  files: FileKinds;
   /** the SMS platform (the local sandbox with SANDBOX_VENDORS) */
   sms: SmsProvider;
   /** messages inside the vendor apps: WeChat subscribe messages, Alipay template messages */

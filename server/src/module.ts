@@ -3,6 +3,7 @@ import type { Deps } from "./deps";
 import type { PolicyTable } from "./http/access";
 import type { AnyRoute } from "./http/route";
 import type { JobDefinition } from "./jobs/registry";
+import type { FileKind } from "./modules/files";
 
 /** A TypeORM entity class. */
 // biome-ignore lint/complexity/noBannedTypes: an entity is any class TypeORM maps
@@ -31,4 +32,6 @@ export interface WarmlineModule {
   start?: (deps: Deps) => Promise<void>;
   /** access policies for the resources it owns (see http/access.ts) */
   policies?: PolicyTable;
+  /** kinds of files it serves behind signed links (GET /api/v1/files/:token, served by modules/files) */
+  fileKinds?: FileKind[];
 }

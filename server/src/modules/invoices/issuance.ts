@@ -18,16 +18,6 @@ export function orderNoOf(kind: "blue" | "red", sourceId: number, seq: number): 
   return `FP${kind === "blue" ? "P" : "R"}${sourceId}S${seq}`;
 }
 
-/** Call in the transaction that settles a payment: its blue invoice follows, once. */
-export async function requestInvoice(m: EntityManager, paymentOrderId: number): Promise<void> {
-  await enqueue(m, "invoices.issue", { paymentOrderId }, { dedupeKey: `invoice:pay:${paymentOrderId}` });
-}
-
-/** Call in the transaction that completes a refund: the red invoice follows, once. */
-export async function requestReversal(m: EntityManager, refundId: number): Promise<void> {
-  await enqueue(m, "invoices.reverse", { refundId }, { dedupeKey: `invoice:refund:${refundId}` });
-}
-
 async function billLines(
   m: EntityManager | DataSource,
   parts: { billId: number; principalFen: number; lateFeeFen: number }[],

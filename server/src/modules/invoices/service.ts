@@ -5,7 +5,7 @@ import type { Deps } from "../../deps";
 import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { EInvoiceRejectedError, EInvoiceUnavailableError } from "../../integrations/e-invoice/provider";
-import { getBoundAccount, HeatingAccount } from "../accounts";
+import { HeatingAccount } from "../accounts";
 import { audit } from "../audit";
 import { PaymentOrder } from "../payments";
 import { Invoice } from "./entities";
@@ -70,19 +70,8 @@ export async function invoiceDetail(ds: DataSource, inv: Invoice): Promise<Invoi
   return { ...self, related: views.filter((v) => v.id !== inv.id) };
 }
 
-/** A resident's invoice: only of an account currently bound to them (else 404, like a missing one). */
-export async function residentInvoice(deps: Deps, residentId: number, id: number): Promise<Invoice> {
-  const inv = await deps.ds.getRepository(Invoice).findOneBy({ id });
-  if (!inv) throw new AppError("INVOICE_NOT_FOUND");
-  try {
-    await getBoundAccount(deps, residentId, inv.accountId);
-  } catch {
-    throw new AppError("INVOICE_NOT_FOUND");
-  }
-  return inv;
-}
-
-export async function staffInvoice(ds: DataSource, id: number): Promise<Invoice> {
+/** An invoice by id (INVOICE_NOT_FOUND when there is none); routes check access first (policies.ts). */
+export async function getInvoice(ds: DataSource, id: number): Promise<Invoice> {
   const inv = await ds.getRepository(Invoice).findOneBy({ id });
   if (!inv) throw new AppError("INVOICE_NOT_FOUND");
   return inv;
@@ -121,7 +110,7 @@ export async function reissueInvoice(
   input: ReissueInvoiceInput,
 ): Promise<Invoice> {
   const { ds } = deps;
-  const inv = await staffInvoice(ds, id);
+  const inv = await getInvoice(ds, id);
   if (inv.status !== "failed") throw new AppError("INVOICE_NOT_REISSUABLE");
   let earlier: Awaited<ReturnType<Deps["einvoice"]["query"]>>;
   try {
@@ -136,7 +125,7 @@ export async function reissueInvoice(
     await ds
       .getRepository(Invoice)
       .update({ id: inv.id, status: "failed" }, { status: "submitted", serialNo: earlier.serialNo, failReason: null });
-    const fresh = await staffInvoice(ds, id);
+    const fresh = await getInvoice(ds, id);
     if (earlier.status === "issued") await applyResult(deps, fresh, earlier);
   } else {
     const seq = inv.requestSeq + 1;
@@ -165,7 +154,7 @@ export async function reissueInvoice(
     targetId: inv.id,
     details: { reason: input.reason, titleChanged: Boolean(input.title), staffId: staffAuth(ctx).id },
   });
-  return staffInvoice(ds, id);
+  return getInvoice(ds, id);
 }
 
 /** Asks the platform to send an issued invoice to an e-mail address. */

@@ -1,7 +1,7 @@
 import type { WarmlineModule } from "../../module";
 import { CallLog, MessageDelivery, SubscribeConsent, Ticket, TicketEvent, TicketPhoto } from "./entities";
 import { photoCleanupJob, schedulePhotoCleanup } from "./photoCleanup";
-import { mountPhotoRoutes, PHOTO_UPLOAD_PATHS } from "./photos";
+import { mountPhotoRoutes, PHOTO_FILE, PHOTO_UPLOAD_PATHS } from "./photos";
 import { ticketPolicies } from "./policies";
 import { ticketRoutes } from "./routes";
 import { scheduleSlaSweep, slaSweepJob, slaTimerJob } from "./sla";
@@ -28,6 +28,7 @@ export const ticketsModule: WarmlineModule = {
   jobs: (deps) => [slaTimerJob(deps), slaSweepJob(deps), photoCleanupJob(deps)],
   jobNames: TICKET_JOBS,
   policies: ticketPolicies,
+  fileKinds: [PHOTO_FILE],
   async start(deps) {
     await scheduleSlaSweep(deps.ds.manager);
     await schedulePhotoCleanup(deps.ds.manager);

@@ -1,0 +1,76 @@
+import {
+  FileLinkSchema,
+  IdParamSchema,
+  InvoiceDetailSchema,
+  InvoiceListSchema,
+  SendInvoiceEmailSchema,
+} from "@warmline/shared";
+import type { Context } from "koa";
+import type { Deps } from "../../deps";
+import { route } from "../../http/route";
+import { invoiceLink } from "./fileKinds";
+import { accountInvoices, emailInvoice, getInvoice, invoiceDetail } from "./service";
+
+/** A resident's invoices: only of accounts actively bound to them (else 404, like a missing one). */
+export function residentInvoiceRoutes(deps: Deps) {
+  const { ds, access, config } = deps;
+  const readable = async (ctx: Context, id: number) => {
+    await access.require(ctx.state.auth, "invoice.read", id);
+    return getInvoice(ds, id);
+  };
+  return [
+    route({
+      method: "get",
+      path: "/me/accounts/:id/invoices",
+      summary: "电子发票（蓝字与红字）",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: InvoiceListSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        await access.require(ctx.state.auth, "account.read", params.id);
+        return { items: await accountInvoices(ds, params.id) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/me/invoices/:id",
+      summary: "发票详情",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: InvoiceDetailSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        return invoiceDetail(ds, await readable(ctx, params.id));
+      },
+    }),
+    route({
+      method: "post",
+      path: "/me/invoices/:id/link",
+      summary: "发票 PDF 的临时链接（无需登录头，用于打开与下载）",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: FileLinkSchema,
+      errors: [404, 409],
+      async handler({ params }, ctx) {
+        return invoiceLink(config, await readable(ctx, params.id));
+      },
+    }),
+    route({
+      method: "post",
+      path: "/me/invoices/:id/email",
+      summary: "发送发票到邮箱",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      body: SendInvoiceEmailSchema,
+      errors: [400, 404, 409, 502],
+      async handler({ params, body }, ctx) {
+        await emailInvoice(deps, await readable(ctx, params.id), body.email);
+      },
+    }),
+  ];
+}
