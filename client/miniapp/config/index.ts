@@ -42,7 +42,11 @@ export default defineConfig((_merge, { mode }) => {
       // ("useContext is not a function"). Taro itself pins react/react-dom to the app's copies.
       "@tarojs/plugin-framework-react": fromApp("@tarojs/plugin-framework-react"),
     },
-    copy: { patterns: [], options: {} },
+    // the H5 build's icon (browsers ask for /h5/favicon.ico); the vendors' apps show their own
+    copy: {
+      patterns: isH5 ? [{ from: "src/favicon.ico", to: "dist/h5/favicon.ico" }] : [],
+      options: {},
+    },
     framework: "react",
     // Taro's dev-mode dependency prebundle breaks with this enhanced-resolve ("options.roots.map is
     // not a function", then "_writeVirtualFile is not a function"); production builds never use it.

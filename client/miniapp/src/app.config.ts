@@ -26,5 +26,7 @@ export default defineAppConfig({
     navigationBarTitleText: "暖线",
     navigationBarTextStyle: "white",
     backgroundColor: "#fff7f0",
+    // H5: Taro's own navigation bar (title and a back button), as the vendors' apps show around a mini-program
+    navigationStyle: "default",
   },
 });
