@@ -41,9 +41,6 @@ export const BILL_RUN_STATUS_LABELS: Record<string, string> = {
   failed: "失败",
 };
 
-/** The heating centre that issues receipts. */
-export const HEATING_CENTRE_NAME = "民乐县供热中心";
-
 /** Payment status tag colours; the labels are PAYMENT_STATUS_LABELS from @warmline/shared. */
 export const PAYMENT_STATUS_COLORS: Record<string, string> = {
   created: "default",

@@ -46,6 +46,8 @@ export const PaymentSchema = z.object({
   outTradeNo: z.string(),
   accountId: z.number().int(),
   accountNo: z.string(),
+  /** 收款单位: the heating centre as it is named on its invoices (INVOICE_SELLER_NAME) */
+  payee: z.string(),
   channel: z.enum(PAYMENT_CHANNELS),
   amountFen: z.number().int(),
   refundedFen: z.number().int(),

@@ -1,7 +1,12 @@
-import { PAYMENT_CHANNEL_LABELS, type StaffAccount, formatYuan } from "@warmline/shared";
+import {
+  ALLOCATION_RULE,
+  PAYMENT_CHANNEL_LABELS,
+  type StaffAccount,
+  fenToCapitals,
+  formatYuan,
+} from "@warmline/shared";
 import type { PaymentView } from "../api/billing";
 import { formatDateTime, orEmpty } from "../format";
-import { HEATING_CENTRE_NAME } from "../labels";
 import "./receipt.css";
 
 interface Props {
@@ -32,12 +37,16 @@ export function Receipt({ payment: p, account: a, cashierName }: Props) {
   return (
     <section className="receipt" aria-label="收款收据">
       <header className="receipt-head">
-        <div className="receipt-issuer">{HEATING_CENTRE_NAME}</div>
+        <div className="receipt-issuer">{p.payee}</div>
         <div className="receipt-title">供热费收款收据</div>
       </header>
       <div className="receipt-amount">
         <span className="receipt-label">金额（小写）</span>
         <strong data-testid="receipt-amount">{formatYuan(p.amountFen)}</strong>
+      </div>
+      <div className="receipt-amount receipt-capitals">
+        <span className="receipt-label">金额（大写）</span>
+        <strong data-testid="receipt-capitals">{fenToCapitals(p.amountFen)}</strong>
       </div>
       <dl className="receipt-fields">
         {fields.map(([label, value]) => (
@@ -77,8 +86,9 @@ export function Receipt({ payment: p, account: a, cashierName }: Props) {
         </tfoot>
       </table>
       {p.unappliedFen > 0 && <p className="receipt-note">另有 {formatYuan(p.unappliedFen)} 未分配到账单，待核对。</p>}
+      <p className="receipt-note">{ALLOCATION_RULE}。</p>
       <footer className="receipt-foot">
-        <span>收款单位（盖章）：{HEATING_CENTRE_NAME}</span>
+        <span>收款单位（盖章）：{p.payee}</span>
         <span>收款人（签字）：{cashierName}</span>
       </footer>
     </section>

@@ -89,7 +89,10 @@ describe("收费台", () => {
     });
     const text = receipt.textContent ?? "";
     for (const t of [
-      "民乐县供热中心",
+      // the issuer as on the invoices (INVOICE_SELLER_NAME), the amount in capitals, the allocation rule
+      "民乐县城区集中供热中心",
+      "叁仟柒佰捌拾伍元玖角伍分",
+      "部分缴费时先抵扣滞纳金，再抵扣本金",
       "1000234567",
       "民乐县城关镇新华路 8 号 3 单元 502",
       "王*国",

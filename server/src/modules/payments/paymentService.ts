@@ -140,6 +140,7 @@ export async function presentPayments(deps: Deps, orders: PaymentOrder[]): Promi
     outTradeNo: o.outTradeNo,
     accountId: o.accountId,
     accountNo: accounts.get(o.accountId)?.accountNo ?? "",
+    payee: deps.config.invoices.seller.name,
     invoiceId: invoices.get(o.id)?.id ?? null,
     invoiceStatus: invoices.get(o.id)?.status ?? null,
     channel: o.channel,
