@@ -1,3 +1,4 @@
 export * from "./constants";
 export * from "./priority";
+export * from "./rates";
 export * from "./sla";

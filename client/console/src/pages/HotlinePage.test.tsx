@@ -76,7 +76,7 @@ describe("热线受理", () => {
       reason: "no_heat",
       notes: "询问何时恢复供热",
     });
-    expect(await screen.findByText("来电已登记（138****1111 · 未关联户号）")).toBeTruthy();
+    expect(await screen.findByText("来电已登记（138******** · 未关联户号）")).toBeTruthy();
     // the recent calls follow, and the form is ready for the next call
     const list = document.querySelector(".hotline-calls") as HTMLElement;
     expect(await within(list).findByText("询问何时恢复供热")).toBeTruthy();

@@ -13,7 +13,8 @@ import { authenticateRequest, requireAuth } from "../../http/auth";
 import { AppError, zodDetails } from "../../http/errors";
 import { API_PREFIX, route } from "../../http/route";
 import { audit } from "../audit";
-import { serviceRates, serviceRatesCsv, serviceRatesXlsx } from "./serviceRates";
+import { serviceRates } from "./serviceRates";
+import { serviceRatesCsv, serviceRatesXlsx } from "./serviceRatesExport";
 
 export interface ReportOptions {
   /** the SLA policy the service desk runs on (DEFAULT_SLA_POLICY when the config sets none) */

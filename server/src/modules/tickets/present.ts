@@ -18,7 +18,7 @@ import { HeatingAccount, HeatStation } from "../accounts";
 import { StaffUser } from "../staff";
 import { Ticket, TicketEvent, TicketPhoto } from "./entities";
 import { photoViews } from "./photos";
-import { allowedActions } from "./service";
+import { allowedActions } from "./actions";
 import { slaDto, slaEvents } from "./sla";
 
 const c10 = (v: unknown) => (typeof v === "number" ? `${(v / 10).toFixed(1)}℃` : "");

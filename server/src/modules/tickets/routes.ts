@@ -4,26 +4,13 @@ import {
   CallSchema,
   CreateCallSchema,
   CreateTicketSchema,
-  DISPATCH_ROLES,
-  DispatchSchema,
-  FIELD_ROLES,
-  FOLLOW_UP_ROLES,
   FollowUpSchema,
-  GradeSchema,
   HOTLINE_ROLES,
   IdParamSchema,
-  LinkSchema,
-  MeasureSchema,
-  NoteSchema,
-  OnSiteSchema,
-  PauseSchema,
-  RespondSchema,
-  ResolveSchema,
-  ResumeSchema,
-  type StaffRole,
   StaffCreateTicketSchema,
   TICKET_DESK_ROLES,
   TicketDetailSchema,
+  type TicketEventType,
   TicketListSchema,
   TicketPageSchema,
   TicketQuerySchema,
@@ -35,39 +22,20 @@ import { residentId, staffAuth } from "../../http/auth";
 import { route } from "../../http/route";
 import { getBoundAccount, HeatStation } from "../accounts";
 import { ResidentUser } from "../residents";
+import { ACTION_LIST, type AnyTicketAction, type TicketAction, type TicketActionDef } from "./actions";
 import { createCall, listCalls } from "./calls";
 import { presentTicketDetail, presentTickets } from "./present";
 import { searchTickets } from "./query";
-import {
-  type ActionInput,
-  act,
-  residentCreateTicket,
-  residentRate,
-  residentTicket,
-  staffCreateTicket,
-  type TicketAction,
-} from "./service";
+import { performAction, residentCreateTicket, residentRate, residentTicket, staffCreateTicket } from "./service";
 import { Ticket } from "./entities";
 import { AppError } from "../../http/errors";
 
-/** Which roles may take each action (the ticket's state is checked by the service). */
-const ACTION_ROLES: Record<TicketAction, readonly StaffRole[]> = {
-  respond: [...new Set([...HOTLINE_ROLES, ...DISPATCH_ROLES])],
-  dispatch: DISPATCH_ROLES,
-  on_site: FIELD_ROLES,
-  measure: FIELD_ROLES,
-  pause: TICKET_DESK_ROLES,
-  resume: TICKET_DESK_ROLES,
-  resolve: FIELD_ROLES,
-  follow_up: FOLLOW_UP_ROLES,
-  grade: DISPATCH_ROLES,
-  link: DISPATCH_ROLES,
-  note: TICKET_DESK_ROLES,
-};
+const ACTION_BY_VERB = new Map<string, AnyTicketAction>(ACTION_LIST.map((a) => [a.verb, a]));
 
+/** Which actions this staff user's roles allow (the ticket's state is checked by the service). */
 function canDo(ctx: Context) {
   const roles = staffAuth(ctx).roles;
-  return (a: string) => (ACTION_ROLES[a as TicketAction] ?? []).some((r) => roles.includes(r));
+  return (a: string) => (ACTION_BY_VERB.get(a)?.roles ?? []).some((r) => roles.includes(r));
 }
 
 async function staffDetail(deps: Deps, ctx: Context, id: number) {
@@ -78,20 +46,21 @@ async function staffDetail(deps: Deps, ctx: Context, id: number) {
 
 export function ticketRoutes(deps: Deps) {
   const { ds } = deps;
-  const actionRoute = <S extends z.ZodType>(path: string, action: TicketAction, body: S, summary: string) =>
+  /** POST /staff/tickets/:id/<path>: one step of the workflow, from its definition in actions/ */
+  const actionRoute = <I, E extends TicketEventType>(action: TicketActionDef<TicketAction, I, E>) =>
     route({
       method: "post",
-      path: `/staff/tickets/:id/${path}`,
-      summary,
+      path: `/staff/tickets/:id/${action.path}`,
+      summary: action.summary,
       tags: ["tickets"],
       auth: "staff",
-      roles: ACTION_ROLES[action],
+      roles: action.roles,
       params: IdParamSchema,
-      body,
+      body: action.input,
       response: TicketDetailSchema,
       errors: [400, 404, 409],
       async handler({ params, body: input }, ctx) {
-        await act(deps, { kind: "staff", id: staffAuth(ctx).id }, params.id, action, input as ActionInput);
+        await performAction(deps, { kind: "staff", id: staffAuth(ctx).id }, params.id, action, input);
         return staffDetail(deps, ctx, params.id);
       },
     });
@@ -202,17 +171,7 @@ export function ticketRoutes(deps: Deps) {
         return staffDetail(deps, ctx, params.id);
       },
     }),
-    actionRoute("respond", "respond", RespondSchema, "首次响应（联系居民）"),
-    actionRoute("dispatch", "dispatch", DispatchSchema, "派单至换热站/维修班组"),
-    actionRoute("on-site", "on_site", OnSiteSchema, "维修人员到场"),
-    actionRoute("measure", "measure", MeasureSchema, "入户测温"),
-    actionRoute("pause", "pause", PauseSchema, "暂停计时（等待居民）"),
-    actionRoute("resume", "resume", ResumeSchema, "恢复计时"),
-    actionRoute("resolve", "resolve", ResolveSchema, "处理完成"),
-    actionRoute("follow-up", "follow_up", FollowUpSchema, "回访"),
-    actionRoute("grade", "grade", GradeSchema, "调整事故等级"),
-    actionRoute("link", "link", LinkSchema, "合并为同一事件"),
-    actionRoute("notes", "note", NoteSchema, "备注"),
+    ...ACTION_LIST.map(actionRoute),
     route({
       method: "get",
       path: "/staff/stations",

@@ -4,26 +4,29 @@ import {
   type CreateTicketInput,
   DEFAULT_PRIORITY_RULES,
   type FollowUpInput,
-  type IncidentGrade,
-  MEASUREMENT_METHOD_LABELS,
-  type MeasurementMethod,
   normalizePhone,
   type StaffCreateTicketInput,
   type TicketChannel,
   type TicketEventType,
-  type TicketStatus,
 } from "@warmline/shared";
 import { type DataSource, type EntityManager, MoreThanOrEqual } from "typeorm";
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
-import { enqueue } from "../../jobs/outbox";
-import { Building, HeatingAccount, HeatStation } from "../accounts";
-import { OutdoorReading, outdoorAt } from "../weather";
+import { Building, HeatingAccount } from "../accounts";
+import { outdoorAt } from "../weather";
+import {
+  type ActionContext,
+  type ActionInput,
+  type AnyTicketAction,
+  allows,
+  TICKET_ACTIONS,
+  type TicketAction,
+  type TicketActionDef,
+} from "./actions";
 import { CallLog, Ticket, TicketEvent } from "./entities";
+import { type Actor, addEvent, lockTicket, notifyResident } from "./events";
 import { claimPhotos } from "./photos";
 import { eventsOf, refreshSla, slaOf } from "./sla";
-
-export type Actor = { kind: "resident"; id: number } | { kind: "staff"; id: number } | { kind: "system"; id: null };
 
 /** GD + Shanghai date + 6 random base-36 characters: GD20261127K3F9QZ */
 export function newTicketNo(now = new Date()): string {
@@ -31,16 +34,6 @@ export function newTicketNo(now = new Date()): string {
   let r = "";
   for (const b of randomBytes(6)) r += (b % 36).toString(36);
   return `GD${d}${r.toUpperCase()}`;
-}
-
-function mysqlLike(m: EntityManager): boolean {
-  return m.connection.options.type !== "better-sqlite3";
-}
-
-export async function lockTicket(m: EntityManager, id: number): Promise<Ticket | null> {
-  const qb = m.getRepository(Ticket).createQueryBuilder("t").where("t.id = :id", { id });
-  if (mysqlLike(m)) qb.setLock("pessimistic_write");
-  return qb.getOne();
 }
 
 /**
@@ -60,38 +53,6 @@ async function recentOutdoorC10(m: EntityManager, now: Date, stationId: number |
     if (typeof v === "number") return v;
   }
   return null;
-}
-
-async function addEvent(
-  m: EntityManager,
-  ticket: Ticket,
-  type: TicketEventType,
-  actor: Actor,
-  at: Date,
-  data: Record<string, unknown> | null = null,
-): Promise<TicketEvent> {
-  return m.getRepository(TicketEvent).save(
-    m.getRepository(TicketEvent).create({
-      ticketId: ticket.id,
-      type,
-      at,
-      cycle: ticket.cycle,
-      actorKind: actor.kind,
-      actorId: actor.id,
-      data,
-      uniqueKey: null,
-    }),
-  );
-}
-
-async function notifyResident(m: EntityManager, ticket: Ticket, event: TicketEvent, kind: string, delayMs = 0) {
-  if (!ticket.residentUserId && !ticket.accountId && !ticket.callerPhoneEnc) return;
-  await enqueue(
-    m,
-    "tickets.notify",
-    { ticketId: ticket.id, eventId: event.id, kind },
-    { dedupeKey: `ticket_notify:${event.id}:${kind}`, delayMs },
-  );
 }
 
 interface NewTicket {
@@ -209,184 +170,52 @@ export async function staffCreateTicket(deps: Deps, staffId: number, input: Staf
 
 // --- actions -------------------------------------------------------------------------------------------
 
-export type TicketAction =
-  | "respond"
-  | "dispatch"
-  | "on_site"
-  | "measure"
-  | "pause"
-  | "resume"
-  | "resolve"
-  | "follow_up"
-  | "grade"
-  | "link"
-  | "note";
-
-const OPEN: TicketStatus[] = ["new", "responded", "dispatched", "on_site", "resolved"];
-const WORKING: TicketStatus[] = ["new", "responded", "dispatched", "on_site"];
-
-/** Which actions a ticket in this state allows (roles are checked by the routes). */
-export function allowedActions(ticket: Ticket, paused: boolean): TicketAction[] {
-  const s = ticket.status;
-  const out: TicketAction[] = [];
-  if (s === "new") out.push("respond");
-  if (s === "responded" || s === "dispatched") out.push("dispatch");
-  if (s === "dispatched") out.push("on_site");
-  if (OPEN.includes(s) && s !== "resolved") out.push("measure");
-  if (WORKING.includes(s)) out.push(paused ? "resume" : "pause");
-  if (s === "responded" || s === "dispatched" || s === "on_site") out.push("resolve");
-  if (s === "resolved") out.push("follow_up");
-  if (OPEN.includes(s)) out.push("grade", "link");
-  out.push("note");
-  return out;
-}
-
-export interface ActionInput {
-  note?: string;
-  stationId?: number;
-  crew?: string;
-  technicianId?: number;
-  indoorTempC10?: number;
-  outdoorTempC10?: number;
-  method?: MeasurementMethod;
-  photoIds?: number[];
-  reason?: string;
-  satisfied?: boolean;
-  score?: number;
-  comment?: string;
-  grade?: IncidentGrade;
-  incidentTicketId?: number;
-}
-
 /**
- * One step of the workflow, as one transaction under a row lock: checks the state allows it, appends the
- * event(s), moves the status, recomputes the SLA clocks (and their timers), and queues the message to the
- * resident where one is due.
+ * One step of the workflow (the table in actions/), as one transaction under the ticket's row lock: checks
+ * the state allows it, lets the step append its events and change the ticket, saves it, and recomputes the
+ * SLA clocks (and their timers).
  */
-export async function act(
+export async function act<V extends TicketAction>(
   deps: Deps,
   actor: Actor,
   ticketId: number,
-  action: TicketAction,
-  input: ActionInput,
+  verb: V,
+  input: ActionInput<V>,
+  now = new Date(),
+): Promise<Ticket> {
+  const action: AnyTicketAction = TICKET_ACTIONS[verb];
+  return performAction(deps, actor, ticketId, action, input, now);
+}
+
+/** act() with the step's definition itself (the routes hold the definitions). */
+export async function performAction<I, E extends TicketEventType>(
+  deps: Deps,
+  actor: Actor,
+  ticketId: number,
+  action: TicketActionDef<TicketAction, I, E>,
+  input: I,
   now = new Date(),
 ): Promise<Ticket> {
   return deps.ds.transaction(async (m) => {
     const ticket = await lockTicket(m, ticketId);
     if (!ticket) throw new AppError("TICKET_NOT_FOUND");
-    const state = slaOf(ticket, await eventsOf(m, ticket.id), now, deps.config.sla);
-    if (!allowedActions(ticket, state.paused).includes(action)) throw new AppError("TICKET_BAD_STATE");
-    const repo = m.getRepository(Ticket);
-    const photoOwner = actor.kind === "system" ? null : { kind: actor.kind, id: actor.id };
-    switch (action) {
-      case "respond": {
-        const e = await addEvent(m, ticket, "responded", actor, now, { note: input.note ?? null });
-        ticket.status = "responded";
-        ticket.respondedAt ??= now;
-        await notifyResident(m, ticket, e, "responded");
-        break;
-      }
-      case "dispatch": {
-        const station = await m.getRepository(HeatStation).findOneBy({ id: input.stationId as number });
-        if (!station) throw new AppError("STATION_NOT_FOUND");
-        const e = await addEvent(m, ticket, "dispatched", actor, now, {
-          stationId: station.id,
-          stationName: station.name,
-          crew: input.crew ?? null,
-          technicianId: input.technicianId ?? null,
-          note: input.note ?? null,
-        });
-        ticket.status = "dispatched";
-        ticket.dispatchedStationId = station.id;
-        ticket.crew = input.crew ?? null;
-        ticket.technicianId = input.technicianId ?? null;
-        await notifyResident(m, ticket, e, "dispatched");
-        break;
-      }
-      case "on_site":
-        await addEvent(m, ticket, "on_site", actor, now, { note: input.note ?? null });
-        ticket.status = "on_site";
-        break;
-      case "measure": {
-        const e = await addEvent(m, ticket, "measured", actor, now, {
-          indoorTempC10: input.indoorTempC10,
-          outdoorTempC10: input.outdoorTempC10 ?? null,
-          method: input.method,
-          methodLabel: input.method ? MEASUREMENT_METHOD_LABELS[input.method] : null,
-          note: input.note ?? null,
-        });
-        if (input.photoIds?.length && photoOwner) await claimPhotos(m, photoOwner, input.photoIds, ticket.id, e.id);
-        // the outdoor value read on site is a reading like any other (later reports are graded with it)
-        if (input.outdoorTempC10 !== undefined) {
-          await m.getRepository(OutdoorReading).insert({
-            at: now,
-            tempC10: input.outdoorTempC10,
-            stationId: ticket.dispatchedStationId ?? ticket.stationId,
-            source: "measurement",
-            recordedBy: actor.kind === "staff" ? actor.id : null,
-          });
-        }
-        break;
-      }
-      case "pause":
-        await addEvent(m, ticket, "paused", actor, now, { reason: input.reason });
-        break;
-      case "resume":
-        await addEvent(m, ticket, "resumed", actor, now, { note: input.note ?? null });
-        break;
-      case "resolve": {
-        if (state.paused) await addEvent(m, ticket, "resumed", actor, now, { note: "处理完成，恢复计时" });
-        const e = await addEvent(m, ticket, "resolved", actor, now, { note: input.note });
-        if (input.photoIds?.length && photoOwner) await claimPhotos(m, photoOwner, input.photoIds, ticket.id, e.id);
-        ticket.status = "resolved";
-        ticket.resolvedAt = now;
-        await notifyResident(m, ticket, e, "resolved");
-        // the follow-up reminder, if nobody has followed up two hours later
-        await notifyResident(m, ticket, e, "follow_up_due", 2 * 3600_000);
-        break;
-      }
-      case "follow_up": {
-        await addEvent(m, ticket, "followed_up", actor, now, {
-          satisfied: input.satisfied,
-          score: input.score,
-          comment: input.comment ?? null,
-        });
-        ticket.satisfied = input.satisfied ?? null;
-        ticket.score = input.score ?? null;
-        if (input.satisfied) {
-          await addEvent(m, ticket, "closed", actor, now, null);
-          ticket.status = "closed";
-          ticket.closedAt = now;
-        } else {
-          // not satisfied: handled again from the start, with fresh clocks
-          ticket.cycle += 1;
-          await addEvent(m, ticket, "reopened", actor, now, { reason: input.comment ?? "回访不满意" });
-          ticket.status = "new";
-          ticket.resolvedAt = null;
-          ticket.respondedAt = null;
-        }
-        break;
-      }
-      case "grade":
-        await addEvent(m, ticket, "graded", actor, now, { grade: input.grade, reason: input.reason });
-        ticket.grade = input.grade as IncidentGrade;
-        break;
-      case "link": {
-        const lead = await m.getRepository(Ticket).findOneBy({ id: input.incidentTicketId as number });
-        if (!lead || lead.id === ticket.id) throw new AppError("TICKET_NOT_FOUND");
-        const incidentId = lead.incidentId ?? lead.id;
-        await addEvent(m, ticket, "linked", actor, now, { incidentId, leadTicketNo: lead.ticketNo });
-        ticket.incidentId = incidentId;
-        ticket.suggestIncident = false;
-        if (lead.incidentId === null)
-          await repo.update({ id: lead.id }, { incidentId: lead.id, suggestIncident: false });
-        break;
-      }
-      case "note":
-        await addEvent(m, ticket, "note", actor, now, { note: input.note });
-        break;
-    }
-    await repo.save(ticket);
+    const sla = slaOf(ticket, await eventsOf(m, ticket.id), now, deps.config.sla);
+    if (!allows(action, ticket.status, sla.paused)) throw new AppError("TICKET_BAD_STATE");
+    const ctx: ActionContext<E> = {
+      deps,
+      m,
+      actor,
+      ticket,
+      sla,
+      now,
+      record: (type, data) => addEvent(m, ticket, type, actor, now, data),
+      notify: (event, kind, delayMs) => notifyResident(m, ticket, event, kind, delayMs),
+      async attachPhotos(ids, event) {
+        if (ids?.length && actor.kind !== "system") await claimPhotos(m, actor, ids, ticket.id, event.id);
+      },
+    };
+    await action.apply(ctx, input);
+    await m.getRepository(Ticket).save(ticket);
     await refreshSla(m, ticket, now, deps.config.sla);
     return ticket;
   });
