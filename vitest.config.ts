@@ -17,6 +17,8 @@ export default defineConfig({
           name: "unit",
           include: ["shared/src/**/*.test.ts", "server/src/**/*.test.ts"],
           environment: "node",
+          // the test run's sandbox keys and spare key pairs, generated once (server/src/sandboxes/testing/keys.ts)
+          globalSetup: ["server/src/sandboxes/testing/globalSetup.ts"],
         },
       },
       "client/miniapp/vitest.config.ts",
@@ -27,6 +29,7 @@ export default defineConfig({
           name: "api",
           include: ["tests/api/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["server/src/sandboxes/testing/globalSetup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: install, build the H5 mini-program and the console, start everything on the embedded
-// default (SQLite, in-process jobs, sandbox vendors, demo county). Any variable already set wins.
+// default (SQLite, in-process jobs, sandbox vendors, demo county) with the development defaults
+// (WARMLINE_DEV=true: public development secrets; the server prints a warning banner). Any variable already
+// set wins, except that NODE_ENV=production leaves the development defaults off.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ensureClientBuilt, ensureInstalled, log, pnpmCommand, ROOT } from "./lib.mjs";
@@ -11,6 +13,7 @@ ensureClientBuilt(pnpm, "client/miniapp", "@warmline/miniapp");
 ensureClientBuilt(pnpm, "client/console", "@warmline/console");
 
 const env = {
+  ...(process.env.NODE_ENV === "production" ? {} : { WARMLINE_DEV: "true" }),
   DB_DRIVER: "sqlite",
   DATA_DIR: path.join(ROOT, "data"),
   JOBS_MODE: "inprocess",

@@ -181,6 +181,7 @@ async function one(
   const db = driver === "mysql" ? await benchDatabase("bills") : null;
   const config = loadConfig({
     NODE_ENV: "test",
+    WARMLINE_DEV: "true",
     LOG_LEVEL: "silent",
     DATA_DIR: scratch.dir,
     DB_DRIVER: driver,

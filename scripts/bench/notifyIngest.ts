@@ -334,6 +334,7 @@ export async function runNotifyIngest(
   const port = await listen(server);
   const config = loadConfig({
     NODE_ENV: "test",
+    WARMLINE_DEV: "true",
     LOG_LEVEL: opts.logLevel,
     HOST: "127.0.0.1",
     PORT: String(port),

@@ -9,10 +9,13 @@ import type { WarmlineModule } from "./module";
 import { authenticateRequest } from "./http/auth";
 import { bodyParser } from "./http/body";
 import { errorHandler } from "./http/errors";
+import { trustProxy } from "./http/proxy";
+import { callbackRejectLimit } from "./http/rateLimit";
+import { securityHeaders } from "./http/securityHeaders";
 import { requestContext } from "./http/requestId";
 import { type AnyRoute, API_PREFIX, mountRoutes, openApiDocument, route } from "./http/route";
 import { landingPage, serveClient } from "./http/static";
-import { mountSandboxes } from "./integrations/sandbox";
+import { mountSandboxes } from "./sandboxes";
 
 export const VERSION = "0.1.0";
 const CLIENT_DIR = path.resolve(import.meta.dirname, "../../client");
@@ -45,7 +48,8 @@ function healthRoute(deps: Deps): AnyRoute {
 
 /** Builds the HTTP application from its dependencies. No side effects on import. */
 export function buildApp(deps: Deps, modules: readonly WarmlineModule[] = MODULES): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa();
+  trustProxy(app, deps.config.trustProxy); // X-Forwarded-* only from configured proxies (TRUST_PROXY)
   const router = new Router();
   const registry = new OpenAPIRegistry();
   const streamed = new Set(modules.flatMap((m) => m.streamedBodyPaths ?? []));
@@ -62,9 +66,8 @@ export function buildApp(deps: Deps, modules: readonly WarmlineModule[] = MODULE
 
   app.use(requestContext);
   app.use(errorHandler);
+  app.use(securityHeaders());
   app.use(async (ctx, next) => {
-    ctx.set("X-Content-Type-Options", "nosniff");
-    ctx.set("Referrer-Policy", "same-origin");
     if (ctx.path.startsWith("/api/")) ctx.set("Cache-Control", "no-store");
     await next();
     if (ctx.state.healthStatus) ctx.status = ctx.state.healthStatus;
@@ -75,7 +78,15 @@ export function buildApp(deps: Deps, modules: readonly WarmlineModule[] = MODULE
     app.use(serveClient("/console", path.join(CLIENT_DIR, "console/dist"), "工作人员管理台"));
   }
   app.use(
+    callbackRejectLimit(deps.limits, {
+      pathPrefix: `${API_PREFIX}/notify/`,
+      maxRejects: deps.config.notify.maxRejects,
+      windowS: deps.config.notify.rejectWindowS,
+    }),
+  );
+  app.use(
     bodyParser({
+      rawLimit: deps.config.notify.maxBodyBytes,
       rawOnly: (p) => p.startsWith(`${API_PREFIX}/notify/`),
       skip: (p) => streamed.has(p.replace(/\/$/, "")),
     }),

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Config } from "./config";
 import { openDataSource } from "./db/dataSource";
+import { runMigrationsExclusively } from "./db/migrate";
 import type { Deps } from "./deps";
 import { OutboxJob } from "./jobs/entities";
 import { createAlipayTemplateMessageClient } from "./integrations/alipay/templateMessage";
@@ -8,8 +9,10 @@ import { NuonuoProvider } from "./integrations/e-invoice/nuonuo";
 import { createLoginExchangers } from "./integrations/loginExchangers";
 import { createPaymentClients } from "./integrations/paymentClients";
 import { createSmsClient } from "./integrations/sms/aliyun";
+import { configuredVendorKeys } from "./integrations/vendorKeys";
 import { WechatSubscribeClient } from "./integrations/wechat-mp/subscribe";
 import { AccessLayer } from "./http/access";
+import { createRateLimits } from "./http/rateLimit";
 import { buildJobRegistry, createRunner } from "./jobs";
 import type { JobRegistry } from "./jobs/registry";
 import { PiiVault } from "./lib/pii";
@@ -29,6 +32,7 @@ import { residentsModule } from "./modules/residents";
 import { staffModule } from "./modules/staff";
 import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
 import { weatherModule } from "./modules/weather";
+import { sandboxVendorKeys } from "./sandboxes";
 
 /**
  * The composition root: every module of the product, each through its face. Adding a module is one
@@ -76,11 +80,13 @@ export async function startModules(deps: Deps): Promise<void> {
 export async function createDeps(config: Config, opts: { migrate?: boolean } = {}): Promise<Deps> {
   const ds = await openDataSource(config.db, ENTITIES);
   try {
-    if (opts.migrate) await ds.runMigrations({ transaction: "each" });
+    if (opts.migrate) await runMigrationsExclusively(ds);
     const vault = new PiiVault(config.pii.keys, config.pii.currentKeyId, config.pii.indexKey);
     const tokens = new TokenService(ds, config.auth.tokenSecret, config.auth.accessTtlS, config.auth.refreshTtlS);
-    const login = await createLoginExchangers(config);
-    const payments = await createPaymentClients(config);
+    // vendor keys: all configured in production; with SANDBOX_VENDORS=true the sandboxes generate the missing ones
+    const vendorKeys = config.sandboxVendors ? sandboxVendorKeys(config) : configuredVendorKeys(config);
+    const login = await createLoginExchangers(config, vendorKeys);
+    const payments = await createPaymentClients(config, vendorKeys);
     const einvoice = new NuonuoProvider({
       apiBase: config.einvoice.apiBase,
       appKey: config.einvoice.appKey,
@@ -98,7 +104,7 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
         apiBase: config.wechat.apiBase,
         miniprogramState: config.messages.wechat.miniprogramState,
       }),
-      alipay: await createAlipayTemplateMessageClient(config),
+      alipay: await createAlipayTemplateMessageClient(config, vendorKeys),
     };
     let deps: Deps | undefined;
     const jobs = createRunner(
@@ -112,7 +118,24 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
     );
     const files = new FileKinds(MODULES.flatMap((m) => m.fileKinds ?? []));
     const ports = { invoicing: invoicingPort, alertSubjects: ticketAlertSubjects(config.sla) };
-    deps = { config, ds, vault, tokens, access, ports, login, payments, einvoice, storage, files, sms, messages, jobs };
+    const limits = createRateLimits(config);
+    deps = {
+      config,
+      ds,
+      vault,
+      tokens,
+      access,
+      ports,
+      login,
+      payments,
+      einvoice,
+      storage,
+      files,
+      sms,
+      messages,
+      jobs,
+      limits,
+    };
     return deps;
   } catch (err) {
     await ds.destroy();
@@ -122,5 +145,6 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
 
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.jobs.stop();
+  await deps.limits.close();
   if (deps.ds.isInitialized) await deps.ds.destroy();
 }

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import {
   ACCOUNT_CATEGORIES,
@@ -15,9 +16,27 @@ const bool = z
 const hexKey = (what: string) =>
   z.string().regex(/^[0-9a-fA-F]{64}$/, { message: `${what} must be 64 hex characters (32 bytes)` });
 
+/** a rate limit "<requests>/<seconds>" */
+const rateSpec = z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, { message: 'must be "<requests>/<seconds>", e.g. "60/60"' });
+const parseRate = (v: string) => {
+  const [points, durationS] = v.split("/").map(Number) as [number, number];
+  return { points, durationS };
+};
+
 /** Every setting the server reads from the environment. Unknown variables are ignored. */
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
+  /**
+   * The development defaults (public development secrets and keys, sandboxes on) apply only when this is set:
+   * `npm start` and the test servers set it. Unset, every process runs with the production rules.
+   */
+  WARMLINE_DEV: bool.default(false),
+  /** trust X-Forwarded-For/-Proto/-Host: a hop count ("1") or the proxies' addresses ("10.0.0.5,10.1.0.0/16") */
+  TRUST_PROXY: z.string().optional(),
+  /** vendor callbacks (/api/v1/notify/*): the largest body in KiB, rejected callbacks per client address and window */
+  NOTIFY_MAX_BODY_KB: z.coerce.number().int().min(4).max(60).default(32),
+  NOTIFY_MAX_REJECTS: z.coerce.number().int().min(1).default(20),
+  NOTIFY_REJECT_WINDOW_S: z.coerce.number().int().min(1).default(600),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Public base URL of this server (used to build sandbox and callback URLs). */
@@ -59,11 +78,31 @@ const EnvSchema = z.object({
     .min(300)
     .default(30 * 24 * 3600),
 
-  STAFF_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(5),
+  /** wrong passwords in a row on one staff account (from any address) that lock it for STAFF_LOCK_MINUTES */
+  STAFF_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).default(10),
   STAFF_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** failed staff sign-ins per (client address, user name) before growing waits (STAFF_LOGIN_DELAY_S, doubling) */
+  STAFF_LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).default(3),
+  STAFF_LOGIN_DELAY_S: z.coerce.number().int().min(1).default(30),
+  /** failed staff sign-ins per client address (any user name) within STAFF_LOCK_MINUTES before it must wait */
+  STAFF_LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
   BIND_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   BIND_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** failed binding attempts on one 户号 (all residents) within BIND_ACCOUNT_WINDOW_HOURS that pause its online binding */
+  BIND_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  BIND_ACCOUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** a binding after this many failures on its 户号 (within the window) alerts the supervisors and texts the holder */
+  BIND_ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** failed binding attempts per client address (any resident, any 户号) per hour */
+  BIND_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   MAX_BINDINGS_PER_RESIDENT: z.coerce.number().int().min(1).default(20),
+  /** requests per client address: "<requests>/<seconds>" (sign-in: resident and staff login, refresh) */
+  RATE_LIMIT_SIGN_IN: rateSpec.default("60/60"),
+  RATE_LIMIT_BIND: rateSpec.default("20/600"),
+  RATE_LIMIT_UPLOAD: rateSpec.default("60/600"),
+  /** photos a resident may hold uploaded but not yet in a ticket, uploaded within the last 24 hours: count, MiB */
+  UPLOAD_DAILY_PHOTOS: z.coerce.number().int().min(1).default(30),
+  UPLOAD_DAILY_MB: z.coerce.number().int().min(1).default(60),
 
   /** mount local sandbox vendor servers under /sandbox and point the clients at them */
   SANDBOX_VENDORS: bool.optional(),
@@ -143,6 +182,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^SMS_\d{1,20}$/)
     .default("SMS_486250002"),
+  /** to the phone on file when a 户号 is bound after many failed attempts (text: sms/templates.ts bind_alert) */
+  SMS_TEMPLATE_BIND_ALERT: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250003"),
   SMS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** subscribe-message template ids (WeChat 订阅消息 / Alipay 模板消息) per MESSAGE_TEMPLATES entry */
   WECHAT_TEMPLATE_TICKET_PROGRESS: z.string().min(1).max(64).default("sandbox-wx-ticket-progress"),
@@ -213,7 +257,14 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
   if ((env.JOBS_MODE ?? "inprocess") === "bullmq" && !env.REDIS_URL) {
     out.push({ key: "REDIS_URL", message: "is required when JOBS_MODE=bullmq" });
   }
-  if (env.NODE_ENV === "production") {
+  const dev = devMode(env);
+  if (dev && env.NODE_ENV === "production") {
+    out.push({ key: "WARMLINE_DEV", message: "must not be enabled with NODE_ENV=production" });
+  }
+  if (env.TRUST_PROXY !== undefined && !parseTrustProxy(env.TRUST_PROXY).ok) {
+    out.push({ key: "TRUST_PROXY", message: 'must be "false", a hop count or a list of proxy addresses (IP or CIDR)' });
+  }
+  if (!dev) {
     for (const k of ["TOKEN_SECRET", "PII_KEYS", "PII_INDEX_KEY"]) {
       if (!env[k]) out.push({ key: k, message: "is required in production" });
     }
@@ -227,12 +278,12 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
       key: "INVOICE_TAX_RULES",
       message: 'must be "category:exempt|non_taxable|<basis points>[,…]" for known categories',
     });
-  if (env.NODE_ENV === "production" && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
+  if (!dev && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
     for (const k of ["EINVOICE_APP_KEY", "EINVOICE_APP_SECRET", "EINVOICE_ACCESS_TOKEN"]) {
       if (!env[k]) out.push({ key: k, message: "is required in production" });
     }
   }
-  if (env.NODE_ENV === "production" && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
+  if (!dev && !["true", "1", "yes"].includes(env.SANDBOX_VENDORS ?? "")) {
     for (const k of ["SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET"]) {
       if (!env[k]) out.push({ key: k, message: "is required in production" });
     }
@@ -244,6 +295,37 @@ function crossProblems(env: NodeJS.ProcessEnv): { key: string; message: string }
       out.push({ key: "PII_KEY_ID", message: "names no key in PII_KEYS" });
   }
   return out;
+}
+
+/** Development defaults only when asked for explicitly (WARMLINE_DEV=true); everything else is production. */
+function devMode(env: NodeJS.ProcessEnv): boolean {
+  return ["true", "1", "yes"].includes(env.WARMLINE_DEV ?? "");
+}
+
+/**
+ * Which proxy headers to believe. "off": none (the socket's address is the client); "hops": the last N
+ * addresses of X-Forwarded-For were added by our own proxies; "list": only a request arriving from one of
+ * these addresses carries forwarding headers we believe, and X-Forwarded-For is read from the right past them.
+ */
+export type TrustProxy = { mode: "off" } | { mode: "hops"; hops: number } | { mode: "list"; addresses: string[] };
+
+function parseTrustProxy(raw: string | undefined): { ok: boolean; trust: TrustProxy } {
+  const v = (raw ?? "").trim();
+  if (["", "false", "0", "no", "off"].includes(v)) return { ok: true, trust: { mode: "off" } };
+  if (/^[1-9]$/.test(v)) return { ok: true, trust: { mode: "hops", hops: Number(v) } };
+  const addresses = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const valid = (a: string) => {
+    const [ip, bits, extra] = a.split("/");
+    const family = isIP(ip ?? "");
+    if (!family || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  if (!addresses.length || !addresses.every(valid)) return { ok: false, trust: { mode: "off" } };
+  return { ok: true, trust: { mode: "list", addresses } };
 }
 
 export type TaxRule = { treatment: "exempt" | "non_taxable" } | { treatment: "taxable"; rateBp: number };
@@ -306,11 +388,20 @@ const DEV_TOKEN_SECRET = "dev-only-token-secret-not-for-production-use";
 export type Config = ReturnType<typeof buildConfig>;
 
 function buildConfig(env: z.output<typeof EnvSchema>) {
+  const dev = env.WARMLINE_DEV;
   const dataDir = path.resolve(env.DATA_DIR);
   const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, "");
   const pii = parsePiiKeys(env.PII_KEYS ?? `k1:${DEV_PII_KEY}`);
   return {
-    env: env.NODE_ENV,
+    /** "production" unless the development defaults were asked for (WARMLINE_DEV=true) */
+    env: dev ? (env.NODE_ENV ?? "development") : ("production" as const),
+    devMode: dev,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY).trust,
+    notify: {
+      maxBodyBytes: env.NOTIFY_MAX_BODY_KB * 1024,
+      maxRejects: env.NOTIFY_MAX_REJECTS,
+      rejectWindowS: env.NOTIFY_REJECT_WINDOW_S,
+    },
     host: env.HOST,
     port: env.PORT,
     publicUrl,
@@ -337,16 +428,33 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       refreshTtlS: env.REFRESH_TOKEN_TTL_S,
       staffMaxFailedLogins: env.STAFF_MAX_FAILED_LOGINS,
       staffLockMinutes: env.STAFF_LOCK_MINUTES,
+      staffLoginFreeFailures: env.STAFF_LOGIN_FREE_FAILURES,
+      staffLoginDelayS: env.STAFF_LOGIN_DELAY_S,
+      staffLoginIpMaxFailures: env.STAFF_LOGIN_IP_MAX_FAILURES,
       bindMaxFailures: env.BIND_MAX_FAILURES,
       bindWindowMinutes: env.BIND_WINDOW_MINUTES,
+      bindMaxFailuresPerAccount: env.BIND_MAX_FAILURES_PER_ACCOUNT,
+      bindAccountWindowHours: env.BIND_ACCOUNT_WINDOW_HOURS,
+      bindAlertAfterFailures: env.BIND_ALERT_AFTER_FAILURES,
+      bindMaxFailuresPerIp: env.BIND_MAX_FAILURES_PER_IP,
       maxBindingsPerResident: env.MAX_BINDINGS_PER_RESIDENT,
+    },
+    /** requests per client address on the routes people could hammer (see RATE_LIMIT_*) */
+    rateLimits: {
+      signIn: parseRate(env.RATE_LIMIT_SIGN_IN),
+      bind: parseRate(env.RATE_LIMIT_BIND),
+      upload: parseRate(env.RATE_LIMIT_UPLOAD),
+    },
+    uploads: {
+      residentDailyPhotos: env.UPLOAD_DAILY_PHOTOS,
+      residentDailyBytes: env.UPLOAD_DAILY_MB * 1024 * 1024,
     },
     pii: {
       currentKeyId: env.PII_KEYS ? env.PII_KEY_ID : "k1",
       keys: pii.keys,
       indexKey: Buffer.from(env.PII_INDEX_KEY ?? DEV_INDEX_KEY, "hex"),
     },
-    sandboxVendors: env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production",
+    sandboxVendors: env.SANDBOX_VENDORS ?? dev,
     wechat: {
       appId: env.WECHAT_APPID,
       secret: env.WECHAT_SECRET,
@@ -357,9 +465,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       privateKey: env.ALIPAY_PRIVATE_KEY,
       alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
       gateway: env.ALIPAY_GATEWAY ?? `${publicUrl}/sandbox/alipay/gateway.do`,
-      sellerId:
-        env.ALIPAY_SELLER_ID ??
-        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production") ? "2088000000000001" : undefined),
+      sellerId: env.ALIPAY_SELLER_ID ?? ((env.SANDBOX_VENDORS ?? dev) ? "2088000000000001" : undefined),
       sandboxNotifyScale: env.ALIPAY_SANDBOX_NOTIFY_SCALE,
     },
     wechatPay: {
@@ -368,9 +474,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       // the local sandbox in sandbox mode, WeChat Pay's API otherwise
       apiBase: (
         env.WECHATPAY_API_BASE ??
-        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production")
-          ? `${publicUrl}/sandbox/wechatpay`
-          : "https://api.mch.weixin.qq.com")
+        ((env.SANDBOX_VENDORS ?? dev) ? `${publicUrl}/sandbox/wechatpay` : "https://api.mch.weixin.qq.com")
       ).replace(/\/$/, ""),
       merchantSerial: env.WECHATPAY_MERCHANT_SERIAL,
       privateKey: env.WECHATPAY_MERCHANT_PRIVATE_KEY,
@@ -384,7 +488,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     einvoice: {
       apiBase: (
         env.EINVOICE_API_BASE ??
-        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production")
+        ((env.SANDBOX_VENDORS ?? dev)
           ? `${publicUrl}/sandbox/einvoice/open/v1/services`
           : "https://sdk.nuonuo.com/open/v1/services")
       ).replace(/\/$/, ""),
@@ -397,14 +501,16 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     sms: {
       apiBase: (
         env.SMS_API_BASE ??
-        ((env.SANDBOX_VENDORS ?? env.NODE_ENV !== "production")
-          ? `${publicUrl}/sandbox/sms`
-          : "https://dysmsapi.aliyuncs.com")
+        ((env.SANDBOX_VENDORS ?? dev) ? `${publicUrl}/sandbox/sms` : "https://dysmsapi.aliyuncs.com")
       ).replace(/\/$/, ""),
       accessKeyId: env.SMS_ACCESS_KEY_ID ?? "sandbox-sms-key-id",
       accessKeySecret: env.SMS_ACCESS_KEY_SECRET ?? "sandbox-sms-key-secret",
       signName: env.SMS_SIGN_NAME,
-      templates: { ticket_progress: env.SMS_TEMPLATE_TICKET_PROGRESS, follow_up_due: env.SMS_TEMPLATE_FOLLOW_UP },
+      templates: {
+        ticket_progress: env.SMS_TEMPLATE_TICKET_PROGRESS,
+        follow_up_due: env.SMS_TEMPLATE_FOLLOW_UP,
+        bind_alert: env.SMS_TEMPLATE_BIND_ALERT,
+      },
       timeoutMs: env.SMS_TIMEOUT_MS,
     },
     messages: {
@@ -443,6 +549,18 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     seedDemo: env.SEED_DEMO,
   };
 }
+
+/** printed at start whenever the development defaults are on */
+export const DEV_MODE_BANNER = [
+  "",
+  "!".repeat(78),
+  "!!  开发模式 / DEVELOPMENT MODE (WARMLINE_DEV=true)",
+  "!!  使用公开的开发密钥与测试沙箱，任何人都可冒充任何居民登录。切勿用于生产环境！",
+  "!!  Public development secrets and keys; the sandboxes sign anyone in as anyone.",
+  "!!  Never run a real deployment like this: unset WARMLINE_DEV and configure the secrets.",
+  "!".repeat(78),
+  "",
+].join("\n");
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import type { AccessLayer } from "./http/access";
+import type { RateLimits } from "./http/rateLimit";
 import type { EInvoiceProvider } from "./integrations/e-invoice/provider";
 import type { LoginExchanger } from "./integrations/login";
 import type { MessageVendor, TemplateMessenger } from "./integrations/messaging";
@@ -32,6 +33,8 @@ export interface Deps {
   jobs: JobRunner;
   vault: PiiVault;
   tokens: TokenService;
+  /** rate limits (http/rateLimit.ts): Redis-backed when the deployment has Redis, in memory otherwise */
+  limits: RateLimits;
   /** ownership checks of resident-owned resources (http/access.ts), from the modules' policy tables */
   access: AccessLayer;
   ports: Ports;

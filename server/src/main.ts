@@ -1,9 +1,12 @@
 import "reflect-metadata";
+import fs from "node:fs";
 import http from "node:http";
 import { buildApp } from "./app";
 import { closeDeps, createDeps, startModules } from "./bootstrap";
-import { ConfigError, type Config, loadConfig } from "./config";
+import { ConfigError, type Config, DEV_MODE_BANNER, loadConfig } from "./config";
 import type { Deps } from "./deps";
+import { Community } from "./modules/accounts";
+import { runMigrationsExclusively } from "./db/migrate";
 import { createLogger, logger, setLogger } from "./lib/logger";
 
 /**
@@ -30,6 +33,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     throw err;
   }
   setLogger(createLogger(config.logLevel));
+  process.umask(0o077); // whatever this process creates (database, uploads, keys) is readable by its user only
+  if (config.devMode) console.error(DEV_MODE_BANNER);
 
   const migrate = command === "migrate" || config.db.driver === "sqlite" || process.env.MIGRATE_ON_START === "true";
   const deps = await createDeps(config, { migrate });
@@ -38,17 +43,37 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await closeDeps(deps);
     return;
   }
-  if (config.seedDemo) {
-    const { seedDemoIfEmpty } = await import("./seed/demo");
-    await seedDemoIfEmpty(deps);
-  }
+  if (config.seedDemo) await seedDemo(deps);
+  // the first turns of the periodic jobs (idempotent: a restart in the same turn writes nothing), before the
+  // process answers: a start that cannot complete fails before it announces itself
+  if (command !== "api") await startModules(deps);
   const server = command === "worker" ? null : await listen(deps, config);
-  if (command !== "api") {
-    await deps.jobs.start();
-    await startModules(deps);
-  }
+  if (command !== "api") await deps.jobs.start();
   if (server && config.serveClients) console.log(await startBanner(deps));
   installShutdown(deps, server);
+  logger.info({ role: command }, "started");
+  process.send?.({ type: "started", role: command });
+}
+
+/**
+ * The demo county, seeded into an empty database before the process answers. Seeding takes seconds and is
+ * not one transaction: a process stopped half-way (Ctrl-C during the first `npm start`) would leave a
+ * county without bills or tickets that every later start takes for seeded. On SQLite a marker file beside
+ * the database says a seed is under way; a start that finds it (the database was never served: seeding
+ * comes first) throws the half-seeded tables away and seeds again.
+ */
+async function seedDemo(deps: Deps): Promise<void> {
+  const { seedDemoIfEmpty } = await import("./seed/demo");
+  const marker = deps.config.db.driver === "sqlite" ? `${deps.config.db.sqliteFile}.seeding` : null;
+  if (marker && fs.existsSync(marker)) {
+    logger.warn("the demo seed of a previous start did not finish: seeding again from an empty database");
+    await deps.ds.dropDatabase();
+    await runMigrationsExclusively(deps.ds);
+  }
+  if ((await deps.ds.getRepository(Community).count()) > 0) return;
+  if (marker) fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
+  await seedDemoIfEmpty(deps);
+  if (marker) fs.rmSync(marker, { force: true });
 }
 
 async function startBanner(deps: Deps): Promise<string> {

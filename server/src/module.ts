@@ -6,7 +6,6 @@ import type { JobDefinition } from "./jobs/registry";
 import type { FileKind } from "./modules/files";
 
 /** A TypeORM entity class. */
-// biome-ignore lint/complexity/noBannedTypes: an entity is any class TypeORM maps
 export type EntityClass = Function;
 
 /**

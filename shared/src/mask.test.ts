@@ -3,10 +3,11 @@ import { maskIdNumber, maskName, maskPhone, normalizePhone } from "./mask";
 
 describe("masking", () => {
   it.each([
-    ["13812345678", "138****5678"],
-    ["09364466666", "093****6666"],
+    ["13812345678", "138********"],
+    ["138 1234 5678", "138********"],
+    ["09364466666", "093********"],
     ["1234", "****"],
-    ["1234567", "***4567"],
+    ["1234567", "*******"],
     [null, null],
     ["", null],
   ])("maskPhone(%s) = %s", (input, expected) => {
@@ -14,8 +15,8 @@ describe("masking", () => {
   });
 
   it.each([
-    ["62072219880101123X", "620***********123X"],
-    ["620722880101123", "620********1123"],
+    ["62072219880101123X", "620***************"],
+    ["620722880101123", "620************"],
   ])("maskIdNumber(%s) = %s", (input, expected) => {
     expect(maskIdNumber(input)).toBe(expected);
   });
@@ -23,6 +24,17 @@ describe("masking", () => {
   it("never returns the full value for a long enough input", () => {
     expect(maskPhone("13900001111")).not.toContain("13900001111");
     expect(maskIdNumber("620722199001011234")).not.toContain("199001");
+  });
+
+  it("never shows a binding factor: no digit of the phone's last 4, no character of the ID's last 6", () => {
+    for (const phone of ["13912345678", "+86 139 1234 5678", "0936-4466789", "19800000009"]) {
+      const masked = maskPhone(phone) as string;
+      expect(masked).not.toMatch(/\d{4}$/);
+      expect(masked.slice(-4)).toBe("****");
+    }
+    for (const id of ["62072219880101123X", "620722198801019876", "620722880101123"]) {
+      expect((maskIdNumber(id) as string).slice(-6)).toBe("******");
+    }
   });
 
   it.each([

@@ -51,6 +51,8 @@ export const ACCOUNT_DESK_ROLES: readonly StaffRole[] = STAFF_ROLES;
 
 /** Roles that may read the audit log. */
 export const AUDIT_READ_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+/** 工作人员管理: unlocking staff accounts (later: creating them, granting roles) */
+export const STAFF_ADMIN_ROLES: readonly StaffRole[] = ["admin"];
 
 /** 收费台: who may take money over the counter (cashier, supervisor, admin) or on a home visit (grid worker: 代缴 only). */
 export const OFFLINE_PAYMENT_ROLES: readonly StaffRole[] = ["cashier", "grid_worker", "supervisor", "admin"];

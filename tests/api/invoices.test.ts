@@ -115,6 +115,16 @@ describe("issuance after payment", () => {
     expect(detail.body.items[0]).toMatchObject({ name: "*供热*供暖费", taxTreatment: "exempt", unit: "平方米" });
     const list = await me.api.get(`/api/v1/me/accounts/${account.id}/invoices`);
     expect(list.body.items.map((i: { id: number }) => i.id)).toEqual([inv.id]);
+    // 我的消息: the resident is told the invoice is there (once, however often the job runs)
+    const notices = await until(async () => {
+      const n = await me.api.get("/api/v1/me/notifications");
+      const found = n.body.items.filter((x: { kind: string }) => x.kind === "invoice_issued");
+      return found.length ? found : null;
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0].title).toBe("电子发票已开具");
+    expect(notices[0].body).toContain(detail.body.invoiceNo);
+    expect(notices[0].body).toContain(account.accountNo);
 
     const link = await me.api.post(`/api/v1/me/invoices/${inv.id}/link`);
     expect(link.status).toBe(200);

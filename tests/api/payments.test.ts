@@ -174,7 +174,12 @@ describe("settlement of vendor payments", () => {
 
   it("50 concurrent confirmations of one payment settle it once: one ledger entry, bills paid once", async () => {
     const order = await createdOrder(county.households[2].account.id);
-    const paid = { transactionId: "4200000000202611270000000001", amountFen: order.amountFen, paidAt: new Date() };
+    const paid = {
+      vendor: "wechat" as const,
+      transactionId: "4200000000202611270000000001",
+      amountFen: order.amountFen,
+      paidAt: new Date(),
+    };
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, () => srv.deps.ds.transaction((m) => settleVendorPayment(m, order.outTradeNo, paid))),
     );
@@ -197,6 +202,7 @@ describe("settlement of vendor payments", () => {
     const order = await createdOrder(account.id);
     const wrong = await srv.deps.ds.transaction((m) =>
       settleVendorPayment(m, order.outTradeNo, {
+        vendor: "wechat",
         transactionId: "T-wrong",
         amountFen: order.amountFen - 1,
         paidAt: new Date(),
@@ -209,6 +215,7 @@ describe("settlement of vendor payments", () => {
     await srv.deps.ds.getRepository(PaymentOrder).update({ id: order.id }, { status: "closed" });
     const late = await srv.deps.ds.transaction((m) =>
       settleVendorPayment(m, order.outTradeNo, {
+        vendor: "wechat",
         transactionId: "T-late",
         amountFen: order.amountFen,
         paidAt: new Date(),
@@ -225,7 +232,7 @@ describe("settlement of vendor payments", () => {
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceId: order.id })).toBe(1);
     for (const b of await billsOf(account.id)) expect(b.paidFen).toBe(0);
     const unknown = await srv.deps.ds.transaction((m) =>
-      settleVendorPayment(m, "WL-nope", { transactionId: "T-x", amountFen: 1, paidAt: new Date() }),
+      settleVendorPayment(m, "WL-nope", { vendor: "wechat", transactionId: "T-x", amountFen: 1, paidAt: new Date() }),
     );
     expect(unknown.outcome).toBe("unknown_order");
   });

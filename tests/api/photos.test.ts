@@ -15,7 +15,7 @@ import { OutboxJob } from "@warmline/server/src/jobs/entities";
 import { DEMO_PASSWORD, seedStaff } from "@warmline/server/src/seed/demo";
 import { In } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, residentLogin, staffLogin } from "../support/http";
+import { client, type Json, residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 // ---- tiny valid images, built byte by byte --------------------------------------------------------
@@ -122,7 +122,7 @@ async function upload(
     body,
   });
   const text = await res.text();
-  let json: any = null;
+  let json: Json = null;
   try {
     json = JSON.parse(text);
   } catch {

@@ -87,7 +87,7 @@ describe("refunds", () => {
     // the refund notification again: nothing changes
     const again = await srv.deps.ds.getRepository(Refund).findOneByOrFail({ id: done.id });
     const { completeRefund } = await import("@warmline/server/src/modules/payments");
-    await completeRefund(srv.deps.ds, again.outRefundNo, again.vendorRefundId);
+    await completeRefund(srv.deps.ds, again.outRefundNo, again.vendorRefundId, "wechat");
     expect(await srv.deps.ds.getRepository(LedgerEntry).countBy({ sourceType: "refund", sourceId: done.id })).toBe(1);
     const [same] = await srv.deps.ds.getRepository(Bill).findBy({ accountId: account.id });
     expect(same.paidFen).toBe(bill.paidFen);

@@ -5,6 +5,7 @@ import { MessageUnavailableError } from "@warmline/server/src/integrations/messa
 import { SmsUnavailableError } from "@warmline/server/src/integrations/sms/provider";
 import { HeatingAccount, HeatStation } from "@warmline/server/src/modules/accounts";
 import {
+  Notification,
   consentCounts,
   deliveryKey,
   recordConsents,
@@ -237,6 +238,15 @@ describe("sendTicketMessage", () => {
       status: "已派单",
       station: station.name,
       text: `您的工单${ticket.ticketNo}已派至${station.name}，维修人员将尽快上门，请保持电话畅通。`,
+    });
+    // and in the resident's in-app list (我的消息), once even when the step is sent again
+    await sendTicketMessage(deps, payload(ticket, event));
+    const inApp = await deps.ds.getRepository(Notification).findBy({ residentUserId: r.id, kind: "ticket_dispatched" });
+    expect(inApp).toHaveLength(1);
+    expect(inApp[0]).toMatchObject({
+      channel: "inapp",
+      title: `工单已派单：${ticket.ticketNo}`,
+      body: `您的工单${ticket.ticketNo}已派至${station.name}，维修人员将尽快上门，请保持电话畅通。`,
     });
   });
 

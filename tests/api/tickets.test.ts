@@ -322,7 +322,7 @@ describe("hotline desk", () => {
       notes: "咨询供暖开始时间",
     });
     expect(noAccount.status).toBe(201);
-    expect(noAccount.body).toMatchObject({ accountId: null, ticketId: null, callerPhone: "138****1111" });
+    expect(noAccount.body).toMatchObject({ accountId: null, ticketId: null, callerPhone: "138********" });
 
     const account = freshAccount();
     const call = await agent.api.post("/api/v1/staff/calls", {
@@ -340,7 +340,7 @@ describe("hotline desk", () => {
       callerPhone: "13900002222",
     });
     expect(opened.status).toBe(201);
-    expect(opened.body).toMatchObject({ channel: "hotline", priority: "urgent", callerPhone: "139****2222" });
+    expect(opened.body).toMatchObject({ channel: "hotline", priority: "urgent", callerPhone: "139********" });
     expect(opened.body.events.map((e: { type: string }) => e.type)).toEqual(["created", "call_attached"]);
 
     const again = await agent.api.post("/api/v1/staff/calls", {

@@ -37,7 +37,7 @@ describe("paying the heating fee", () => {
     // signed in with WeChat: Alipay is not offered (the vendor needs the payer's own id)
     expect(await page.locator(".vendor-alipay").count()).toBe(0);
     // how a payment is applied is said before the money is taken
-    expect(await page.locator(".page-pay .allocation-rule").innerText()).toContain("先抵扣滞纳金，再抵扣本金");
+    expect(await page.locator(".page-pay .allocation-rule").textContent()).toContain("先抵扣滞纳金，再抵扣本金");
     await page.getByText("确认支付", { exact: true }).click();
 
     await page.waitForURL(/\/sandbox\/wechatpay\/cashier/);

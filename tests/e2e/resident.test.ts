@@ -40,12 +40,12 @@ describe("resident H5 mini-program", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "miniapp-accounts.png") });
 
     // a title bar with the page's name (and the tab's title); a back button once there is somewhere to go back to
-    expect(await page.locator(".taro-navigation-bar-show .taro-navigation-bar-title").innerText()).toBe("我的户号");
+    expect(await page.locator(".taro-navigation-bar-show .taro-navigation-bar-title").textContent()).toBe("我的户号");
     expect(await page.title()).toBe("我的户号");
     await page.locator(".page-accounts .account-card", { hasText: "1010110101" }).click();
     await page.locator(".page-account").waitFor();
     await page.waitForTimeout(600);
-    expect(await page.locator(".taro-navigation-bar-show .taro-navigation-bar-title").innerText()).toBe("户号详情");
+    expect(await page.locator(".taro-navigation-bar-show .taro-navigation-bar-title").textContent()).toBe("户号详情");
     await page.screenshot({ path: path.join(ARTIFACTS, "miniapp-account-titlebar.png") });
     await page.locator(".taro-navigation-bar-show .taro-navigation-bar-back").click();
     await page.locator(".page-accounts").waitFor();

@@ -1,3 +1,4 @@
+import type { Res } from "./http";
 import { HeatingAccount } from "@warmline/server/src/modules/accounts";
 import { DEMO_HOUSEHOLDS, seedCounty } from "@warmline/server/src/seed/demo";
 import type { Deps } from "@warmline/server/src/deps";
@@ -12,7 +13,7 @@ export async function seedSmallCounty(deps: Deps, accounts = 60) {
   return { rows, households, allPhones, allIds };
 }
 
-type Api = { post(path: string, body?: unknown): Promise<{ status: number; body: any }> };
+type Api = { post(path: string, body?: unknown): Promise<Res> };
 
 /** Bind a household's account by its owner's name (the usual second factor). */
 export function bindByName(api: Api, h: { ownerName: string; account: { accountNo: string } }, value = h.ownerName) {

@@ -1,4 +1,8 @@
-export interface Res<T = any> {
+/** A response body as API tests read it: parsed JSON whose shape each test asserts itself. */
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are untyped JSON; each test checks the fields it reads
+export type Json = any;
+
+export interface Res<T = Json> {
   status: number;
   body: T;
   headers: Headers;
@@ -7,7 +11,7 @@ export interface Res<T = any> {
 
 /** Minimal HTTP client for API tests: JSON in, JSON (or text) out, never throws on a status. */
 export function client(base: string, token?: string) {
-  async function call<T = any>(
+  async function call<T = Json>(
     method: string,
     path: string,
     body?: unknown,
@@ -31,10 +35,10 @@ export function client(base: string, token?: string) {
     return { status: res.status, body: parsed as T, headers: res.headers, text };
   }
   return {
-    get: <T = any>(p: string, h?: Record<string, string>) => call<T>("GET", p, undefined, h),
-    post: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>("POST", p, b, h),
-    put: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>("PUT", p, b, h),
-    delete: <T = any>(p: string, h?: Record<string, string>) => call<T>("DELETE", p, undefined, h),
+    get: <T = Json>(p: string, h?: Record<string, string>) => call<T>("GET", p, undefined, h),
+    post: <T = Json>(p: string, b?: unknown, h?: Record<string, string>) => call<T>("POST", p, b, h),
+    put: <T = Json>(p: string, b?: unknown, h?: Record<string, string>) => call<T>("PUT", p, b, h),
+    delete: <T = Json>(p: string, h?: Record<string, string>) => call<T>("DELETE", p, undefined, h),
     call,
   };
 }

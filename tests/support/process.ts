@@ -23,12 +23,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Runs `server/src/main.ts` as its own process, the way `pnpm start` and production do. */
+/**
+ * Runs `server/src/main.ts` as its own process, the way `pnpm start` and production do. With the development
+ * defaults, like `npm start`, unless `env` says otherwise (`WARMLINE_DEV: "false"` runs the production rules).
+ */
 export function runServer(env: Record<string, string>, args: string[] = ["all"]) {
   let out = "";
   const proc = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      LOG_LEVEL: "info",
+      WARMLINE_DEV: "true",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout?.on("data", (d) => (out += d));
@@ -66,6 +75,65 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     url,
     async stop() {
       if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill("SIGTERM");
+      await p.exit;
+    },
+  };
+}
+
+/** A server process of a given role (`all`, `api`, `worker`) that has finished starting. */
+export interface RoleProcess extends ServerProcess {
+  role: string;
+  /** milliseconds from spawn until it had started (and, with HTTP, answered its health check) */
+  startMs: number;
+  /** sends the signal and waits for the exit */
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `main.ts <role>` and waits until it logged "started" (start-up complete) and, for a role with
+ * HTTP, answers its health check. Fails with the process's output if it exits first.
+ */
+export async function startRole(
+  env: Record<string, string>,
+  role: "all" | "api" | "worker" = "all",
+  timeoutMs = 60_000,
+): Promise<RoleProcess> {
+  const port = Number(env.PORT ?? (await freePort()));
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  const p = runServer({ PORT: String(port), PUBLIC_URL: url, ...env }, [role]);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  p.exit.then((e) => (exited = e));
+  const end = t0 + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${role} exited while starting (${JSON.stringify(exited)}):\n${p.output()}`);
+    let ready = /"msg":"started"/.test(p.output());
+    if (ready && role !== "worker") {
+      ready = await fetch(`${url}/api/v1/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+    }
+    if (ready) break;
+    if (Date.now() > end) {
+      p.proc.kill("SIGKILL");
+      throw new Error(`${role} did not start in ${timeoutMs} ms:\n${p.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const startMs = Date.now() - t0;
+  const alive = () => p.proc.exitCode === null && p.proc.signalCode === null;
+  return {
+    ...p,
+    role,
+    url,
+    startMs,
+    async kill(signal) {
+      if (alive()) p.proc.kill(signal);
+      return p.exit;
+    },
+    async stop() {
+      if (alive()) p.proc.kill("SIGTERM");
       await p.exit;
     },
   };

@@ -3,12 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import type { Config } from "../config";
+import { logger } from "../lib/logger";
 import { MIGRATIONS } from "./migrations";
 
 export type DbDriver = "sqlite" | "mysql";
 
 /** `entities`: every entity of the schema, from the modules (bootstrap.ts ENTITIES). */
-// biome-ignore lint/complexity/noBannedTypes: TypeORM takes entity classes
 export function dataSourceOptions(db: Config["db"], entities: Function[]): DataSourceOptions {
   const common = {
     entities,
@@ -32,7 +32,7 @@ export function dataSourceOptions(db: Config["db"], entities: Function[]): DataS
       extra: { connectionLimit: db.poolSize, enableKeepAlive: true },
     };
   }
-  fs.mkdirSync(path.dirname(db.sqliteFile), { recursive: true });
+  prepareSqliteFile(db.sqliteFile);
   return {
     ...common,
     type: "better-sqlite3",
@@ -45,8 +45,33 @@ export function dataSourceOptions(db: Config["db"], entities: Function[]): DataS
   };
 }
 
+/**
+ * The SQLite file holds every resident's data: its folder is created 0700 and the file (with its -wal and
+ * -shm companions, which SQLite creates with the file's permissions) 0600, whatever the umask. A file left
+ * readable by others by an older version is tightened; a folder we did not create is only warned about.
+ */
+export function prepareSqliteFile(file: string): void {
+  const dir = path.dirname(file);
+  if (fs.existsSync(dir)) {
+    const { mode } = fs.statSync(dir);
+    // a shared folder with the sticky bit (/tmp) is someone else's to set up
+    if (mode & 0o077 && !(mode & 0o1000)) {
+      logger.warn({ dir }, "the database folder is open to other users of this machine (chmod 700 it)");
+    }
+  } else {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (fs.statSync(f).mode & 0o077) fs.chmodSync(f, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+  }
+}
+
 /** Opens the database. Instants are UTC on both drivers (the MySQL session time zone is pinned). */
-// biome-ignore lint/complexity/noBannedTypes: TypeORM takes entity classes
 export async function openDataSource(db: Config["db"], entities: Function[]): Promise<DataSource> {
   const ds = new DataSource(dataSourceOptions(db, entities));
   await ds.initialize();

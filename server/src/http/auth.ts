@@ -42,6 +42,10 @@ export function staffAuth(ctx: Context): Extract<AuthState, { kind: "staff" }> {
   return requireAuth(ctx, "staff") as Extract<AuthState, { kind: "staff" }>;
 }
 
+/**
+ * The client's address: the socket's peer, or what our own proxies say when TRUST_PROXY names them
+ * (http/proxy.ts); an IPv4 address reached over IPv6 ("::ffff:1.2.3.4") is written as plain IPv4.
+ */
 export function clientIp(ctx: Context): string {
-  return (ctx.ip || "").slice(0, 64);
+  return (ctx.ip || "").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "").slice(0, 64);
 }

@@ -24,21 +24,31 @@ async function readRaw(ctx: Context, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** vendor callbacks are a few KB: their bodies are capped far below the general limit */
+export const RAW_BODY_LIMIT = 32 * 1024;
+
 /**
  * Reads JSON and form bodies (keeping the raw bytes). Malformed JSON is a 400 BAD_JSON, an unknown
- * content type a 415; an empty body is undefined and left to the route's schema to judge.
+ * content type a 415; an empty body is undefined and left to the route's schema to judge; a body over the
+ * limit (`rawLimit` for `rawOnly` paths) a 413, refused by its declared length before a byte is read.
  * `skip` names paths whose handlers read the request stream themselves (uploads): left untouched.
  */
 export function bodyParser(
-  opts: { limit?: number; rawOnly?: (path: string) => boolean; skip?: (path: string) => boolean } = {},
+  opts: {
+    limit?: number;
+    rawLimit?: number;
+    rawOnly?: (path: string) => boolean;
+    skip?: (path: string) => boolean;
+  } = {},
 ) {
   const limit = opts.limit ?? 1024 * 1024;
+  const rawLimit = opts.rawLimit ?? RAW_BODY_LIMIT;
   return async (ctx: Context, next: Next) => {
     if (!METHODS_WITH_BODY.has(ctx.method) || ctx.request.body !== undefined) return next();
     if (opts.skip?.(ctx.path)) return next();
     if (opts.rawOnly?.(ctx.path)) {
       // vendor callbacks: keep the bytes exactly; their handler verifies and parses them itself
-      ctx.request.rawBody = await readRaw(ctx, limit);
+      ctx.request.rawBody = await readRaw(ctx, rawLimit);
       return next();
     }
     const type = ctx.request.type;

@@ -6,6 +6,8 @@ import { logger } from "../lib/logger";
 /** A failure with a stable code, a Chinese message and an HTTP status. */
 export class AppError extends Error {
   readonly status: number;
+  /** headers the answer carries (e.g. Retry-After of a 429) */
+  readonly headers: Record<string, string> = {};
   constructor(
     readonly code: ErrorCode,
     readonly details?: unknown,
@@ -71,5 +73,6 @@ export async function errorHandler(ctx: Context, next: Next) {
       error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
     };
     if (err.status >= 500) ctx.set("Retry-After", "5");
+    for (const [name, value] of Object.entries(err.headers)) ctx.set(name, value);
   }
 }

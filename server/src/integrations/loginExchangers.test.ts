@@ -5,15 +5,18 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
+import { createSandboxApp, sandboxVendorKeys } from "../sandboxes";
+import { seedSandboxKeys } from "../sandboxes/testing/keys";
 import { createLoginExchangers } from "./loginExchangers";
-import { createSandboxApp } from "./sandbox";
+import { configuredVendorKeys } from "./vendorKeys";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-exchangers-"));
+seedSandboxKeys(dataDir);
 let server: http.Server;
 let base: string;
 
 beforeAll(async () => {
-  server = http.createServer(createSandboxApp(loadConfig({ DATA_DIR: dataDir })).callback());
+  server = http.createServer(createSandboxApp(loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir })).callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -34,7 +37,8 @@ async function mint(provider: "wechat" | "alipay", body: Record<string, string>)
 
 describe("createLoginExchangers", () => {
   it("in sandbox mode with nothing configured, both clients sign in against the sandboxes", async () => {
-    const login = await createLoginExchangers(loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: base }));
+    const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, PUBLIC_URL: base });
+    const login = await createLoginExchangers(config, sandboxVendorKeys(config));
     expect(await login.wechat.exchange(await mint("wechat", { openid: "o_cfg" }))).toMatchObject({
       provider: "wechat",
       subject: "o_cfg",
@@ -47,16 +51,21 @@ describe("createLoginExchangers", () => {
 
   it("outside sandbox mode refuses to start without the Alipay keys, naming them", async () => {
     const config = loadConfig({
+      WARMLINE_DEV: "true",
       DATA_DIR: dataDir,
       SANDBOX_VENDORS: "false",
       WECHAT_API_BASE: "https://api.weixin.qq.com",
       ALIPAY_GATEWAY: "https://openapi.alipay.com/gateway.do",
     });
-    await expect(createLoginExchangers(config)).rejects.toThrow(/ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY/);
+    await expect(createLoginExchangers(config, configuredVendorKeys(config))).rejects.toThrow(
+      /ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY/,
+    );
   });
 
   it("outside sandbox mode refuses endpoints that still point at the disabled sandbox", async () => {
-    const config = loadConfig({ DATA_DIR: dataDir, SANDBOX_VENDORS: "false" });
-    await expect(createLoginExchangers(config)).rejects.toThrow(/WECHAT_API_BASE .* and ALIPAY_GATEWAY/);
+    const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, SANDBOX_VENDORS: "false" });
+    await expect(createLoginExchangers(config, configuredVendorKeys(config))).rejects.toThrow(
+      /WECHAT_API_BASE .* and ALIPAY_GATEWAY/,
+    );
   });
 });

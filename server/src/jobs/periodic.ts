@@ -16,7 +16,7 @@ export async function schedulePeriodic(
   now = new Date(),
 ): Promise<void> {
   const slot = Math.floor(now.getTime() / everyMs) + 1;
-  await enqueue(m, name, { slot }, { dedupeKey: `${name}:${slot}`, delayMs: slot * everyMs - now.getTime() });
+  await enqueue(m, name, { slot }, { dedupeKey: `${name}:${slot}`, at: new Date(slot * everyMs) });
 }
 
 export function periodicJob(name: JobName, everyMs: number, run: (ds: DataSource) => Promise<void>) {

@@ -42,10 +42,11 @@ export class LocalDiskStorage implements FileStorage {
 
   async put(key: string, bytes: Buffer, _mime: string): Promise<void> {
     const target = this.#path(key);
-    await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+    // residents' photos: readable by the server's user only, whatever the umask
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const tmp = `${target}.${randomBytes(8).toString("hex")}.tmp`;
     try {
-      const handle = await fs.open(tmp, "wx", 0o640);
+      const handle = await fs.open(tmp, "wx", 0o600);
       try {
         await handle.writeFile(bytes);
         await handle.sync();

@@ -5,15 +5,20 @@ import { TicketSummarySchema } from "./tickets";
 /**
  * 升级提醒: what the system escalates to staff and somebody must acknowledge. One alert is shared by
  * everyone of its audience (the supervisors' inbox), not copied per person. Kinds: an SLA breach on a
- * ticket; a refund the vendor has not confirmed after hours of asking. Later kinds (legal deadlines,
- * reconciliation differences) use the same inbox.
+ * ticket; a refund the vendor has not confirmed after hours of asking; a 户号 bound right after many
+ * failed attempts on it (possible guessing); a staff account locked by wrong passwords. Later kinds (legal
+ * deadlines, reconciliation differences) use the same inbox.
  */
-export const ALERT_KINDS = ["sla_breach", "refund_unconfirmed"] as const;
+export const ALERT_KINDS = ["sla_breach", "refund_unconfirmed", "bind_after_failures", "staff_locked"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   sla_breach: "工单超时",
   refund_unconfirmed: "退款未确认",
+  bind_after_failures: "可疑绑定",
+  staff_locked: "账号锁定",
 };
+/** kinds about account security (shown in red) */
+export const SECURITY_ALERT_KINDS: readonly AlertKind[] = ["bind_after_failures", "staff_locked"];
 
 export const ALERT_STATES = ["open", "acked", "all"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];

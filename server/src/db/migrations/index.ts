@@ -1,3 +1,4 @@
+import { NotificationRejects1796289296894 } from "./1796289296894-NotificationRejects";
 import { OutdoorReadings1795815186687 } from "./1795815186687-OutdoorReadings";
 import { StaffAlerts1795813578863 } from "./1795813578863-StaffAlerts";
 import { Tickets1795805313921 } from "./1795805313921-Tickets";
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Tickets1795805313921,
   StaffAlerts1795813578863,
   OutdoorReadings1795815186687,
+  NotificationRejects1796289296894,
 ];

@@ -1,4 +1,4 @@
-import { createVerify, generateKeyPairSync } from "node:crypto";
+import { createVerify } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -7,18 +7,20 @@ import { AlipaySdk } from "alipay-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { AppError } from "../../http/errors";
-import { createSandboxApp } from "../sandbox";
+import { createSandboxApp, sandboxVendorKeys } from "../../sandboxes";
+import { seedSandboxKeys, spareKeyPair } from "../../sandboxes/testing/keys";
+import { listen } from "../../sandboxes/testing/server";
 import { AlipayLogin, OAUTH_TOKEN_METHOD } from "./alipayLogin";
-import { resolveAlipayKeys } from "./keys";
-import { listen } from "../testServer";
+import type { AlipayKeys } from "./keys";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-alipay-"));
-const sandboxConfig = loadConfig({ DATA_DIR: dataDir });
+seedSandboxKeys(dataDir);
+const sandboxConfig = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir });
 let clock = Date.now();
 let sandbox: http.Server;
 let base: string;
 let gateway: string;
-let keys: Awaited<ReturnType<typeof resolveAlipayKeys>>;
+let keys: AlipayKeys;
 
 const close = (server: http.Server) =>
   new Promise<void>((resolve) => {
@@ -82,7 +84,7 @@ beforeAll(async () => {
   sandbox = http.createServer(createSandboxApp(sandboxConfig, { now: () => clock }).callback());
   base = await listen(sandbox);
   gateway = `${base}/sandbox/alipay/gateway.do`;
-  keys = await resolveAlipayKeys(sandboxConfig);
+  keys = await sandboxVendorKeys(sandboxConfig).alipay();
 });
 afterAll(async () => {
   await close(sandbox);
@@ -139,7 +141,7 @@ describe("Alipay login against the sandbox gateway", () => {
   });
 
   it("rejects a request signed with another app key (isv.invalid-signature) → LOGIN_PROVIDER_ERROR", async () => {
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+    const other = spareKeyPair(0).privateKey.export({
       type: "pkcs8",
       format: "pem",
     }) as string;
@@ -156,7 +158,7 @@ describe("Alipay login against the sandbox gateway", () => {
   });
 
   it("does not believe an answer signed with another key (wrong ALIPAY_PUBLIC_KEY)", async () => {
-    const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({
+    const stranger = spareKeyPair(1).publicKey.export({
       type: "spki",
       format: "pem",
     }) as string;

@@ -2,8 +2,19 @@ import { AlipaySdk } from "alipay-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotificationRejected, type VerifiedNotification } from "../payments";
 import type { AlipayPayClient } from "./alipayPay";
-import { encodeForm, NOTIFY_RETRY_DELAYS_MS, type NotificationFault, signNotification } from "./sandboxTrade";
-import { type AlipayHarness, outNo, startAlipaySandbox, startReceiver, waitFor } from "./testHarness";
+import {
+  encodeForm,
+  NOTIFY_RETRY_DELAYS_MS,
+  type NotificationFault,
+  signNotification,
+} from "../../sandboxes/alipay/trade";
+import {
+  type AlipayHarness,
+  outNo,
+  startAlipaySandbox,
+  startReceiver,
+  waitFor,
+} from "../../sandboxes/testing/alipayHarness";
 
 const SCALE = 1e-4;
 let h: AlipayHarness;
@@ -47,7 +58,7 @@ async function rejection(body: string | Buffer, headers: Record<string, string> 
 
 /** A correctly signed notification body from arbitrary fields (for shapes the sandbox never sends). */
 function signed(params: Record<string, string>): string {
-  return encodeForm(signNotification(params, h.keys.sandboxAlipayPrivateKey!));
+  return encodeForm(signNotification(params, h.alipayPrivateKey));
 }
 
 describe("verifyNotification", () => {

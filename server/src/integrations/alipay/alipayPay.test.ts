@@ -4,7 +4,7 @@ import { PaymentVendorError, type VerifiedNotification } from "../payments";
 import { zipEntries, zipRead } from "./alipayBill";
 import { shanghaiDate, shanghaiDateTime } from "./alipayFormat";
 import { AlipayPayClient } from "./alipayPay";
-import type { SandboxBillRow } from "./sandboxBill";
+import type { SandboxBillRow } from "../../sandboxes/alipay/bill";
 import {
   type AlipayHarness,
   closeServer,
@@ -14,7 +14,7 @@ import {
   startReceiver,
   strangerKeys,
   waitFor,
-} from "./testHarness";
+} from "../../sandboxes/testing/alipayHarness";
 
 let clock = Date.now();
 let h: AlipayHarness;

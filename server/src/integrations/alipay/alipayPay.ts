@@ -15,6 +15,8 @@ import {
   type VendorTradeState,
   type VerifiedNotification,
 } from "../payments";
+import { SANDBOX_PATHS } from "../sandboxPaths";
+import type { VendorKeySource } from "../vendorKeys";
 import { BillFormatError, parseTradeBill } from "./alipayBill";
 import {
   fenToYuan,
@@ -26,7 +28,6 @@ import {
   parseObject,
 } from "./alipayFormat";
 import { parseNotifyForm } from "./alipayNotify";
-import { resolveAlipayKeys } from "./keys";
 
 /** The OpenAPI 2.0 methods the payment client calls. */
 export const ALIPAY_PAY_METHODS = {
@@ -442,8 +443,8 @@ export class AlipayPayClient implements PaymentVendorClient {
  * The payment client for the configured Alipay set-up. In sandbox mode against the local sandbox gateway,
  * createTrade also returns the sandbox cashier page for H5.
  */
-export async function createAlipayPayClient(config: Config): Promise<AlipayPayClient> {
-  const keys = await resolveAlipayKeys(config);
+export async function createAlipayPayClient(config: Config, keySource: VendorKeySource): Promise<AlipayPayClient> {
+  const keys = await keySource.alipay();
   const { appId, gateway, sellerId } = config.alipay;
   if (!sellerId) {
     throw new Error("Alipay payments need ALIPAY_SELLER_ID (the merchant's PID, 2088…) when SANDBOX_VENDORS=false");
@@ -462,7 +463,7 @@ export async function createAlipayPayClient(config: Config): Promise<AlipayPayCl
 export function sandboxCashierUrl(config: Config): string | null {
   if (!config.sandboxVendors) return null;
   const gateway = new URL(config.alipay.gateway);
-  if (!gateway.pathname.endsWith("/sandbox/alipay/gateway.do")) return null;
+  if (!gateway.pathname.endsWith(`${SANDBOX_PATHS.alipay}/gateway.do`)) return null;
   return new URL(SANDBOX_CASHIER_PATH, gateway).toString().split("?")[0];
 }
 

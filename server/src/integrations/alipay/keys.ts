@@ -1,12 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject, randomUUID } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
-import { promisify } from "node:util";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import type { Config } from "../../config";
 
-const generateRsa = promisify(generateKeyPair);
-
-/** The RSA keys of one Alipay set-up (PEM: private keys PKCS8, public keys SPKI). */
+/** The RSA keys of the Alipay client (PEM: private keys PKCS8, public keys SPKI). */
 export interface AlipayKeys {
   /** signs our requests (ALIPAY_PRIVATE_KEY, 应用私钥) */
   appPrivateKey: string;
@@ -14,59 +9,35 @@ export interface AlipayKeys {
   appPublicKey: string;
   /** verifies Alipay's responses (ALIPAY_PUBLIC_KEY, 支付宝公钥) */
   alipayPublicKey: string;
-  /** the sandbox gateway's own signing key; null outside sandbox mode */
-  sandboxAlipayPrivateKey: string | null;
-  /** where each side came from, for the start-up log */
+  /** where each side came from, for the start-up log ("generated": by the sandboxes, SANDBOX_VENDORS=true) */
   source: { app: "configured" | "generated"; alipay: "configured" | "generated" };
 }
 
-/** Folder (below DATA_DIR) where sandbox mode keeps the key pairs it generated. */
-export const SANDBOX_KEY_DIR = "sandbox-keys";
-
 /**
- * The keys the Alipay client and the sandbox gateway should use.
- * - Outside sandbox mode both ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY must be configured.
- * - In sandbox mode a configured key wins; a missing one comes from an RSA-2048 pair generated once and
- *   kept in `${dataDir}/sandbox-keys/` so restarts (and other processes) reuse it. The sandbox gateway
- *   always signs with its generated "sandbox Alipay" key, so a configured ALIPAY_PUBLIC_KEY only fits a
- *   real (or vendor-sandbox) gateway.
+ * The configured keys: ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY are both required (an error names the
+ * missing ones). With SANDBOX_VENDORS=true the sandboxes generate what is not configured instead
+ * (server/src/sandboxes/keys.ts).
  */
-export async function resolveAlipayKeys(config: Config): Promise<AlipayKeys> {
+export function configuredAlipayKeys(config: Config): AlipayKeys {
   const { privateKey, alipayPublicKey } = config.alipay;
-  if (!config.sandboxVendors) {
-    const missing = [!privateKey && "ALIPAY_PRIVATE_KEY", !alipayPublicKey && "ALIPAY_PUBLIC_KEY"].filter(Boolean);
-    if (missing.length > 0 || !privateKey || !alipayPublicKey) {
-      throw new Error(
-        `Alipay sign-in needs ${missing.join(" and ")} when SANDBOX_VENDORS=false ` +
-          "(the app's RSA private key and Alipay's public key, PEM or base64)",
-      );
-    }
-    const app = readPrivateKey(privateKey, "ALIPAY_PRIVATE_KEY");
-    return {
-      appPrivateKey: pkcs8(app),
-      appPublicKey: spki(createPublicKey(app)),
-      alipayPublicKey: spki(readPublicKey(alipayPublicKey, "ALIPAY_PUBLIC_KEY")),
-      sandboxAlipayPrivateKey: null,
-      source: { app: "configured", alipay: "configured" },
-    };
+  const missing = [!privateKey && "ALIPAY_PRIVATE_KEY", !alipayPublicKey && "ALIPAY_PUBLIC_KEY"].filter(Boolean);
+  if (missing.length > 0 || !privateKey || !alipayPublicKey) {
+    throw new Error(
+      `Alipay sign-in needs ${missing.join(" and ")} when SANDBOX_VENDORS=false ` +
+        "(the app's RSA private key and Alipay's public key, PEM or base64)",
+    );
   }
-
-  const dir = await ensureKeyDir(path.join(config.dataDir, SANDBOX_KEY_DIR));
-  const app = privateKey ? readPrivateKey(privateKey, "ALIPAY_PRIVATE_KEY") : await loadOrCreatePair(dir, "app");
-  const sandboxAlipay = await loadOrCreatePair(dir, "alipay");
+  const app = readPrivateKey(privateKey, "ALIPAY_PRIVATE_KEY");
   return {
     appPrivateKey: pkcs8(app),
     appPublicKey: spki(createPublicKey(app)),
-    alipayPublicKey: alipayPublicKey
-      ? spki(readPublicKey(alipayPublicKey, "ALIPAY_PUBLIC_KEY"))
-      : spki(createPublicKey(sandboxAlipay)),
-    sandboxAlipayPrivateKey: pkcs8(sandboxAlipay),
-    source: { app: privateKey ? "configured" : "generated", alipay: alipayPublicKey ? "configured" : "generated" },
+    alipayPublicKey: spki(readPublicKey(alipayPublicKey, "ALIPAY_PUBLIC_KEY")),
+    source: { app: "configured", alipay: "configured" },
   };
 }
 
-const pkcs8 = (k: KeyObject) => k.export({ type: "pkcs8", format: "pem" }) as string;
-const spki = (k: KeyObject) => k.export({ type: "spki", format: "pem" }) as string;
+export const pkcs8 = (k: KeyObject) => k.export({ type: "pkcs8", format: "pem" }) as string;
+export const spki = (k: KeyObject) => k.export({ type: "spki", format: "pem" }) as string;
 
 /** Environment variables often carry PEMs with literal "\n" sequences. */
 const unescapeNewlines = (raw: string) => raw.replace(/\\n/g, "\n").trim();
@@ -106,55 +77,4 @@ function firstRsaKey(attempts: (() => KeyObject)[], message: string): KeyObject 
     }
   }
   throw new Error(message);
-}
-
-async function ensureKeyDir(dir: string): Promise<string> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  // keeps the keys out of git even when DATA_DIR points inside a repository
-  await fs.writeFile(path.join(dir, ".gitignore"), "*\n", { flag: "w" });
-  return dir;
-}
-
-/**
- * Reads `<name>-private.pem`, creating it first if absent. The file is published with link(), which
- * fails when the name exists, so two processes starting at once end up with the same key.
- */
-async function loadOrCreatePair(dir: string, name: string): Promise<KeyObject> {
-  const file = path.join(dir, `${name}-private.pem`);
-  let pem = await readIfExists(file);
-  if (pem === null) {
-    const { privateKey } = await generateRsa("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
-    const tmp = `${file}.${randomUUID()}.tmp`;
-    await fs.writeFile(tmp, privateKey, { mode: 0o600 });
-    try {
-      await fs.link(tmp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
-    pem = await fs.readFile(file, "utf8");
-  }
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem);
-  } catch {
-    throw new Error(`${file} is not a readable private key: delete it to generate a new sandbox key pair`);
-  }
-  // the public half, for whoever wants to look at it; always re-derived, never read back
-  await fs.writeFile(path.join(dir, `${name}-public.pem`), spki(createPublicKey(key)));
-  return key;
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await fs.readFile(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
 }

@@ -7,7 +7,13 @@ import {
   type AlipayTemplateMessageOptions,
   createAlipayTemplateMessageClient,
 } from "./templateMessage";
-import { type AlipayHarness, closeServer, listen, startAlipaySandbox, strangerKeys } from "./testHarness";
+import {
+  type AlipayHarness,
+  closeServer,
+  listen,
+  startAlipaySandbox,
+  strangerKeys,
+} from "../../sandboxes/testing/alipayHarness";
 
 let h: AlipayHarness;
 
@@ -53,7 +59,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
 describe("Alipay template messages against the sandbox gateway", () => {
   it("sends through alipay.open.app.mini.templatemessage.send with a verified answer", async () => {
     expect((await h.sandboxes.alipayGateway()).methods).toContain(ALIPAY_TEMPLATE_MESSAGE_METHOD);
-    expect(await (await createAlipayTemplateMessageClient(h.config)).send(message())).toEqual({
+    expect(await (await createAlipayTemplateMessageClient(h.config, h.vendorKeys)).send(message())).toEqual({
       status: "sent",
       vendorMessageId: null,
     });

@@ -8,8 +8,8 @@ import {
   type TemplateMessage,
   type TemplateMessenger,
 } from "../messaging";
+import type { VendorKeySource } from "../vendorKeys";
 import { shanghaiDateTime, isRecord, parseObject } from "./alipayFormat";
-import { resolveAlipayKeys } from "./keys";
 import { alipaySdk } from "./sdk";
 
 /** The OpenAPI 2.0 method that sends a mini-program template (subscribe) message. */
@@ -120,8 +120,11 @@ export class AlipayTemplateMessageClient implements TemplateMessenger {
 }
 
 /** The message client for the configured Alipay set-up (the local sandbox gateway in sandbox mode). */
-export async function createAlipayTemplateMessageClient(config: Config): Promise<AlipayTemplateMessageClient> {
-  const keys = await resolveAlipayKeys(config);
+export async function createAlipayTemplateMessageClient(
+  config: Config,
+  keySource: VendorKeySource,
+): Promise<AlipayTemplateMessageClient> {
+  const keys = await keySource.alipay();
   return new AlipayTemplateMessageClient({
     appId: config.alipay.appId,
     privateKey: keys.appPrivateKey,

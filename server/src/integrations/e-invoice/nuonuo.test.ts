@@ -9,11 +9,16 @@ import Koa from "koa";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { bodyParser } from "../../http/body";
-import { mountSandboxes } from "../sandbox";
+import { mountSandboxes } from "../../sandboxes";
 import { createNuonuoProvider, NuonuoProvider, type NuonuoProviderOptions, nuonuoSign } from "./nuonuo";
 import { EInvoiceRejectedError, EInvoiceUnavailableError, type IssueRequest, type IssueResult } from "./provider";
-import { EINVOICE_API_PATH, type EInvoiceSandbox, mountEInvoiceSandbox, SANDBOX_FAIL_CAUSE } from "./sandbox";
-import { closeServer, listen } from "../testServer";
+import {
+  EINVOICE_API_PATH,
+  type EInvoiceSandbox,
+  mountEInvoiceSandbox,
+  SANDBOX_FAIL_CAUSE,
+} from "../../sandboxes/e-invoice/sandbox";
+import { closeServer, listen } from "../../sandboxes/testing/server";
 
 const APP_KEY = "test-app-key";
 const APP_SECRET = "test-app-secret-0123";
@@ -670,13 +675,15 @@ describe("mounted by mountSandboxes, configured from the environment", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-einvoice-"));
     const app = new Koa();
     const router = new Router();
-    const sandboxes = mountSandboxes(router, loadConfig({ DATA_DIR: dataDir }), { einvoiceResultDelayMs: 20 });
+    const sandboxes = mountSandboxes(router, loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir }), {
+      einvoiceResultDelayMs: 20,
+    });
     app.use(bodyParser());
     app.use(router.routes());
     const srv = http.createServer(app.callback());
     try {
       const url = await listen(srv);
-      const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: url });
+      const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, PUBLIC_URL: url });
       expect(config.einvoice.apiBase).toBe(`${url}/sandbox/einvoice/open/v1/services`);
       const p = createNuonuoProvider(config);
       const req = blue([item(100)], {

@@ -8,12 +8,12 @@ import Koa from "koa";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { bodyParser } from "../../http/body";
-import { createSandboxApp } from "../sandbox";
+import { createSandboxApp } from "../../sandboxes";
 import { AliyunSmsClient, type AliyunSmsOptions, aliyunSignature, createSmsClient, percentEncode } from "./aliyun";
 import { normaliseMobile, SmsRejectedError, SmsUnavailableError } from "./provider";
-import { mountSmsSandbox, SMS_SANDBOX_PATH, type SmsSandbox } from "./sandbox";
+import { mountSmsSandbox, SMS_SANDBOX_PATH, type SmsSandbox } from "../../sandboxes/sms/sandbox";
 import { SMS_TEMPLATE_TEXTS } from "./templates";
-import { closeServer, listen } from "../testServer";
+import { closeServer, listen } from "../../sandboxes/testing/server";
 
 const KEY_ID = "test-key-id";
 const KEY_SECRET = "test-key-secret-0123";
@@ -257,10 +257,10 @@ describe("numbers", () => {
 describe("mounted by mountSandboxes, configured from the environment", () => {
   it("serves /sandbox/sms with config.sms's credentials, signature name and template codes", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-sms-"));
-    const srv = http.createServer(createSandboxApp(loadConfig({ DATA_DIR: dataDir })).callback());
+    const srv = http.createServer(createSandboxApp(loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir })).callback());
     try {
       const url = await listen(srv);
-      const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: url });
+      const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, PUBLIC_URL: url });
       expect(config.sms.apiBase).toBe(`${url}/sandbox/sms`);
       expect(config.sms.signName).toBe("民乐县供热中心");
       const { bizId } = await createSmsClient(config).send("13800138000", config.sms.templates.follow_up_due, {
@@ -283,7 +283,7 @@ describe("mounted by mountSandboxes, configured from the environment", () => {
   });
 
   it("outside sandbox mode points at Aliyun and needs real keys in production", () => {
-    const config = loadConfig({ DATA_DIR: os.tmpdir(), SANDBOX_VENDORS: "false" });
+    const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: os.tmpdir(), SANDBOX_VENDORS: "false" });
     expect(config.sms.apiBase).toBe("https://dysmsapi.aliyuncs.com");
     expect(() =>
       loadConfig({

@@ -8,10 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { bodyParser } from "../../http/body";
 import { MessageRejectedError, MessageUnavailableError, type TemplateMessage } from "../messaging";
-import { createSandboxApp } from "../sandbox";
-import { mountWechatSubscribeSandbox, WechatSandboxSubscribe } from "./sandboxSubscribe";
+import { createSandboxApp } from "../../sandboxes";
+import { mountWechatSubscribeSandbox, WechatSandboxSubscribe } from "../../sandboxes/wechat-mp/subscribe";
 import { WechatSubscribeClient, type WechatSubscribeOptions, wechatFieldValue } from "./subscribe";
-import { closeServer, listen } from "../testServer";
+import { closeServer, listen } from "../../sandboxes/testing/server";
 
 const APP_ID = "wx_test_app";
 const SECRET = "test-secret-value";
@@ -244,10 +244,10 @@ describe("WeChat subscribe messages against the sandbox", () => {
 describe("mounted by mountSandboxes, configured from the environment", () => {
   it("serves /sandbox/wechat/cgi-bin with config.wechat's credentials and the configured templates", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-wx-sub-"));
-    const srv = http.createServer(createSandboxApp(loadConfig({ DATA_DIR: dataDir })).callback());
+    const srv = http.createServer(createSandboxApp(loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir })).callback());
     try {
       const url = await listen(srv);
-      const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: url });
+      const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, PUBLIC_URL: url });
       const c = new WechatSubscribeClient({
         ...config.wechat,
         miniprogramState: config.messages.wechat.miniprogramState,

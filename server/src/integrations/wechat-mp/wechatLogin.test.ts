@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { AppError } from "../../http/errors";
 import { logger, setLogger } from "../../lib/logger";
-import { createSandboxApp } from "../sandbox";
+import { createSandboxApp } from "../../sandboxes";
 import { WechatMiniProgramLogin } from "./wechatLogin";
-import { listen } from "../testServer";
+import { listen } from "../../sandboxes/testing/server";
 
 const originalLogger = logger;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-wechat-"));
@@ -22,7 +22,7 @@ const close = (server: http.Server) => new Promise<void>((resolve) => server.clo
 
 /** A client configured the way the server is: PUBLIC_URL → apiBase …/sandbox/wechat */
 function client(overrides: Partial<{ appId: string; secret: string; apiBase: string; timeoutMs: number }> = {}) {
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: base });
+  const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, PUBLIC_URL: base });
   return new WechatMiniProgramLogin({ ...config.wechat, ...overrides });
 }
 
@@ -51,7 +51,7 @@ async function failureCode(p: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  const config = loadConfig({ DATA_DIR: dataDir });
+  const config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir });
   sandbox = http.createServer(createSandboxApp(config, { now: () => clock }).callback());
   base = await listen(sandbox);
 });

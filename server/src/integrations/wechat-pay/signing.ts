@@ -7,7 +7,6 @@ import {
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
-import { normalizeSerial } from "./x509";
 
 /**
  * WeChat Pay v3 signatures and AES-GCM, with node:crypto only. Shared by the client (responses,
@@ -16,6 +15,14 @@ import { normalizeSerial } from "./x509";
 
 export const AUTH_SCHEME = "WECHATPAY2-SHA256-RSA2048";
 export const PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_";
+
+/** Normalised certificate serial: upper-case hex without leading zeros (WeChat prints 40 hex digits). */
+export function normalizeSerial(serial: string): string {
+  return serial
+    .trim()
+    .toUpperCase()
+    .replace(/^0+(?=.)/, "");
+}
 
 /** 32 upper-case hex characters from the CSPRNG (WeChat allows up to 32). */
 export function nonceStr(): string {

@@ -1,4 +1,4 @@
-import { createVerify, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
+import { createVerify, type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,13 +8,13 @@ import Pay from "wechatpay-node-v3";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../config";
 import { NotificationRejected, PaymentVendorError } from "../payments";
-import { createSandboxApp } from "../sandbox";
-import { parseTradeBill, renderTradeBill, TradeBillFormatError } from "./bill";
+import { spareKeyPair } from "../../sandboxes/testing/keys";
+import { renderTradeBill } from "../../sandboxes/wechat-pay/bill";
+import { buildNotification, type NotificationEvent } from "../../sandboxes/wechat-pay/notifications";
+import { parseTradeBill, TradeBillFormatError } from "./bill";
 import { WechatPayClient } from "./client";
-import { resolveWechatPayKeys } from "./keys";
-import { buildNotification, NotificationDispatcher, WECHAT_RETRY_SCHEDULE_S } from "./notifications";
-import { aesGcmDecrypt, aesGcmEncrypt, parseAuthorization, WechatPayVerifier } from "./signing";
-import { createSelfSignedCertificate } from "./x509";
+import { configuredWechatPayKeys } from "./keys";
+import { aesGcmDecrypt, aesGcmEncrypt, parseAuthorization } from "./signing";
 
 const tmpDirs: string[] = [];
 const tmp = () => {
@@ -26,30 +26,7 @@ afterAll(() => {
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const rsa = () => generateKeyPairSync("rsa", { modulusLength: 2048 });
 const API_V3_KEY = "0123456789abcdefABCDEF0123456789";
-
-describe("self-signed certificates (sandbox platform certificate)", () => {
-  it("are valid X.509 that node reads back: serial, subject, signature", () => {
-    const { privateKey, publicKey } = rsa();
-    const serial = Buffer.from("F157F09EFDC096DE15EBE81A47057A7232F1B8E1", "hex"); // high bit set
-    const pem = createSelfSignedCertificate({
-      privateKey,
-      publicKey,
-      subject: { C: "CN", O: "财付通支付科技有限公司", CN: "Tenpay.com Root CA" },
-      serial,
-      notBefore: new Date("2025-01-01T00:00:00Z"),
-      notAfter: new Date("2055-01-01T00:00:00Z"), // GeneralizedTime after 2049
-    });
-    const cert = new X509Certificate(pem);
-    expect(cert.serialNumber.toUpperCase().replace(/^0+/, "")).toBe("F157F09EFDC096DE15EBE81A47057A7232F1B8E1");
-    expect(cert.subject).toContain("O=财付通支付科技有限公司");
-    expect(cert.issuer).toBe(cert.subject);
-    expect(cert.verify(publicKey)).toBe(true);
-    expect(cert.checkPrivateKey(privateKey)).toBe(true);
-    expect(new Date(cert.validTo).getUTCFullYear()).toBe(2055);
-  });
-});
 
 describe("signing helpers", () => {
   it("parse WeChat's Authorization header and refuse variants", () => {
@@ -77,7 +54,7 @@ describe("signing helpers", () => {
     expect(() => aesGcmDecrypt(API_V3_KEY, "nonce1234567", "transaction", flipped)).toThrow();
     expect(() => aesGcmDecrypt(API_V3_KEY, "nonce1234567", "refund", ct)).toThrow();
     // the reason we do not use the SDK: it hands back altered plaintext without noticing
-    const { privateKey, publicKey } = rsa();
+    const { privateKey, publicKey } = spareKeyPair(3);
     const sdk = new Pay({
       appid: "wx1",
       mchid: "1900000001",
@@ -92,9 +69,9 @@ describe("signing helpers", () => {
 // ---- notification verification without HTTP -------------------------------------------------------
 
 function fixture() {
-  const merchant = rsa();
-  const platform = rsa();
-  const pub = rsa();
+  const merchant = spareKeyPair(0);
+  const platform = spareKeyPair(1);
+  const pub = spareKeyPair(2);
   const PUB_ID = "PUB_KEY_ID_0119000000012025111400000001";
   const SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
   const client = new WechatPayClient({
@@ -143,7 +120,11 @@ describe("verifyNotification", () => {
   const f = fixture();
   const build = (
     resource: Record<string, unknown>,
-    opts: { event?: any; signer?: typeof f.platformSigner; faults?: Parameters<typeof buildNotification>[1] } = {},
+    opts: {
+      event?: NotificationEvent;
+      signer?: typeof f.platformSigner;
+      faults?: Parameters<typeof buildNotification>[1];
+    } = {},
   ) =>
     buildNotification(
       {
@@ -380,42 +361,14 @@ describe("trade bill parser", () => {
   });
 });
 
-describe("notification retries", () => {
-  it("follow WeChat's 15-step schedule and then give up", async () => {
-    expect(WECHAT_RETRY_SCHEDULE_S.reduce((a, b) => a + b, 0)).toBe(86_640); // about 24 hours
-    let hits = 0;
-    const always500 = http.createServer((_req, res) => {
-      hits++;
-      res.writeHead(500).end();
-    });
-    await new Promise<void>((r) => always500.listen(0, "127.0.0.1", () => r()));
-    const url = `http://127.0.0.1:${(always500.address() as AddressInfo).port}/n`;
-    const dispatcher = new NotificationDispatcher({ retryScale: 0.00001 });
-    try {
-      const { delivery } = dispatcher.dispatch({
-        url,
-        notificationId: "n1",
-        event: "TRANSACTION.SUCCESS",
-        outTradeNo: "WL1",
-        body: "{}",
-        sign: () => ({ "content-type": "application/json" }),
-      });
-      const until = Date.now() + 10_000;
-      while (delivery.state === "pending" && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      expect(delivery.state).toBe("gave_up");
-      expect(delivery.attempts).toHaveLength(1 + WECHAT_RETRY_SCHEDULE_S.length);
-      expect(hits).toBe(16);
-    } finally {
-      dispatcher.reset();
-      always500.closeAllConnections();
-      await new Promise((r) => always500.close(r));
-    }
-  });
-});
-
 describe("configuration and keys", () => {
   it("has sandbox defaults and validates the WeChat Pay settings", () => {
-    const c = loadConfig({ DATA_DIR: tmp(), PUBLIC_URL: "http://h5.test:8080", WECHAT_APPID: "wxAPP" });
+    const c = loadConfig({
+      WARMLINE_DEV: "true",
+      DATA_DIR: tmp(),
+      PUBLIC_URL: "http://h5.test:8080",
+      WECHAT_APPID: "wxAPP",
+    });
     expect(c.wechatPay).toMatchObject({
       mchId: "1900000001",
       appId: "wxAPP",
@@ -423,12 +376,24 @@ describe("configuration and keys", () => {
       notifySkewS: 300,
       sandboxNotifyScale: 1,
     });
-    expect(loadConfig({ WECHATPAY_SANDBOX_NOTIFY_SCALE: "0.001" }).wechatPay.sandboxNotifyScale).toBe(0.001);
-    const prod = loadConfig({ DATA_DIR: tmp(), SANDBOX_VENDORS: "false", WECHATPAY_APPID: "wxPAY" });
+    expect(
+      loadConfig({ WARMLINE_DEV: "true", WECHATPAY_SANDBOX_NOTIFY_SCALE: "0.001" }).wechatPay.sandboxNotifyScale,
+    ).toBe(0.001);
+    const prod = loadConfig({
+      WARMLINE_DEV: "true",
+      DATA_DIR: tmp(),
+      SANDBOX_VENDORS: "false",
+      WECHATPAY_APPID: "wxPAY",
+    });
     expect(prod.wechatPay).toMatchObject({ apiBase: "https://api.mch.weixin.qq.com", appId: "wxPAY" });
     const bad = (() => {
       try {
-        loadConfig({ WECHATPAY_APIV3_KEY: "short", WECHATPAY_PUBLIC_KEY_ID: "0119", WECHATPAY_MCHID: "abc" });
+        loadConfig({
+          WARMLINE_DEV: "true",
+          WECHATPAY_APIV3_KEY: "short",
+          WECHATPAY_PUBLIC_KEY_ID: "0119",
+          WECHATPAY_MCHID: "abc",
+        });
       } catch (e) {
         return e;
       }
@@ -441,70 +406,17 @@ describe("configuration and keys", () => {
     expect(problems).toContain("WECHATPAY_MCHID");
   });
 
-  it("outside sandbox mode names every missing key", async () => {
-    const c = loadConfig({ DATA_DIR: tmp(), SANDBOX_VENDORS: "false" });
-    await expect(resolveWechatPayKeys(c)).rejects.toThrow(
+  it("outside sandbox mode names every missing key", () => {
+    const c = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: tmp(), SANDBOX_VENDORS: "false" });
+    expect(() => configuredWechatPayKeys(c)).toThrow(
       /WECHATPAY_MERCHANT_PRIVATE_KEY, WECHATPAY_MERCHANT_SERIAL, WECHATPAY_APIV3_KEY, WECHATPAY_PLATFORM_CERTS or WECHATPAY_PUBLIC_KEY/,
     );
-    const half = loadConfig({ DATA_DIR: tmp(), SANDBOX_VENDORS: "false", WECHATPAY_PUBLIC_KEY: "x" });
-    await expect(resolveWechatPayKeys(half)).rejects.toThrow(/WECHATPAY_PUBLIC_KEY_ID/);
-  });
-
-  it("generates sandbox keys once, reuses them, and serves configured keys outside sandbox mode", {
-    timeout: 60_000,
-  }, async () => {
-    const dir = tmp();
-    const c = loadConfig({ DATA_DIR: dir });
-    const [a, b] = await Promise.all([resolveWechatPayKeys(c), resolveWechatPayKeys(c)]);
-    const again = await resolveWechatPayKeys(c);
-    for (const k of [b, again]) {
-      expect(k.merchantSerial).toBe(a.merchantSerial);
-      expect(k.apiV3Key).toBe(a.apiV3Key);
-      expect(k.sandbox?.platform.serial).toBe(a.sandbox?.platform.serial);
-      expect(k.wechatpayPublicKey?.id).toBe(a.wechatpayPublicKey?.id);
-    }
-    expect(a.apiV3Key).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(a.merchantSerial).toMatch(/^[0-9A-F]{40}$/);
-    expect(a.wechatpayPublicKey?.id).toMatch(/^PUB_KEY_ID_011900000001\d{16}$/);
-    const keyDir = path.join(dir, "sandbox-keys");
-    expect(fs.readFileSync(path.join(keyDir, ".gitignore"), "utf8")).toBe("*\n");
-    expect((fs.statSync(path.join(keyDir, "wechatpay-platform.pem")).mode & 0o777).toString(8)).toBe("600");
-
-    // the generated files are what a production set-up would configure
-    const real = loadConfig({
+    const half = loadConfig({
+      WARMLINE_DEV: "true",
       DATA_DIR: tmp(),
       SANDBOX_VENDORS: "false",
-      WECHATPAY_MERCHANT_PRIVATE_KEY: fs.readFileSync(path.join(keyDir, "wechatpay-merchant.pem"), "utf8"),
-      WECHATPAY_MERCHANT_SERIAL: a.merchantSerial,
-      WECHATPAY_APIV3_KEY: a.apiV3Key,
-      WECHATPAY_PLATFORM_CERTS: fs
-        .readFileSync(path.join(keyDir, "wechatpay-platform-cert.pem"), "utf8")
-        .replace(/\n/g, "\\n"),
+      WECHATPAY_PUBLIC_KEY: "x",
     });
-    const k = await resolveWechatPayKeys(real);
-    expect(k.sandbox).toBeNull();
-    expect([...k.platformCerts.keys()]).toEqual([a.sandbox?.platform.serial]);
-    expect(k.wechatpayPublicKey).toBeNull();
-    expect(new WechatPayVerifier(k.platformCerts, null).keyFor(a.sandbox?.platform.serial ?? "")).not.toBeNull();
-  });
-});
-
-describe("mounting", () => {
-  it("mountSandboxes serves the WeChat Pay sandbox under /sandbox/wechatpay", { timeout: 60_000 }, async () => {
-    const app = createSandboxApp(loadConfig({ DATA_DIR: tmp() }));
-    const server = http.createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const page = await fetch(`${base}/sandbox/wechatpay/cashier?prepay_id=wx_unknown`);
-      expect(page.status).toBe(404);
-      expect(await page.text()).toContain("订单不存在或已失效");
-      const api = await fetch(`${base}/sandbox/wechatpay/v3/pay/transactions/out-trade-no/WL0001?mchid=1900000001`);
-      expect(api.status).toBe(401);
-      expect(await api.json()).toMatchObject({ code: "SIGN_ERROR" });
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    expect(() => configuredWechatPayKeys(half)).toThrow(/WECHATPAY_PUBLIC_KEY_ID/);
   });
 });

@@ -1,4 +1,4 @@
-import { createVerify, generateKeyPairSync } from "node:crypto";
+import { createVerify } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,11 +11,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../../config";
 import { bodyParser } from "../../http/body";
 import { NotificationRejected, PaymentVendorError, type VerifiedNotification } from "../payments";
+import { sandboxVendorKeys } from "../../sandboxes";
+import { seedSandboxKeys, spareKeyPair } from "../../sandboxes/testing/keys";
+import type { SandboxJson } from "../../sandboxes/testing/alipayHarness";
+import type { WechatPaySandbox } from "../../sandboxes/wechat-pay/gateway";
+import type { Delivery } from "../../sandboxes/wechat-pay/notifications";
+import { mountWechatPaySandbox } from "../../sandboxes/wechat-pay/routes";
 import { createWechatPayClient, WechatPayClient } from "./client";
-import { resolveWechatPayKeys, type WechatPayKeys } from "./keys";
-import type { Delivery } from "./notifications";
-import type { WechatPaySandbox } from "./sandboxGateway";
-import { mountWechatPaySandbox } from "./sandboxRoutes";
+import type { WechatPayKeys } from "./keys";
 
 /**
  * The client against the sandbox over real HTTP: the sandbox mounted the way the app mounts it (behind
@@ -24,6 +27,7 @@ import { mountWechatPaySandbox } from "./sandboxRoutes";
  */
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-wechatpay-"));
+seedSandboxKeys(dataDir);
 const RETRY_SCALE = 0.002; // 15 s → 30 ms
 let server: http.Server;
 let receiver: http.Server;
@@ -59,7 +63,7 @@ async function stop(s: http.Server) {
 beforeAll(async () => {
   const app = new Koa({ proxy: true });
   const router = new Router();
-  const mounted = mountWechatPaySandbox(router, loadConfig({ DATA_DIR: dataDir }), {
+  const mounted = mountWechatPaySandbox(router, loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir }), {
     retryScale: RETRY_SCALE,
     refundDelayMs: 20,
   });
@@ -69,9 +73,10 @@ beforeAll(async () => {
   base = await listen(server);
   sandbox = await mounted.sandbox();
 
-  config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: base });
-  client = await createWechatPayClient(config);
-  keys = await resolveWechatPayKeys(config);
+  config = loadConfig({ WARMLINE_DEV: "true", DATA_DIR: dataDir, PUBLIC_URL: base });
+  const vendorKeys = sandboxVendorKeys(config);
+  client = await createWechatPayClient(config, vendorKeys);
+  keys = await vendorKeys.wechatPay();
 
   // our notify endpoint: verifies with the client and answers the way the client says WeChat wants
   receiver = http.createServer(async (req, res) => {
@@ -138,7 +143,7 @@ async function control(pathname: string, body: unknown = {}) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as SandboxJson };
 }
 
 async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
@@ -224,20 +229,24 @@ describe("prepay (JSAPI)", () => {
       appId: config.wechatPay.appId,
       apiBase: config.wechatPay.apiBase,
       merchantSerial: keys.merchantSerial,
-      merchantPrivateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey,
+      merchantPrivateKey: spareKeyPair(0).privateKey,
       apiV3Key: keys.apiV3Key,
       platformCerts: keys.platformCerts,
       wechatpayPublicKey: keys.wechatpayPublicKey,
     });
     expect(await vendorCode(impostor.queryTrade("WL0000000001"))).toBe("SIGN_ERROR");
     // a whole other set-up (its own serial and key)
-    const stranger = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-wechatpay-other-"));
-    try {
-      const other = await createWechatPayClient(loadConfig({ DATA_DIR: stranger, PUBLIC_URL: base }));
-      expect(await vendorCode(other.queryTrade("WL0000000001"))).toBe("SIGN_ERROR");
-    } finally {
-      fs.rmSync(stranger, { recursive: true, force: true });
-    }
+    const other = new WechatPayClient({
+      mchId: config.wechatPay.mchId,
+      appId: config.wechatPay.appId,
+      apiBase: config.wechatPay.apiBase,
+      merchantSerial: "2C5F3A9E17B04D6E8F1A2B3C4D5E6F708192A3B4",
+      merchantPrivateKey: spareKeyPair(1).privateKey,
+      apiV3Key: "abcdefABCDEF0123456789abcdefABCD",
+      platformCerts: new Map(),
+      wechatpayPublicKey: { id: "PUB_KEY_ID_0119000000012025111400000009", key: spareKeyPair(2).publicKey },
+    });
+    expect(await vendorCode(other.queryTrade("WL0000000001"))).toBe("SIGN_ERROR");
   });
 
   it("checks its input before calling WeChat Pay", async () => {
@@ -341,7 +350,11 @@ describe("refunds", () => {
       const got = received.filter((r) => r.result?.kind === "refund" && r.result.outTradeNo === outTradeNo);
       return got.length === 2 ? got : null;
     });
-    expect(refunds.map((r) => r.result).sort((a, b) => (a as any).refundFen - (b as any).refundFen)).toMatchObject([
+    expect(
+      refunds
+        .map((r) => r.result)
+        .sort((a, b) => (a as { refundFen: number }).refundFen - (b as { refundFen: number }).refundFen),
+    ).toMatchObject([
       { kind: "refund", status: "SUCCESS", refundFen: 300, refundId: first.refundId },
       { kind: "refund", status: "SUCCESS", refundFen: 700, refundId: second.refundId },
     ]);

@@ -4,7 +4,9 @@ import { MoreThan } from "typeorm";
 import type { Deps } from "../../deps";
 import { clientIp } from "../../http/auth";
 import { AppError } from "../../http/errors";
+import { type RateLimiter, RateLimitedError } from "../../http/rateLimit";
 import { enqueue } from "../../jobs/outbox";
+import { logger } from "../../lib/logger";
 import type { PiiVault } from "../../lib/pii";
 import { audit } from "../audit";
 import { AccountBinding, BindAttempt } from "./entities";
@@ -59,6 +61,13 @@ export async function getBoundAccount(deps: Deps, residentId: number, accountId:
 /**
  * 绑定户号: 户号 plus a second factor. Failures are counted per resident and 户号 (and per resident overall,
  * against enumeration); past the limit the resident must wait. An unknown 户号 fails exactly like a wrong factor.
+ *
+ * Against guessing with many identities (every new sign-in is a fresh resident), failures are also counted
+ * per 户号 across all residents (BIND_MAX_FAILURES_PER_ACCOUNT within BIND_ACCOUNT_WINDOW_HOURS: then online
+ * binding of that 户号 pauses and the holder gets help at the service hall) and per client address
+ * (BIND_MAX_FAILURES_PER_IP). These count the 户号 as typed, so an unknown one behaves like a real one. A
+ * binding that succeeds after BIND_ALERT_AFTER_FAILURES failures on that 户号 is committed together with the
+ * job `notify.bind_after_failures`: an alert in the supervisors' inbox and a text to the phone on file.
  */
 export async function bindAccount(
   deps: Deps,
@@ -68,7 +77,10 @@ export async function bindAccount(
 ): Promise<ResidentAccount> {
   const { ds, config, vault } = deps;
   const max = config.auth.bindMaxFailures;
-  const since = new Date(Date.now() - config.auth.bindWindowMinutes * 60_000);
+  const now = Date.now();
+  const since = new Date(now - config.auth.bindWindowMinutes * 60_000);
+  const accountSince = new Date(now - config.auth.bindAccountWindowHours * 3600_000);
+  const ip = clientIp(ctx) || null;
   const attempts = ds.getRepository(BindAttempt);
   const failuresHere = await attempts.count({
     where: { residentUserId: residentId, accountNo: input.accountNo, success: false, createdAt: MoreThan(since) },
@@ -77,21 +89,38 @@ export async function bindAccount(
     where: { residentUserId: residentId, success: false, createdAt: MoreThan(since) },
   });
   if (failuresHere >= max || failuresAll >= max * 3) {
-    throw new AppError("BIND_RATE_LIMITED", { retryAfterMinutes: config.auth.bindWindowMinutes });
+    const limited = new AppError("BIND_RATE_LIMITED", { retryAfterMinutes: config.auth.bindWindowMinutes });
+    limited.headers["Retry-After"] = String(config.auth.bindWindowMinutes * 60);
+    throw limited;
   }
+  const failuresOnAccount = await attempts.count({
+    where: { accountNo: input.accountNo, success: false, createdAt: MoreThan(accountSince) },
+  });
+  if (failuresOnAccount >= config.auth.bindMaxFailuresPerAccount) {
+    logger.warn({ accountNo: input.accountNo, failures: failuresOnAccount, ip }, "binding of a 户号 paused");
+    // it resumes when enough of the counted failures have left the window
+    const oldest = await attempts.find({
+      where: { accountNo: input.accountNo, success: false, createdAt: MoreThan(accountSince) },
+      order: { createdAt: "ASC", id: "ASC" },
+      skip: failuresOnAccount - config.auth.bindMaxFailuresPerAccount,
+      take: 1,
+    });
+    const suspended = new AppError("BIND_ACCOUNT_SUSPENDED");
+    const until = (oldest[0]?.createdAt.getTime() ?? now) + config.auth.bindAccountWindowHours * 3600_000;
+    suspended.headers["Retry-After"] = String(Math.max(1, Math.ceil((until - now) / 1000)));
+    throw suspended;
+  }
+  const ipFailures = bindFailuresPerIp(deps);
+  if (ip) await asBindLimited(ipFailures.check(ip));
 
   const account = await accountsQuery(ds).where("a.account_no = :no", { no: input.accountNo }).getOne();
   const record = (success: boolean) =>
-    attempts.insert({
-      residentUserId: residentId,
-      accountNo: input.accountNo,
-      factor: input.factor,
-      success,
-      ip: clientIp(ctx) || null,
-    });
+    attempts.insert({ residentUserId: residentId, accountNo: input.accountNo, factor: input.factor, success, ip });
 
   if (!account || account.status === "closed" || !factorMatches(account, input, vault)) {
     await record(false);
+    // counted; going over the limit refuses the next attempt from this address, not this answer
+    if (ip) await ipFailures.consume(ip).catch((err: unknown) => ignoreLimited(err));
     throw new AppError("BIND_FAILED", { remainingAttempts: Math.max(0, max - failuresHere - 1) });
   }
 
@@ -105,6 +134,7 @@ export async function bindAccount(
     throw new AppError("BIND_LIMIT_REACHED");
   }
 
+  const suspicious = failuresOnAccount >= config.auth.bindAlertAfterFailures;
   let binding: AccountBinding;
   try {
     binding = await ds.transaction(async (m) => {
@@ -122,15 +152,23 @@ export async function bindAccount(
         accountNo: input.accountNo,
         factor: input.factor,
         success: true,
-        ip: clientIp(ctx) || null,
+        ip,
       });
       await audit(m, ctx, {
         action: "account.bind",
         targetType: "heating_account",
         targetId: account.id,
-        details: { factor: input.factor },
+        details: suspicious ? { factor: input.factor, failuresBefore: failuresOnAccount } : { factor: input.factor },
       });
       await enqueue(m, "notify.account_bound", { bindingId: b.id }, { dedupeKey: `account_bound:${b.id}` });
+      if (suspicious) {
+        const payload: BindAfterFailuresPayload = {
+          bindingId: b.id,
+          failures: failuresOnAccount,
+          windowHours: config.auth.bindAccountWindowHours,
+        };
+        await enqueue(m, "notify.bind_after_failures", payload, { dedupeKey: `bind_after_failures:${b.id}` });
+      }
       return b;
     });
   } catch (err) {
@@ -139,6 +177,40 @@ export async function bindAccount(
   }
   deps.jobs.kick();
   return presentResidentAccount(account, binding, vault);
+}
+
+/** Failed binding attempts per client address (any resident, any 户号), per hour. */
+function bindFailuresPerIp(deps: Deps): RateLimiter {
+  return deps.limits.rateLimit({
+    name: "bind_failures_ip",
+    points: deps.config.auth.bindMaxFailuresPerIp,
+    durationS: 3600,
+    key: (ctx) => clientIp(ctx) || null,
+  });
+}
+
+/** The binding's own "too many failures" answer (with Retry-After) for an address that used up its attempts. */
+async function asBindLimited(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof RateLimitedError)) throw err;
+    const limited = new AppError("BIND_RATE_LIMITED", { retryAfterMinutes: Math.ceil(err.retryAfterS / 60) });
+    limited.headers["Retry-After"] = String(err.retryAfterS);
+    throw limited;
+  }
+}
+
+function ignoreLimited(err: unknown): void {
+  if (!(err instanceof RateLimitedError)) throw err;
+}
+
+/** What `notify.bind_after_failures` is told (its handler lives with the other resident notifications). */
+export interface BindAfterFailuresPayload {
+  bindingId: number;
+  /** failed attempts on the 户号 (all residents) within the window before this binding */
+  failures: number;
+  windowHours: number;
 }
 
 export async function unbindAccount(deps: Deps, ctx: Context, residentId: number, accountId: number): Promise<void> {

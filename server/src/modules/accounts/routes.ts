@@ -12,13 +12,19 @@ import {
   StaffAccountSchema,
 } from "@warmline/shared";
 import type { Deps } from "../../deps";
-import { residentId } from "../../http/auth";
+import { clientIp, residentId } from "../../http/auth";
 import { route } from "../../http/route";
 import { bindAccount, getBoundAccount, listBoundAccounts, unbindAccount } from "./bindingService";
 import { Community, HeatingAccount } from "./entities";
 import { getStaffAccount, revealAccountPii, searchAccounts } from "./staffAccountService";
 
 export function residentAccountRoutes(deps: Deps) {
+  // binding requests per client address (RATE_LIMIT_BIND); failures are limited further in bindAccount
+  const bindLimit = deps.limits.rateLimit({
+    name: "bind",
+    ...deps.config.rateLimits.bind,
+    key: (ctx) => clientIp(ctx) || null,
+  });
   return [
     route({
       method: "get",
@@ -41,6 +47,7 @@ export function residentAccountRoutes(deps: Deps) {
       response: ResidentAccountSchema,
       status: 201,
       errors: [409, 429],
+      before: [bindLimit],
       async handler({ body }, ctx) {
         return bindAccount(deps, ctx, residentId(ctx), body);
       },

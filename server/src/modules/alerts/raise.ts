@@ -43,6 +43,7 @@ export async function raiseAlert(m: EntityManager, alert: AlertInput): Promise<v
       ackNote: null,
     })
     .orIgnore()
+    .updateEntity(false)
     .execute();
 }
 

@@ -6,6 +6,13 @@ import type { AuthState } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { AuthSession } from "./entities";
 
+/** a subject is a row id: a positive whole number written the one way signAccess writes it */
+const SUBJECT = /^[1-9]\d{0,14}$/;
+const RESIDENT_CLAIMS = ["kind", "sub", "iat", "exp"];
+const STAFF_CLAIMS = [...RESIDENT_CLAIMS, "roles"];
+/** how far another server's clock may run ahead when it issues a token */
+const CLOCK_SKEW_S = 60;
+
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 export interface IssuedTokens {
@@ -57,15 +64,41 @@ export class TokenService {
       .sign(this.key);
   }
 
+  /**
+   * Accepts only what signAccess makes: HS256 with no other header, the claims kind, sub (a positive whole
+   * number), iat and exp and nothing else (staff: roles, every one a known role), a lifetime no longer than
+   * ours and an iat not in the future. A token without exp, with a far-off exp or with a made-up subject or
+   * role is refused, even when it is signed with our key.
+   */
   async verifyAccess(token: string): Promise<AuthState> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"] });
-      const id = Number(payload.sub);
-      if (!Number.isInteger(id) || id <= 0) throw new AppError("UNAUTHENTICATED");
-      if (payload.kind === "resident") return { kind: "resident", id };
-      if (payload.kind === "staff" && Array.isArray(payload.roles)) {
-        const roles = (payload.roles as string[]).filter((r): r is StaffRole => STAFF_ROLES.includes(r as StaffRole));
-        return { kind: "staff", id, roles };
+      const { payload, protectedHeader } = await jwtVerify(token, this.key, {
+        algorithms: ["HS256"],
+        requiredClaims: ["exp", "iat", "sub", "kind"],
+      });
+      const { kind, sub, iat, exp } = payload as { kind: unknown; sub: string; iat: number; exp: number };
+      const now = Math.floor(Date.now() / 1000);
+      const claims = Object.keys(payload);
+      if (
+        Object.keys(protectedHeader).some((k) => k !== "alg") ||
+        typeof sub !== "string" ||
+        !SUBJECT.test(sub) ||
+        iat > now + CLOCK_SKEW_S ||
+        exp - iat > this.accessTtlS ||
+        !claims.every((c) => (kind === "staff" ? STAFF_CLAIMS : RESIDENT_CLAIMS).includes(c))
+      ) {
+        throw new AppError("UNAUTHENTICATED");
+      }
+      const id = Number(sub);
+      if (kind === "resident") return { kind: "resident", id };
+      const roles: unknown = payload.roles;
+      if (
+        kind === "staff" &&
+        Array.isArray(roles) &&
+        roles.length <= STAFF_ROLES.length &&
+        roles.every((r) => STAFF_ROLES.includes(r as StaffRole))
+      ) {
+        return { kind: "staff", id, roles: roles as StaffRole[] };
       }
       throw new AppError("UNAUTHENTICATED");
     } catch (err) {

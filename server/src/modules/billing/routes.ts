@@ -12,7 +12,7 @@ import {
   WaiveSchema,
 } from "@warmline/shared";
 import type { Deps } from "../../deps";
-import { residentId, staffAuth } from "../../http/auth";
+import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { audit } from "../audit";

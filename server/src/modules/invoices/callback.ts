@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { Deps } from "../../deps";
+import { markRejected } from "../../http/rateLimit";
 import { API_PREFIX } from "../../http/route";
 import { logger } from "../../lib/logger";
 import { applyCallback } from "./issuance";
@@ -15,6 +16,7 @@ export function mountEInvoiceCallback(router: Router, deps: Deps): void {
     const result = deps.einvoice.parseCallback(raw, ctx.headers);
     if (!result) {
       logger.warn({ len: raw.length }, "e-invoice callback refused");
+      markRejected(ctx); // counts against the sender's address (too many: 429 for a while)
       ctx.status = 400;
       ctx.body = { code: "E9999", describe: "验签失败" };
       return;

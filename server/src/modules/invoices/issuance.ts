@@ -106,6 +106,7 @@ async function insertOnce(
     .insert()
     .values({ ...values, status: "queued", requestSeq: 1, attempts: 0 })
     .orIgnore()
+    .updateEntity(false)
     .execute();
   return ds.getRepository(Invoice).findOneBy({ sourceKey: values.sourceKey });
 }
@@ -256,6 +257,13 @@ export async function applyResult(deps: Deps, inv: Invoice, result: IssueResult)
       : await repo.update(where, { status: "failed", failReason: result.reason.slice(0, 200) });
   if (!res.affected) return false;
   if (result.status === "issued" && inv.kind === "blue") {
+    // the residents of the account are told (我的消息); job of the notifications module
+    await enqueue(
+      deps.ds.manager,
+      "notify.invoice_issued",
+      { invoiceId: inv.id },
+      { dedupeKey: `notify:invoice:${inv.id}` },
+    );
     // red invoices waiting for this one
     const waiting = await repo.findBy({ originalInvoiceId: inv.id, status: "queued" });
     for (const red of waiting) await enqueueSubmit(deps.ds.manager, red);

@@ -1,6 +1,7 @@
 import type { WarmlineModule } from "../../module";
 import { Notification } from "./entities";
-import { accountBoundJob } from "./jobs";
+import { bindAfterFailuresJob } from "./bindAlert";
+import { accountBoundJob, invoiceIssuedJob } from "./jobs";
 import { notificationRoutes } from "./routes";
 import { subscriptionRoutes, ticketNotifyJob } from "./ticketMessages";
 
@@ -16,7 +17,12 @@ export {
   ticketNotifyJob,
 } from "./ticketMessages";
 
-export const NOTIFICATION_JOBS = ["notify.account_bound", "tickets.notify"] as const;
+export const NOTIFICATION_JOBS = [
+  "notify.account_bound",
+  "notify.bind_after_failures",
+  "notify.invoice_issued",
+  "tickets.notify",
+] as const;
 declare module "../../jobs/names" {
   interface JobNameMap extends Record<(typeof NOTIFICATION_JOBS)[number], true> {}
 }
@@ -25,6 +31,6 @@ export const notificationsModule: WarmlineModule = {
   name: "notifications",
   entities: [Notification],
   routes: (deps) => [...notificationRoutes(deps), ...subscriptionRoutes(deps)],
-  jobs: (deps) => [accountBoundJob, ticketNotifyJob(deps)],
+  jobs: (deps) => [accountBoundJob, bindAfterFailuresJob(deps), invoiceIssuedJob, ticketNotifyJob(deps)],
   jobNames: NOTIFICATION_JOBS,
 };

@@ -1,7 +1,10 @@
+import { formatYuan } from "@warmline/shared";
+import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { defineJob } from "../../jobs/registry";
-import { HeatingAccount, AccountBinding } from "../accounts";
-import { Notification } from "./entities";
+import { AccountBinding, HeatingAccount } from "../accounts";
+import { Invoice } from "../invoices";
+import { writeInApp } from "./inapp";
 
 /** After a binding commits: tell the resident (in-app message). Runs at least once; the dedupe key makes it once. */
 export const accountBoundJob = defineJob({
@@ -11,21 +14,38 @@ export const accountBoundJob = defineJob({
     const binding = await ds.getRepository(AccountBinding).findOneBy({ id: bindingId });
     if (!binding) return; // binding rolled back or deleted: nothing to say
     const account = await ds.getRepository(HeatingAccount).findOneByOrFail({ id: binding.accountId });
-    await ds
-      .getRepository(Notification)
-      .createQueryBuilder()
-      .insert()
-      .values({
-        residentUserId: binding.residentUserId,
-        kind: "account_bound",
-        channel: "inapp",
-        title: "户号绑定成功",
-        body: `您已成功绑定供热户号 ${account.accountNo}（${account.address}）。如非本人操作，请立即解绑并致电 24 小时供热服务热线 0936-4466666。`,
-        dedupeKey: `account_bound:${bindingId}`,
-        status: "sent",
-        sentAt: new Date(),
-      })
-      .orIgnore()
-      .execute();
+    await writeInApp(ds, {
+      residentUserId: binding.residentUserId,
+      kind: "account_bound",
+      title: "户号绑定成功",
+      body: `您已成功绑定供热户号 ${account.accountNo}（${account.address}）。如非本人操作，请立即解绑并致电 24 小时供热服务热线 0936-4466666。`,
+      dedupeKey: `account_bound:${bindingId}`,
+    });
+  },
+});
+
+/** the residents bound to an account now (each gets the account's notices) */
+async function boundResidents(db: DataSource, accountId: number): Promise<number[]> {
+  const rows = await db.getRepository(AccountBinding).findBy({ accountId, activeFlag: true });
+  return [...new Set(rows.map((b) => b.residentUserId))];
+}
+
+/** An issued blue invoice: each resident bound to the account is told where to find it. Once per invoice. */
+export const invoiceIssuedJob = defineJob({
+  name: "notify.invoice_issued",
+  schema: z.object({ invoiceId: z.number().int().positive() }),
+  async handle({ invoiceId }, { ds }) {
+    const inv = await ds.getRepository(Invoice).findOneBy({ id: invoiceId });
+    if (inv?.status !== "issued" || inv.kind !== "blue") return;
+    const account = await ds.getRepository(HeatingAccount).findOneBy({ id: inv.accountId });
+    for (const residentUserId of await boundResidents(ds, inv.accountId)) {
+      await writeInApp(ds, {
+        residentUserId,
+        kind: "invoice_issued",
+        title: "电子发票已开具",
+        body: `户号 ${account?.accountNo ?? ""} 的供热费电子发票已开具（发票号码 ${inv.invoiceNo ?? ""}，金额 ${formatYuan(inv.totalFen)}），可在户号的“电子发票”中查看、下载或发送到邮箱。`,
+        dedupeKey: `invoice_issued:${invoiceId}:${residentUserId}`,
+      });
+    }
   },
 });

@@ -20,6 +20,7 @@ import {
 import { normaliseMobile, SmsRejectedError, SmsUnavailableError } from "../../integrations/sms/provider";
 import type { JobName } from "../../jobs/names";
 import { defineJob } from "../../jobs/registry";
+import { writeInApp } from "./inapp";
 import { logger } from "../../lib/logger";
 import { HeatingAccount, HeatStation } from "../accounts";
 import { ResidentUser } from "../residents";
@@ -99,6 +100,7 @@ export async function recordConsents(
       .into(SubscribeConsent)
       .values({ residentUserId, template, remaining: 0 })
       .orIgnore()
+      .updateEntity(false)
       .execute();
     await ds
       .createQueryBuilder()
@@ -300,6 +302,16 @@ export async function sendTicketMessage(
   const station = stationId ? await ds.getRepository(HeatStation).findOneBy({ id: stationId }) : null;
   const content = ticketMessageContent(payload.kind, ticket, event?.at ?? new Date(), station?.name ?? null);
   const uniqueKey = deliveryKey(payload);
+  // the in-app list (我的消息) gets every step, whatever the vendor message or SMS does
+  if (ticket.residentUserId !== null) {
+    await writeInApp(ds, {
+      residentUserId: ticket.residentUserId,
+      kind: `ticket_${payload.kind}`,
+      title: `工单${content.status}：${ticket.ticketNo}`,
+      body: content.text,
+      dedupeKey: `ticket:${uniqueKey}`,
+    });
+  }
 
   await ds
     .createQueryBuilder()
@@ -317,6 +329,7 @@ export async function sendTicketMessage(
       attempts: 0,
     } as QueryDeepPartialEntity<MessageDelivery>)
     .orIgnore()
+    .updateEntity(false)
     .execute();
   const d = await ds.getRepository(MessageDelivery).findOneByOrFail({ uniqueKey });
   const result = (duplicate: boolean): TicketMessageResult => ({

@@ -22,7 +22,12 @@ export async function checkOrder(deps: Deps, orderId: number, attempt = 0): Prom
   if (!client) return "no vendor client";
   const trade = await client.queryTrade(order.outTradeNo);
   if (trade?.state === "PAID" && trade.transactionId && trade.amountFen !== null) {
-    const paid = { transactionId: trade.transactionId, amountFen: trade.amountFen, paidAt: trade.paidAt ?? new Date() };
+    const paid = {
+      vendor: client.vendor,
+      transactionId: trade.transactionId,
+      amountFen: trade.amountFen,
+      paidAt: trade.paidAt ?? new Date(),
+    };
     const res = await ds.transaction((m) => settleVendorPayment(m, order.outTradeNo, paid));
     logger.info(
       { outTradeNo: order.outTradeNo, outcome: res.outcome },

@@ -88,14 +88,23 @@ export class LedgerEntry {
   @CreatedAt() createdAt!: Date;
 }
 
-/** Every vendor notification received, verified or not, exactly as it arrived (for audit and replay). */
+/**
+ * Every vendor notification received. A verified one is kept exactly as it arrived (for audit and replay);
+ * one that failed verification only as a small row — the reason, the chosen headers (each cut short), the
+ * first bytes of the body, its size and the sender's address — so unsigned junk cannot fill the disk.
+ */
 @Entity("vendor_notifications")
 @Index(["vendor", "createdAt"])
 export class VendorNotificationLog {
   @IdColumn() id!: number;
   @Str(16) vendor!: string;
   @Json() headers!: Record<string, unknown>;
+  /** the whole body when verified; the first REJECTED_BODY_PREFIX characters otherwise */
   @Text({ name: "raw_body" }) rawBody!: string;
+  /** the size of the body as received, bytes */
+  @Int({ name: "body_bytes", default: 0 }) bodyBytes!: number;
+  /** the sender's address (clientIp) */
+  @Str(64, { name: "remote_ip", nullable: true }) remoteIp!: string | null;
   @Bool() verified!: boolean;
   @Str(32, { name: "reject_reason", nullable: true }) rejectReason!: string | null;
   @Str(32, { name: "event_kind", nullable: true }) eventKind!: string | null;

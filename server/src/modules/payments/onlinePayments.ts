@@ -1,5 +1,4 @@
 import type { CreatedPayment, CreatePaymentInput, PaymentStatusView } from "@warmline/shared";
-import type { DataSource } from "typeorm";
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
 import { type PaymentVendor, type PaymentVendorClient, PaymentVendorError } from "../../integrations/payments";

@@ -1,4 +1,4 @@
-import { type OfflinePaymentInput, owedAt, type PaymentView, shanghaiDate } from "@warmline/shared";
+import { COUNTER_PAYMENT_ROLES, type OfflinePaymentInput, owedAt, type PaymentView, shanghaiDate } from "@warmline/shared";
 import type { Context } from "koa";
 import { type DataSource, type EntityManager, In } from "typeorm";
 import type { Deps } from "../../deps";
@@ -67,8 +67,11 @@ export async function recordOfflinePayment(
 ): Promise<PaymentOrder> {
   const { ds } = deps;
   const staff = staffAuth(ctx);
-  const isGridOnly = staff.roles.every((r) => r === "grid_worker");
-  if (isGridOnly && input.method !== "assisted") throw new AppError("FORBIDDEN");
+  // cash, card and transfer only for a counter role; 代缴 (assisted) also for a grid worker, whatever else
+  // the person is (a grid worker who is also a hotline agent takes no cash)
+  if (input.method !== "assisted" && !staff.roles.some((r) => COUNTER_PAYMENT_ROLES.includes(r))) {
+    throw new AppError("FORBIDDEN");
+  }
   const order = await ds.transaction(async (m) => {
     const account = await m.getRepository(HeatingAccount).findOneBy({ id: input.accountId });
     if (!account) throw new AppError("ACCOUNT_NOT_FOUND");

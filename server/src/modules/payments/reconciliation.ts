@@ -43,8 +43,10 @@ export async function reconcile(deps: Deps, runId: number): Promise<ReconRun> {
   const items: Partial<ReconItem>[] = [];
   let matched = 0;
   for (const row of vendorRows) {
+    // only this vendor's orders: a row naming an order of the other channel is "not here" (flagged for staff)
     let order =
-      oursByNo.get(row.outTradeNo) ?? (await ds.getRepository(PaymentOrder).findOneBy({ outTradeNo: row.outTradeNo }));
+      oursByNo.get(row.outTradeNo) ??
+      (await ds.getRepository(PaymentOrder).findOneBy({ outTradeNo: row.outTradeNo, channel: run.vendor }));
     if (order && order.status === "paid") {
       if (order.amountFen === row.amountFen) matched++;
       else
@@ -65,6 +67,7 @@ export async function reconcile(deps: Deps, runId: number): Promise<ReconRun> {
     if (order) {
       const res = await ds.transaction((m) =>
         settleVendorPayment(m, row.outTradeNo, {
+          vendor: run.vendor,
           transactionId: row.transactionId,
           amountFen: row.amountFen,
           paidAt: row.at,

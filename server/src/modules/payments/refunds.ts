@@ -83,7 +83,7 @@ export async function createRefund(
     return r;
   });
   const order = await ds.getRepository(PaymentOrder).findOneByOrFail({ id: paymentId });
-  if (!ONLINE.has(order.channel)) return completeRefund(ds, refund.outRefundNo, null);
+  if (!ONLINE.has(order.channel)) return completeRefund(ds, refund.outRefundNo, null, "desk");
   const checkLater = (delayMs: number) =>
     enqueue(ds.manager, REFUND_RETRY_JOB, { refundId: refund.id }, { dedupeKey: `refund_check:${refund.id}`, delayMs });
   try {
@@ -98,7 +98,7 @@ export async function createRefund(
       await checkLater(REFUND_RETRY_DELAY_MS);
       return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
     }
-    await failRefund(ds, refund.outRefundNo);
+    await failRefund(ds, refund.outRefundNo, order.channel as PaymentVendor);
     if (err instanceof PaymentVendorError) {
       logger.warn({ vendor: err.vendor, code: err.code, outRefundNo: refund.outRefundNo }, "vendor refused the refund");
       throw new AppError("PAYMENT_VENDOR_ERROR", { vendorCode: err.code });
@@ -151,8 +151,8 @@ async function askVendor(deps: Deps, order: PaymentOrder, refund: Refund): Promi
     notifyUrl: `${deps.config.publicUrl}/api/v1/notify/${order.channel}`,
   });
   await ds.getRepository(Refund).update({ id: refund.id }, { vendorRefundId: res.refundId });
-  if (res.status === "SUCCESS") return completeRefund(ds, refund.outRefundNo, res.refundId);
-  if (res.status === "FAILED") return failRefund(ds, refund.outRefundNo);
+  if (res.status === "SUCCESS") return completeRefund(ds, refund.outRefundNo, res.refundId, client.vendor);
+  if (res.status === "FAILED") return failRefund(ds, refund.outRefundNo, client.vendor);
   return ds.getRepository(Refund).findOneByOrFail({ id: refund.id });
 }
 
@@ -182,7 +182,7 @@ export function refundRetryJob(deps: () => Deps) {
       } catch (err) {
         if (!refundOutcomeUnknown(err)) {
           logger.warn({ err, outRefundNo: refund.outRefundNo }, "vendor refused the refund on a retry");
-          await failRefund(ds, refund.outRefundNo);
+          await failRefund(ds, refund.outRefundNo, order.channel as PaymentVendor);
           return;
         }
         if (!last) throw err;
@@ -197,6 +197,21 @@ export function refundRetryJob(deps: () => Deps) {
   });
 }
 
+/** who says how a refund ended: the payment's own vendor, or the desk (offline money handed back) */
+export type RefundSource = PaymentVendor | "desk";
+
+/** a refund named by a vendor (or the desk) that is not its payment's channel: treated as unknown */
+export class RefundOfOtherVendor extends AppError {
+  constructor(readonly source: RefundSource) {
+    super("PAYMENT_NOT_FOUND", { reason: "wrong_vendor" });
+  }
+}
+
+function assertSource(order: PaymentOrder, source: RefundSource): void {
+  const own = source === "desk" ? !ONLINE.has(order.channel) : order.channel === source;
+  if (!own) throw new RefundOfOtherVendor(source);
+}
+
 async function lockRefund(m: EntityManager, outRefundNo: string): Promise<Refund | null> {
   const qb = m.getRepository(Refund).createQueryBuilder("r").where("r.out_refund_no = :no", { no: outRefundNo });
   if (m.connection.options.type !== "better-sqlite3") qb.setLock("pessimistic_write");
@@ -206,18 +221,21 @@ async function lockRefund(m: EntityManager, outRefundNo: string): Promise<Refund
 /**
  * A refund succeeded: money that was never applied (flagged) goes back first; the rest reopens the
  * payment's bills, newest bill first, principal before late fee. Runs once per refund however often the
- * vendor says so.
+ * vendor says so. Only the payment's own vendor (or the desk, for offline money) can say so: another
+ * vendor's word throws RefundOfOtherVendor and changes nothing.
  */
 export async function completeRefund(
   ds: DataSource,
   outRefundNo: string,
   vendorRefundId: string | null,
+  source: RefundSource,
 ): Promise<Refund> {
   return ds.transaction(async (m) => {
     const refund = await lockRefund(m, outRefundNo);
     if (!refund) throw new AppError("PAYMENT_NOT_FOUND");
-    if (refund.status !== "processing") return refund;
     const order = (await lockOrder(m, { id: refund.paymentOrderId })) as PaymentOrder;
+    assertSource(order, source);
+    if (refund.status !== "processing") return refund;
     let left = refund.amountFen;
     const fromUnapplied = Math.min(left, order.unappliedFen);
     left -= fromUnapplied;
@@ -226,9 +244,16 @@ export async function completeRefund(
       order.flagged = false;
       order.flagReason = null;
     }
+    // newest season first (the reverse of allocation), whatever order the bills were created in
     const allocations = await m
       .getRepository(PaymentAllocation)
-      .find({ where: { paymentOrderId: order.id }, order: { billId: "DESC" } });
+      .createQueryBuilder("al")
+      .innerJoin("al.bill", "bill")
+      .innerJoin("bill.season", "season")
+      .where("al.payment_order_id = :id", { id: order.id })
+      .orderBy("season.start_date", "DESC")
+      .addOrderBy("al.bill_id", "DESC")
+      .getMany();
     const reversals: { billId: number; principalFen: number; lateFeeFen: number }[] = [];
     for (const a of allocations) {
       if (left === 0) break;
@@ -269,6 +294,7 @@ export async function completeRefund(
         businessDate: shanghaiDate(new Date()),
       })
       .orIgnore()
+      .updateEntity(false)
       .execute();
     refund.status = "succeeded";
     refund.reversals = reversals;
@@ -282,13 +308,17 @@ export async function completeRefund(
   });
 }
 
-/** A refund the vendor refused or closed: the reserved amount becomes refundable again. Idempotent. */
-export async function failRefund(ds: DataSource, outRefundNo: string): Promise<Refund> {
+/**
+ * A refund the vendor refused or closed: the reserved amount becomes refundable again. Idempotent. Only
+ * the payment's own vendor can say so (another vendor's word throws RefundOfOtherVendor).
+ */
+export async function failRefund(ds: DataSource, outRefundNo: string, source: RefundSource): Promise<Refund> {
   return ds.transaction(async (m) => {
     const refund = await lockRefund(m, outRefundNo);
     if (!refund) throw new AppError("PAYMENT_NOT_FOUND");
-    if (refund.status !== "processing") return refund;
     const order = (await lockOrder(m, { id: refund.paymentOrderId })) as PaymentOrder;
+    assertSource(order, source);
+    if (refund.status !== "processing") return refund;
     order.refundedFen -= refund.amountFen;
     await m.getRepository(PaymentOrder).save(order);
     refund.status = "failed";

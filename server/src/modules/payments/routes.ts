@@ -10,13 +10,11 @@ import {
 } from "@warmline/shared";
 import type { Deps } from "../../deps";
 import { residentId } from "../../http/auth";
-import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { createOnlinePayment, paymentStatus } from "./onlinePayments";
 import { paymentHistory, presentPayments, recordOfflinePayment } from "./paymentService";
 
 export function paymentRoutes(deps: Deps) {
-  const { ds } = deps;
   return [
     route({
       method: "post",

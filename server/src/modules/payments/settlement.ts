@@ -2,6 +2,7 @@ import { allocateOldestFirst, applyPayment, billStatus, owedAt, shanghaiDate } f
 import { randomBytes } from "node:crypto";
 import { type EntityManager, In } from "typeorm";
 import { balanceOf, policyOf, Bill, HeatingSeason } from "../billing";
+import type { PaymentVendor } from "../../integrations/payments";
 import { requestInvoice } from "./invoicing";
 import { LedgerEntry, PaymentAllocation, PaymentOrder } from "./entities";
 
@@ -125,12 +126,22 @@ export async function writeLedger(m: EntityManager, order: PaymentOrder, paidAt:
       businessDate: shanghaiDate(paidAt),
     })
     .orIgnore()
+    .updateEntity(false)
     .execute();
 }
 
-export type SettleOutcome = "settled" | "replay" | "flagged" | "amount_mismatch" | "unknown_order" | "conflict";
+export type SettleOutcome =
+  | "settled"
+  | "replay"
+  | "flagged"
+  | "amount_mismatch"
+  | "unknown_order"
+  | "wrong_vendor"
+  | "conflict";
 
 export interface VendorPayment {
+  /** the vendor that says the money arrived: it must be the order's channel */
+  vendor: PaymentVendor;
   transactionId: string;
   amountFen: number;
   paidAt: Date;
@@ -138,7 +149,8 @@ export interface VendorPayment {
 
 /**
  * 入账: applies a vendor-confirmed payment exactly once. Runs under a row lock of the order; a replay of the
- * same transaction answers "replay" and changes nothing; a wrong amount changes nothing; money for an
+ * same transaction answers "replay" and changes nothing; a wrong amount changes nothing; a vendor that is
+ * not the order's channel (a WeChat Pay notification naming an Alipay order) changes nothing; money for an
  * order that was closed or had expired is kept (ledger) and flagged for staff, never dropped.
  */
 export async function settleVendorPayment(
@@ -148,6 +160,7 @@ export async function settleVendorPayment(
 ): Promise<{ outcome: SettleOutcome; order: PaymentOrder | null }> {
   const order = await lockOrder(m, { outTradeNo });
   if (!order) return { outcome: "unknown_order", order: null };
+  if (order.channel !== paid.vendor) return { outcome: "wrong_vendor", order };
   if (order.status === "paid") {
     return { outcome: order.transactionId === paid.transactionId ? "replay" : "conflict", order };
   }

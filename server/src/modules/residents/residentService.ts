@@ -30,6 +30,7 @@ export async function residentForIdentity(ds: DataSource, identity: VendorIdenti
         lastLoginAt: null,
       })
       .orIgnore() // a parallel first sign-in of the same person already inserted the row
+      .updateEntity(false)
       .execute();
     user = await repo.findOneByOrFail(whereFor(identity));
   }

@@ -4,7 +4,14 @@ import { auditRoutes } from "./auditRoutes";
 import { staffRoutes } from "./routes";
 
 export { StaffRoleGrant, StaffUser } from "./entities";
-export { createStaffUser, presentStaff, rolesOf, staffLogin } from "./staffService";
+export {
+  createStaffUser,
+  presentStaff,
+  rolesOf,
+  type StaffLockedHook,
+  staffLogin,
+  unlockStaffUser,
+} from "./staffService";
 
 export const staffModule: WarmlineModule = {
   name: "staff",

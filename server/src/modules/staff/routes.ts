@@ -1,31 +1,14 @@
-import { StaffLoginResultSchema, StaffLoginSchema, StaffSchema } from "@warmline/shared";
+import { IdParamSchema, STAFF_ADMIN_ROLES, StaffSchema } from "@warmline/shared";
 import type { Deps } from "../../deps";
-import { clientIp, staffAuth } from "../../http/auth";
+import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { StaffUser } from "./entities";
-import { presentStaff, rolesOf, staffLogin } from "./staffService";
+import { presentStaff, rolesOf, unlockStaffUser } from "./staffService";
 
-export function staffRoutes({ ds, config, tokens }: Deps) {
+/** The signed-in staff member, and staff administration. (Staff sign-in itself is the auth module's route.) */
+export function staffRoutes({ ds }: Deps) {
   return [
-    route({
-      method: "post",
-      path: "/auth/staff/login",
-      summary: "工作人员登录",
-      tags: ["auth"],
-      auth: "none",
-      body: StaffLoginSchema,
-      response: StaffLoginResultSchema,
-      errors: [423],
-      async handler({ body }, ctx) {
-        const { user, roles } = await staffLogin(ds, config.auth, ctx, body);
-        const pair = await tokens.issue(
-          { kind: "staff", id: user.id, roles },
-          { ip: clientIp(ctx), userAgent: ctx.get("user-agent") },
-        );
-        return { ...pair, staff: presentStaff(user, roles) };
-      },
-    }),
     route({
       method: "get",
       path: "/staff/me",
@@ -37,6 +20,19 @@ export function staffRoutes({ ds, config, tokens }: Deps) {
         const user = await ds.getRepository(StaffUser).findOneBy({ id: staffAuth(ctx).id });
         if (user?.status !== "active") throw new AppError("UNAUTHENTICATED");
         return presentStaff(user, await rolesOf(ds, user.id));
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/users/:id/unlock",
+      summary: "解除工作人员账号锁定（管理员，记入审计日志）",
+      tags: ["staff"],
+      auth: "staff",
+      roles: STAFF_ADMIN_ROLES,
+      params: IdParamSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        await unlockStaffUser(ds, ctx, params.id);
       },
     }),
   ];

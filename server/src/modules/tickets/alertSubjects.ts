@@ -32,6 +32,7 @@ export function ticketAlertSubjects(policy: SlaPolicy): AlertSubjectPort {
           uniqueKey: `ack:${alert.id}`,
         })
         .orIgnore()
+        .updateEntity(false)
         .execute();
     },
   };

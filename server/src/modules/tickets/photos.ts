@@ -10,6 +10,7 @@ import { API_PREFIX } from "../../http/route";
 import { newStorageKey } from "../../lib/storage";
 import { detectImageType, type FileKind, IMAGE_EXT, linkFor, readMultipartFile } from "../files";
 import { TicketPhoto } from "./entities";
+import { checkPhotoQuota, photoUploadLimit } from "./photoQuota";
 
 /**
  * Photo uploads for tickets (multipart/form-data, one file in the field "file"; Taro.uploadFile sends
@@ -90,8 +91,10 @@ export const PHOTO_FILE: FileKind = {
 };
 
 async function upload(deps: Deps, ctx: Context, owner: { kind: "resident" | "staff"; id: number }): Promise<void> {
+  await checkPhotoQuota(deps, owner, 0); // a resident's daily quota (photoQuota.ts): refused before reading
   const bytes = await readMultipartFile(ctx.req, UPLOAD_LIMITS.maxBytes);
   if (bytes.length === 0) throw new AppError("UPLOAD_MISSING");
+  await checkPhotoQuota(deps, owner, bytes.length);
   const mime = detectImageType(bytes);
   if (!mime || !UPLOAD_LIMITS.types.includes(mime)) throw new AppError("UPLOAD_BAD_TYPE");
   const key = newStorageKey("photos", IMAGE_EXT[mime]);
@@ -124,12 +127,13 @@ async function upload(deps: Deps, ctx: Context, owner: { kind: "resident" | "sta
  */
 export function mountPhotoRoutes(router: Router, deps: Deps): void {
   const [mePath, staffPath] = PHOTO_UPLOAD_PATHS as [string, string];
-  router.post(mePath, async (ctx: Context) => {
+  const uploadLimit = photoUploadLimit(deps);
+  router.post(mePath, uploadLimit, async (ctx: Context) => {
     await authenticateRequest(deps.tokens, ctx);
     const auth = requireAuth(ctx, "resident");
     await upload(deps, ctx, { kind: "resident", id: auth.id });
   });
-  router.post(staffPath, async (ctx: Context) => {
+  router.post(staffPath, uploadLimit, async (ctx: Context) => {
     await authenticateRequest(deps.tokens, ctx);
     const auth = requireAuth(ctx, "staff", TICKET_DESK_ROLES);
     await upload(deps, ctx, { kind: "staff", id: auth.id });

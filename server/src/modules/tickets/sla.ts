@@ -161,6 +161,7 @@ export async function recordSlaMarks(
             uniqueKey: key,
           })
           .orIgnore()
+          .updateEntity(false)
           .execute();
         // the escalation reaches the supervisors' inbox (升级提醒) with the event, or neither does
         if (type === "escalated") await raiseSlaBreachAlert(m, ticket, { key, clock: c.clock, dueAt: c.dueAt, cycle });

@@ -1,0 +1,27 @@
+import { SMS_TEMPLATE_TEXTS } from "../../integrations/sms/templates";
+import type { VendorSandbox } from "../vendor";
+import { mountSmsSandbox, type SmsSandbox } from "./sandbox";
+
+export interface SmsSandboxes {
+  /** the SMS platform: messages sent, failure injection */
+  sms: SmsSandbox;
+}
+
+/** The SMS platform (Aliyun SendSms style) under /sandbox/sms (see sandbox.ts). */
+export const smsSandbox: VendorSandbox<SmsSandboxes> = {
+  vendor: "sms",
+  mount(router, { config }) {
+    // the SMS sandbox keeps the real clock: requests carry the client's real timestamps
+    const sms = mountSmsSandbox(router, {
+      accessKeyId: config.sms.accessKeyId,
+      accessKeySecret: config.sms.accessKeySecret,
+      signName: config.sms.signName,
+      templates: {
+        [config.sms.templates.ticket_progress]: SMS_TEMPLATE_TEXTS.ticket_progress,
+        [config.sms.templates.follow_up_due]: SMS_TEMPLATE_TEXTS.follow_up_due,
+        [config.sms.templates.bind_alert]: SMS_TEMPLATE_TEXTS.bind_alert,
+      },
+    });
+    return { sms };
+  },
+};
