@@ -20,13 +20,13 @@ import { z } from "zod";
 import type { Deps } from "../../deps";
 import { residentId, staffAuth } from "../../http/auth";
 import { route } from "../../http/route";
-import { getBoundAccount, HeatStation } from "../accounts";
+import { HeatStation } from "../accounts";
 import { ResidentUser } from "../residents";
 import { ACTION_LIST, type AnyTicketAction, type TicketAction, type TicketActionDef } from "./actions";
 import { createCall, listCalls } from "./calls";
 import { presentTicketDetail, presentTickets } from "./present";
 import { searchTickets } from "./query";
-import { performAction, residentCreateTicket, residentRate, residentTicket, staffCreateTicket } from "./service";
+import { performAction, residentCreateTicket, residentRate, staffCreateTicket } from "./service";
 import { Ticket } from "./entities";
 import { AppError } from "../../http/errors";
 
@@ -78,7 +78,7 @@ export function ticketRoutes(deps: Deps) {
       errors: [400, 404],
       async handler({ body }, ctx) {
         const rid = residentId(ctx);
-        await getBoundAccount(deps, rid, body.accountId);
+        await deps.access.require(ctx.state.auth, "account.read", body.accountId);
         const resident = await ds.getRepository(ResidentUser).findOneByOrFail({ id: rid });
         const channel = resident.wechatOpenid ? "wechat" : "alipay";
         const t = await residentCreateTicket(deps, rid, channel, body);
@@ -109,7 +109,9 @@ export function ticketRoutes(deps: Deps) {
       response: TicketDetailSchema,
       errors: [404],
       async handler({ params }, ctx) {
-        return presentTicketDetail(deps, await residentTicket(ds, residentId(ctx), params.id), { kind: "resident" });
+        await deps.access.require(ctx.state.auth, "ticket.read", params.id);
+        const ticket = await ds.getRepository(Ticket).findOneByOrFail({ id: params.id });
+        return presentTicketDetail(deps, ticket, { kind: "resident" });
       },
     }),
     route({

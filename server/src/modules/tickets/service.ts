@@ -221,14 +221,8 @@ export async function performAction<I, E extends TicketEventType>(
   });
 }
 
-/** A resident's ticket: only their own (another resident's id answers 404 like a missing one). */
-export async function residentTicket(ds: DataSource, residentId: number, id: number): Promise<Ticket> {
-  const t = await ds.getRepository(Ticket).findOneBy({ id, residentUserId: residentId });
-  if (!t) throw new AppError("TICKET_NOT_FOUND");
-  return t;
-}
-
+/** A resident rates their own ticket (another resident's id answers 404 like a missing one: ticket.read). */
 export async function residentRate(deps: Deps, residentId: number, id: number, input: FollowUpInput) {
-  await residentTicket(deps.ds, residentId, id);
+  await deps.access.require({ kind: "resident", id: residentId }, "ticket.read", id);
   return act(deps, { kind: "resident", id: residentId }, id, "follow_up", input);
 }
