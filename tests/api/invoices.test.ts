@@ -125,6 +125,12 @@ describe("issuance after payment", () => {
     expect(notices[0].title).toBe("电子发票已开具");
     expect(notices[0].body).toContain(detail.body.invoiceNo);
     expect(notices[0].body).toContain(account.accountNo);
+    const paid = (await me.api.get("/api/v1/me/notifications")).body.items.filter(
+      (x: { kind: string }) => x.kind === "payment_paid",
+    );
+    expect(paid).toHaveLength(1);
+    expect(paid[0].title).toBe("缴费成功");
+    expect(paid[0].body).toContain(order.body.outTradeNo);
 
     const link = await me.api.post(`/api/v1/me/invoices/${inv.id}/link`);
     expect(link.status).toBe(200);

@@ -1,7 +1,7 @@
 import type { WarmlineModule } from "../../module";
 import { Notification } from "./entities";
 import { bindAfterFailuresJob } from "./bindAlert";
-import { accountBoundJob, invoiceIssuedJob } from "./jobs";
+import { accountBoundJob, invoiceIssuedJob, paymentPaidJob } from "./jobs";
 import { notificationRoutes } from "./routes";
 import { subscriptionRoutes, ticketNotifyJob } from "./ticketMessages";
 
@@ -21,6 +21,7 @@ export const NOTIFICATION_JOBS = [
   "notify.account_bound",
   "notify.bind_after_failures",
   "notify.invoice_issued",
+  "notify.payment_paid",
   "tickets.notify",
 ] as const;
 declare module "../../jobs/names" {
@@ -31,6 +32,12 @@ export const notificationsModule: WarmlineModule = {
   name: "notifications",
   entities: [Notification],
   routes: (deps) => [...notificationRoutes(deps), ...subscriptionRoutes(deps)],
-  jobs: (deps) => [accountBoundJob, bindAfterFailuresJob(deps), invoiceIssuedJob, ticketNotifyJob(deps)],
+  jobs: (deps) => [
+    accountBoundJob,
+    bindAfterFailuresJob(deps),
+    invoiceIssuedJob,
+    paymentPaidJob,
+    ticketNotifyJob(deps),
+  ],
   jobNames: NOTIFICATION_JOBS,
 };

@@ -1,9 +1,10 @@
-import { formatYuan } from "@warmline/shared";
+import { formatYuan, PAYMENT_CHANNEL_LABELS, type PaymentChannelCode } from "@warmline/shared";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { defineJob } from "../../jobs/registry";
 import { AccountBinding, HeatingAccount } from "../accounts";
 import { Invoice } from "../invoices";
+import { PaymentOrder } from "../payments";
 import { writeInApp } from "./inapp";
 
 /** After a binding commits: tell the resident (in-app message). Runs at least once; the dedupe key makes it once. */
@@ -45,6 +46,29 @@ export const invoiceIssuedJob = defineJob({
         title: "电子发票已开具",
         body: `户号 ${account?.accountNo ?? ""} 的供热费电子发票已开具（发票号码 ${inv.invoiceNo ?? ""}，金额 ${formatYuan(inv.totalFen)}），可在户号的“电子发票”中查看、下载或发送到邮箱。`,
         dedupeKey: `invoice_issued:${invoiceId}:${residentUserId}`,
+      });
+    }
+  },
+});
+
+/** Money applied to an account's bills: each resident bound to it is told (我的消息). Once per payment. */
+export const paymentPaidJob = defineJob({
+  name: "notify.payment_paid",
+  schema: z.object({ paymentOrderId: z.number().int().positive() }),
+  async handle({ paymentOrderId }, { ds }) {
+    const order = await ds.getRepository(PaymentOrder).findOneBy({ id: paymentOrderId });
+    if (!order || order.status !== "paid") return;
+    const applied = order.amountFen - order.unappliedFen;
+    if (applied <= 0) return;
+    const account = await ds.getRepository(HeatingAccount).findOneBy({ id: order.accountId });
+    const channel = PAYMENT_CHANNEL_LABELS[order.channel as PaymentChannelCode] ?? order.channel;
+    for (const residentUserId of await boundResidents(ds, order.accountId)) {
+      await writeInApp(ds, {
+        residentUserId,
+        kind: "payment_paid",
+        title: "缴费成功",
+        body: `户号 ${account?.accountNo ?? ""} 已缴费 ${formatYuan(applied)}（${channel}），订单号 ${order.outTradeNo}。电子发票开具后可在户号的“电子发票”中查看。`,
+        dedupeKey: `payment_paid:${paymentOrderId}:${residentUserId}`,
       });
     }
   },

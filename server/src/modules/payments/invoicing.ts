@@ -38,6 +38,15 @@ export async function requestInvoice(m: EntityManager, paymentOrderId: number): 
   await enqueue(m, "invoices.issue", { paymentOrderId }, { dedupeKey: `invoice:pay:${paymentOrderId}` });
 }
 
+/**
+ * Call in the transaction that applies a payment to bills (settled online, taken at the counter, flagged
+ * money allocated by staff): its blue invoice follows, and the residents of the account are told (我的消息).
+ */
+export async function paymentApplied(m: EntityManager, paymentOrderId: number): Promise<void> {
+  await requestInvoice(m, paymentOrderId);
+  await enqueue(m, "notify.payment_paid", { paymentOrderId }, { dedupeKey: `notify:pay:${paymentOrderId}` });
+}
+
 /** Call in the transaction that completes a refund: the red invoice follows, once. */
 export async function requestReversal(m: EntityManager, refundId: number): Promise<void> {
   await enqueue(m, "invoices.reverse", { refundId }, { dedupeKey: `invoice:refund:${refundId}` });

@@ -1,4 +1,10 @@
-import { COUNTER_PAYMENT_ROLES, type OfflinePaymentInput, owedAt, type PaymentView, shanghaiDate } from "@warmline/shared";
+import {
+  COUNTER_PAYMENT_ROLES,
+  type OfflinePaymentInput,
+  owedAt,
+  type PaymentView,
+  shanghaiDate,
+} from "@warmline/shared";
 import type { Context } from "koa";
 import { type DataSource, type EntityManager, In } from "typeorm";
 import type { Deps } from "../../deps";
@@ -8,7 +14,7 @@ import { HeatingAccount } from "../accounts";
 import { audit } from "../audit";
 import { balanceOf, policyOf, Bill, type HeatingSeason } from "../billing";
 import { PaymentAllocation, PaymentOrder } from "./entities";
-import { requestInvoice } from "./invoicing";
+import { paymentApplied } from "./invoicing";
 import { applyToBills, newOutTradeNo, writeLedger } from "./settlement";
 
 export interface OpenBill {
@@ -105,7 +111,7 @@ export async function recordOfflinePayment(
     await applyToBills(m, order, input.amountFen, now);
     await m.getRepository(PaymentOrder).save(order);
     await writeLedger(m, order, now);
-    await requestInvoice(m, order.id);
+    await paymentApplied(m, order.id);
     await audit(m, ctx, {
       action: "payment.offline",
       targetType: "payment_order",

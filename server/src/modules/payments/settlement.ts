@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { type EntityManager, In } from "typeorm";
 import { balanceOf, policyOf, Bill, HeatingSeason } from "../billing";
 import type { PaymentVendor } from "../../integrations/payments";
-import { requestInvoice } from "./invoicing";
+import { paymentApplied } from "./invoicing";
 import { LedgerEntry, PaymentAllocation, PaymentOrder } from "./entities";
 
 /**
@@ -179,6 +179,6 @@ export async function settleVendorPayment(
   await m.getRepository(PaymentOrder).save(order);
   await writeLedger(m, order, paid.paidAt);
   // flagged money is invoiced once staff have decided what it pays (resolveFlag)
-  if (!order.flagged) await requestInvoice(m, order.id);
+  if (!order.flagged) await paymentApplied(m, order.id);
   return { outcome: order.flagged ? "flagged" : "settled", order };
 }

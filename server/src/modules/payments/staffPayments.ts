@@ -1,4 +1,4 @@
-import { requestInvoice } from "./invoicing";
+import { paymentApplied, requestInvoice } from "./invoicing";
 import type { PaymentSearchQuery, ResolveFlagInput } from "@warmline/shared";
 import type { Context } from "koa";
 import { Brackets } from "typeorm";
@@ -69,8 +69,9 @@ export async function resolveFlag(
       await m.getRepository(PaymentOrder).save(order);
     });
   }
-  // the money now applied to bills (if any) gets its invoice
-  await requestInvoice(deps.ds.manager, paymentId);
+  // the money now applied to bills (if any) gets its invoice; allocated money is also news for the residents
+  if (input.action === "allocate") await paymentApplied(deps.ds.manager, paymentId);
+  else await requestInvoice(deps.ds.manager, paymentId);
   await audit(deps.ds, ctx, {
     action: "payment.resolve_flag",
     targetType: "payment_order",
