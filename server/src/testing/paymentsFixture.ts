@@ -183,3 +183,20 @@ export class FakePaymentVendor implements PaymentVendorClient {
     return { status: ok ? 200 : 500, type: "application/json", body: "{}" };
   }
 }
+
+/** The two seasons the payment tests work with: 2025-2026 and 2026-2027, due the day before each starts. */
+export async function paymentSeasons(ds: DataSource): Promise<{ s2025: HeatingSeason; s2026: HeatingSeason }> {
+  const s2025 = await addSeason(ds, {
+    code: "2025-2026",
+    startDate: "2025-10-15",
+    endDate: "2026-04-15",
+    dueDate: "2025-10-14",
+  });
+  const s2026 = await addSeason(ds, {
+    code: "2026-2027",
+    startDate: "2026-10-15",
+    endDate: "2027-04-15",
+    dueDate: "2026-10-14",
+  });
+  return { s2025, s2026 };
+}

@@ -5,19 +5,14 @@ import {
   InvoiceListSchema,
   SendInvoiceEmailSchema,
 } from "@warmline/shared";
-import type { Context } from "koa";
 import type { Deps } from "../../deps";
 import { route } from "../../http/route";
 import { invoiceLink } from "./fileKinds";
-import { accountInvoices, emailInvoice, getInvoice, invoiceDetail } from "./service";
+import { accountInvoices, emailInvoice, invoiceDetail, readableInvoice } from "./service";
 
 /** A resident's invoices: only of accounts actively bound to them (else 404, like a missing one). */
 export function residentInvoiceRoutes(deps: Deps) {
   const { ds, access, config } = deps;
-  const readable = async (ctx: Context, id: number) => {
-    await access.require(ctx.state.auth, "invoice.read", id);
-    return getInvoice(ds, id);
-  };
   return [
     route({
       method: "get",
@@ -43,7 +38,7 @@ export function residentInvoiceRoutes(deps: Deps) {
       response: InvoiceDetailSchema,
       errors: [404],
       async handler({ params }, ctx) {
-        return invoiceDetail(ds, await readable(ctx, params.id));
+        return invoiceDetail(ds, await readableInvoice(deps, ctx.state.auth, params.id));
       },
     }),
     route({
@@ -56,7 +51,7 @@ export function residentInvoiceRoutes(deps: Deps) {
       response: FileLinkSchema,
       errors: [404, 409],
       async handler({ params }, ctx) {
-        return invoiceLink(config, await readable(ctx, params.id));
+        return invoiceLink(config, await readableInvoice(deps, ctx.state.auth, params.id));
       },
     }),
     route({
@@ -69,7 +64,7 @@ export function residentInvoiceRoutes(deps: Deps) {
       body: SendInvoiceEmailSchema,
       errors: [400, 404, 409, 502],
       async handler({ params, body }, ctx) {
-        await emailInvoice(deps, await readable(ctx, params.id), body.email);
+        await emailInvoice(deps, await readableInvoice(deps, ctx.state.auth, params.id), body.email);
       },
     }),
   ];

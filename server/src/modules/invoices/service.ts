@@ -1,3 +1,4 @@
+import type { Actor } from "../../http/access";
 import type { InvoiceDetailView, InvoiceSearchQuery, InvoiceView, ReissueInvoiceInput } from "@warmline/shared";
 import type { Context } from "koa";
 import { type DataSource, In } from "typeorm";
@@ -71,6 +72,12 @@ export async function invoiceDetail(ds: DataSource, inv: Invoice): Promise<Invoi
 }
 
 /** An invoice by id (INVOICE_NOT_FOUND when there is none); routes check access first (policies.ts). */
+/** The invoice the caller may read (invoice.read: a resident's bound account, any for staff), else 404. */
+export async function readableInvoice(deps: Pick<Deps, "ds" | "access">, actor: Actor | undefined, id: number) {
+  await deps.access.require(actor, "invoice.read", id);
+  return getInvoice(deps.ds, id);
+}
+
 export async function getInvoice(ds: DataSource, id: number): Promise<Invoice> {
   const inv = await ds.getRepository(Invoice).findOneBy({ id });
   if (!inv) throw new AppError("INVOICE_NOT_FOUND");

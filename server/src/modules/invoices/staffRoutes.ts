@@ -11,21 +11,23 @@ import {
   PAYMENT_DESK_ROLES,
   ReissueInvoiceSchema,
 } from "@warmline/shared";
-import type { Context } from "koa";
 import type { Deps } from "../../deps";
 import { route } from "../../http/route";
 import { linkFor } from "../files";
 import { receiptPdf } from "./documents";
 import { invoiceLink, RECEIPT_PDF } from "./fileKinds";
-import { accountInvoices, getInvoice, invoiceDetail, presentInvoices, reissueInvoice, searchInvoices } from "./service";
+import {
+  accountInvoices,
+  invoiceDetail,
+  presentInvoices,
+  readableInvoice,
+  reissueInvoice,
+  searchInvoices,
+} from "./service";
 
 /** The invoice desk: search, detail, reissue, print; and the receipt of an offline payment. */
 export function staffInvoiceRoutes(deps: Deps) {
   const { ds, access, config } = deps;
-  const existing = async (ctx: Context, id: number) => {
-    await access.require(ctx.state.auth, "invoice.read", id);
-    return getInvoice(ds, id);
-  };
   return [
     route({
       method: "get",
@@ -51,7 +53,7 @@ export function staffInvoiceRoutes(deps: Deps) {
       response: InvoiceDetailSchema,
       errors: [404],
       async handler({ params }, ctx) {
-        return invoiceDetail(ds, await existing(ctx, params.id));
+        return invoiceDetail(ds, await readableInvoice(deps, ctx.state.auth, params.id));
       },
     }),
     route({
@@ -82,7 +84,7 @@ export function staffInvoiceRoutes(deps: Deps) {
       response: FileLinkSchema,
       errors: [404, 409],
       async handler({ params }, ctx) {
-        return invoiceLink(config, await existing(ctx, params.id));
+        return invoiceLink(config, await readableInvoice(deps, ctx.state.auth, params.id));
       },
     }),
     route({

@@ -18,10 +18,10 @@ import { PaymentVendorError } from "../../integrations/payments";
 import {
   accountWithBills,
   addOrder,
-  addSeason,
   FakePaymentVendor,
   outboxRows,
   staffContext,
+  paymentSeasons,
 } from "../../testing/paymentsFixture";
 import { type SqliteDeps, sqliteDeps } from "../../testing/sqliteDeps";
 import { StaffAlert } from "../alerts";
@@ -43,18 +43,7 @@ const REASON = "面积核减，退回多收费用";
 
 beforeAll(async () => {
   env = await sqliteDeps();
-  s2025 = await addSeason(env.deps.ds, {
-    code: "2025-2026",
-    startDate: "2025-10-15",
-    endDate: "2026-04-15",
-    dueDate: "2025-10-14",
-  });
-  s2026 = await addSeason(env.deps.ds, {
-    code: "2026-2027",
-    startDate: "2026-10-15",
-    endDate: "2027-04-15",
-    dueDate: "2026-10-14",
-  });
+  ({ s2025, s2026 } = await paymentSeasons(env.deps.ds));
 });
 afterAll(async () => env?.close());
 
@@ -78,12 +67,13 @@ const refund = (paymentId: number, amountFen: number) =>
   createRefund(deps, supervisor(), paymentId, { amountFen, reason: REASON });
 
 /** An account whose two bills a WeChat payment of 458 948 paid in full on 2026-11-14. */
-async function paidWechatOrder() {
-  const { account, bills } = await accountWithBills(env.deps.ds, env.county, [
+async function paidWechatOrder(newerBillFirst = false) {
+  const lines = [
     { season: s2025, amountFen: 200_000 },
     { season: s2026, amountFen: 216_000 },
-  ]);
-  const [oldBill, newBill] = bills as [Bill, Bill];
+  ];
+  const { account, bills } = await accountWithBills(env.deps.ds, env.county, newerBillFirst ? lines.reverse() : lines);
+  const [oldBill, newBill] = (newerBillFirst ? [bills[1], bills[0]] : bills) as [Bill, Bill];
   const o = await addOrder(env.deps.ds, {
     accountId: account.id,
     billIds: [oldBill.id, newBill.id],
@@ -159,26 +149,8 @@ describe("createRefund", () => {
 
   it("reopens the newest season first even when its bill was created before the older one's", async () => {
     // arrears imported after this season's bills: the 2025-2026 bill has the higher id
-    const { account, bills } = await accountWithBills(env.deps.ds, env.county, [
-      { season: s2026, amountFen: 216_000 },
-      { season: s2025, amountFen: 200_000 },
-    ]);
-    const [newBill, oldBill] = bills as [Bill, Bill];
+    const { oldBill, newBill, order: o } = await paidWechatOrder(true);
     expect(oldBill.id).toBeGreaterThan(newBill.id);
-    const o = await addOrder(env.deps.ds, {
-      accountId: account.id,
-      billIds: [oldBill.id, newBill.id],
-      amountFen: OWED,
-    });
-    const res = await env.deps.ds.transaction((m) =>
-      settleVendorPayment(m, o.outTradeNo, {
-        vendor: "wechat",
-        transactionId: `42001${o.id}`,
-        amountFen: OWED,
-        paidAt: PAID_AT,
-      }),
-    );
-    expect(res.outcome).toBe("settled");
     const r = await refund(o.id, 100_000);
     // 100 000 of the 2026-2027 principal (216 000), as in the test above; the 2025-2026 bill stays paid
     expect(r.reversals).toEqual([{ billId: newBill.id, principalFen: 100_000, lateFeeFen: 0 }]);

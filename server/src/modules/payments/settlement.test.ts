@@ -14,7 +14,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { OutboxJob } from "../../jobs/entities";
-import { accountWithBills, addOrder, addSeason, outboxRows, staffContext } from "../../testing/paymentsFixture";
+import { accountWithBills, addOrder, outboxRows, paymentSeasons, staffContext } from "../../testing/paymentsFixture";
 import { type SqliteDeps, sqliteDeps } from "../../testing/sqliteDeps";
 import { AuditLog } from "../audit";
 import { Bill, type HeatingSeason } from "../billing";
@@ -33,18 +33,7 @@ const OWED = 458_948;
 
 beforeAll(async () => {
   env = await sqliteDeps();
-  s2025 = await addSeason(env.deps.ds, {
-    code: "2025-2026",
-    startDate: "2025-10-15",
-    endDate: "2026-04-15",
-    dueDate: "2025-10-14",
-  });
-  s2026 = await addSeason(env.deps.ds, {
-    code: "2026-2027",
-    startDate: "2026-10-15",
-    endDate: "2027-04-15",
-    dueDate: "2026-10-14",
-  });
+  ({ s2025, s2026 } = await paymentSeasons(env.deps.ds));
 });
 afterAll(async () => env?.close());
 
