@@ -154,6 +154,11 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
     };
   }, [amountText, chosenFen, paying]);
 
+  /** A refusal is about the payment that was sent: it goes once the cashier changes anything. */
+  const clearRefusal = () => {
+    if (pay.isError) pay.reset();
+  };
+
   const assistedOnly = methods.length === 1 && methods[0] === "assisted";
   const notEligible = assistedOnly && account.hardshipCategory === "none";
 
@@ -184,6 +189,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
         invoiceTitle: { kind: "company", name: "", taxId: "", email: "" },
       }}
       onFinish={(v) => submit(v).catch(() => undefined)}
+      onValuesChange={clearRefusal}
       disabled={pay.isPending}
     >
       {canChoose && (
@@ -194,6 +200,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
               onChange={(e) => {
                 setOnlyPast(e.target.checked);
                 setCount(1);
+                clearRefusal();
               }}
             >
               仅缴往期
@@ -202,7 +209,10 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
               <Radio.Group
                 orientation="vertical"
                 value={Math.min(count, openBills.length - 1)}
-                onChange={(e) => setCount(e.target.value as number)}
+                onChange={(e) => {
+                  setCount(e.target.value as number);
+                  clearRefusal();
+                }}
                 options={prefixOptions}
               />
             )}

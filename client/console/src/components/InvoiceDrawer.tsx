@@ -90,7 +90,7 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: Props) {
       render: (s: InvoiceView["status"]) => <InvoiceStatusTag status={s} />,
     },
     { title: "价税合计", dataIndex: "totalFen", width: 120, align: "right", render: (f: number) => formatYuan(f) },
-    { title: "开票时间", dataIndex: "issuedAt", width: 160, render: formatDateTime },
+    { title: "开票时间", dataIndex: "issuedAt", width: 170, render: formatDateTime },
     {
       title: "",
       key: "open",

@@ -3,6 +3,7 @@ import { Button, Space, Table, type TableColumnsType, type TablePaginationConfig
 import type { InvoiceView } from "../api/invoices";
 import { EMPTY, formatDateTime } from "../format";
 import { InvoiceKindTag, InvoiceStatusTag } from "./InvoiceTags";
+import { minTableWidth } from "./tableWidth";
 
 const mono = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", fontSize: 12 };
 
@@ -88,7 +89,7 @@ export function InvoiceTable({
       align: "right",
       render: (f: number) => (f < 0 ? <Typography.Text type="danger">{formatYuan(f)}</Typography.Text> : formatYuan(f)),
     },
-    { title: "开票时间", dataIndex: "issuedAt", width: 160, render: formatDateTime },
+    { title: "开票时间", dataIndex: "issuedAt", width: 170, render: formatDateTime },
     {
       title: "开具次数",
       dataIndex: "attempts",
@@ -128,7 +129,7 @@ export function InvoiceTable({
       columns={columns}
       dataSource={invoices}
       loading={loading}
-      scroll={{ x: showAccount ? 1000 : 900 }}
+      scroll={{ x: minTableWidth(columns) }}
       rowClassName={(inv) => (inv.status === "failed" ? "invoice-row-failed" : "")}
       onRow={onOpen ? (inv) => ({ onClick: () => onOpen(inv), style: { cursor: "pointer" } }) : undefined}
       locale={{ emptyText }}

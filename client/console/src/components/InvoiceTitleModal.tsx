@@ -52,6 +52,8 @@ function InvoiceTitleDialog({ accountId, onClose, onCreated }: Omit<Props, "open
         layout="vertical"
         preserve={false}
         initialValues={{ title: { kind: "company", name: "", taxId: "", email: "", isDefault: false } }}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => create.isError && create.reset()}
       >
         <InvoiceTitleFields path={["title"]} idPrefix="new-title" />
         <Form.Item name={["title", "isDefault"]} valuePropName="checked">

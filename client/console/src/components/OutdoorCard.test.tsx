@@ -168,6 +168,9 @@ describe("室外气温", () => {
     expect(document.querySelector(".record-outdoor-modal")).toBeTruthy();
     expect(screen.queryByText("已登记")).toBeNull();
     expect(fake.callsTo(LIST)).toHaveLength(1);
+    // the refusal was about the time sent: it goes as soon as the time is changed
+    fireEvent.change(within(dialog).getByLabelText("读数时间"), { target: { value: "2026-01-10T14:10" } });
+    await waitFor(() => expect(within(dialog).queryByRole("alert")).toBeNull());
   });
 
   it("says so quietly when the readings cannot be loaded", async () => {

@@ -189,6 +189,8 @@ function RecordOutdoorModal({ onClose }: { onClose: () => void }) {
         name="record-outdoor"
         layout="vertical"
         initialValues={{ at: shanghaiDateTimeLocal(new Date()) }}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => record.isError && record.reset()}
       >
         <Form.Item
           label="室外温度（℃）"

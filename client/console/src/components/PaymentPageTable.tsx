@@ -1,5 +1,6 @@
 import { Table, type TableColumnsType } from "antd";
 import type { PaymentPage, PaymentView } from "../api/payments";
+import { minTableWidth } from "./tableWidth";
 
 /** The paged payments table of the payment desks (search and flagged queue); a row opens the drawer. */
 export function PaymentPageTable(props: {
@@ -21,7 +22,7 @@ export function PaymentPageTable(props: {
       columns={props.columns}
       dataSource={props.data?.items ?? []}
       loading={props.loading}
-      scroll={{ x: 1100 }}
+      scroll={{ x: minTableWidth(props.columns) }}
       onRow={(p) => ({ onClick: () => props.onOpen(p), style: { cursor: "pointer" } })}
       locale={{ emptyText: props.emptyText }}
       pagination={{

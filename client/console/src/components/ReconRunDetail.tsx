@@ -24,6 +24,7 @@ import { RECON_RESOLUTION_LABELS, RECON_STATUS_LABELS, RECON_VENDOR_LABELS } fro
 import { queryKeys } from "../queries/keys";
 import { isReconFinished, useReconRun } from "../queries/payments";
 import { QueryErrorAlert } from "./QueryErrorAlert";
+import { minTableWidth } from "./tableWidth";
 
 type Kind = ReconItem["kind"];
 
@@ -181,6 +182,7 @@ export function ReconRunDetail({ runId, onClose }: Props) {
               )}
               {RECON_KINDS.map((k) => {
                 const items = run.items.filter((i) => i.kind === k);
+                const cols = columns(k);
                 return (
                   <div key={k} className={`recon-items recon-items-${k}`}>
                     <Typography.Title level={5}>
@@ -192,9 +194,9 @@ export function ReconRunDetail({ runId, onClose }: Props) {
                       <Table<ReconItem>
                         rowKey="id"
                         size="small"
-                        columns={columns(k)}
+                        columns={cols}
                         dataSource={items}
-                        scroll={{ x: 900 }}
+                        scroll={{ x: minTableWidth(cols) }}
                         pagination={items.length > 20 ? { pageSize: 20, showTotal: (t) => `共 ${t} 笔` } : false}
                       />
                     )}

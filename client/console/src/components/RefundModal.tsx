@@ -105,6 +105,8 @@ function RefundDialog({ payment, onClose, onRefunded }: Props & { payment: Payme
         layout="vertical"
         preserve={false}
         initialValues={{ amount: fenToYuan(left), reason: "" }}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => refund.isError && refund.reset()}
       >
         <Form.Item
           label="退款金额（元）"

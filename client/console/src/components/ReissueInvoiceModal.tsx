@@ -89,6 +89,8 @@ function ReissueDialog({ invoice, onClose, onReissued }: Props & { invoice: Invo
         name="reissue-invoice"
         layout="vertical"
         preserve={false}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => reissue.isError && reissue.reset()}
         initialValues={{
           reason: "",
           correct: false,

@@ -64,7 +64,15 @@ function ResolveFlagDialog({ payment, onClose, onResolved }: Props & { payment: 
       {resolve.isError && (
         <Alert type="error" showIcon role="alert" title={messageOf(resolve.error)} style={{ marginBottom: 16 }} />
       )}
-      <Form form={form} name="resolve-flag" layout="vertical" preserve={false} initialValues={{ reason: "" }}>
+      <Form
+        form={form}
+        name="resolve-flag"
+        layout="vertical"
+        preserve={false}
+        initialValues={{ reason: "" }}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => resolve.isError && resolve.reset()}
+      >
         <Form.Item label="处理方式" name="action" rules={[{ required: true, message: "请选择处理方式" }]}>
           <Radio.Group>
             <Space orientation="vertical">

@@ -46,7 +46,14 @@ export function RevealModal({ accountId, open, fields, onClose, onRevealed }: Pr
       {reveal.isError && (
         <Alert type="error" showIcon role="alert" title={messageOf(reveal.error)} style={{ marginBottom: 16 }} />
       )}
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ fields, reason: "" }}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{ fields, reason: "" }}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => reveal.isError && reveal.reset()}
+      >
         <Form.Item label="查看内容" name="fields" rules={[zodRule(RevealSchema.shape.fields)]}>
           <Checkbox.Group options={fields.map((f) => ({ value: f, label: PII_FIELD_LABELS[f] }))} />
         </Form.Item>

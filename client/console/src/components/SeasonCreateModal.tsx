@@ -152,7 +152,14 @@ export function SeasonCreateModal({ open, seasons, onClose, onCreated }: Props) 
       {create.isError && (
         <Alert type="error" showIcon role="alert" title={messageOf(create.error)} style={{ marginBottom: 16 }} />
       )}
-      <Form form={form} layout="vertical" preserve={false} initialValues={initialValues(seasons)}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={initialValues(seasons)}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => create.isError && create.reset()}
+      >
         <Row gutter={16}>
           <Col span={8}>
             <Form.Item

@@ -354,7 +354,14 @@ function ActionDialog({ ticket, action, onClose }: Props & { action: TicketActio
       {step.isError && (
         <Alert type="error" showIcon role="alert" title={messageOf(step.error)} style={{ marginBottom: 16 }} />
       )}
-      <Form form={form} name={`ticket-${action}`} layout="vertical" initialValues={initialOf(action, ticket)}>
+      <Form
+        form={form}
+        name={`ticket-${action}`}
+        layout="vertical"
+        initialValues={initialOf(action, ticket)}
+        // a refusal is about what was sent: it goes once the form is edited
+        onValuesChange={() => step.isError && step.reset()}
+      >
         {fieldsOf(action, ticket)}
       </Form>
     </Modal>

@@ -74,7 +74,14 @@ export function WaiveModal({ accountId, bill, onClose, onWaived }: Props) {
       {waive.isError && (
         <Alert type="error" showIcon role="alert" title={messageOf(waive.error)} style={{ marginBottom: 16 }} />
       )}
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ principal: "", lateFee: "", reason: "" }}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{ principal: "", lateFee: "", reason: "" }}
+        // a refusal is about the amounts it was asked for: it goes once they change
+        onValuesChange={() => waive.isError && waive.reset()}
+      >
         <Form.Item
           label="减免本金（元）"
           name="principal"
@@ -86,6 +93,7 @@ export function WaiveModal({ accountId, bill, onClose, onWaived }: Props) {
           label="减免滞纳金（元）"
           name="lateFee"
           dependencies={["principal"]}
+          validateFirst
           rules={[
             yuanRule({ allowZero: true, maxFen: lateFeeOwed, maxMessage: "不能超过欠缴滞纳金" }),
             ({ getFieldValue }) => ({

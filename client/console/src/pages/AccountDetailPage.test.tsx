@@ -49,8 +49,8 @@ describe("account detail", () => {
       "居民",
       "正常供热",
       "王*国",
-      "138****5678",
-      "620***********123X",
+      "138********",
+      "620***************",
       "低保",
       "2025-11-27 15:22:01",
     ]) {
@@ -329,5 +329,65 @@ describe("account detail", () => {
     expect(screen.queryByRole("button", { name: /新增抬头/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /删除/ })).toBeNull();
     expect(screen.queryByRole("button", { name: "详情" })).toBeNull();
+  });
+
+  it("减免: a late fee that is not a number shows one message, and the server's refusal goes once an amount is edited", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/accounts/42");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, { items: openBills, totalOwedFen: 378595 }));
+    fake.on(PAYMENTS, json(200, { items: [] }));
+    const WAIVE = "POST /api/v1/staff/bills/501/waive";
+    fake.on(WAIVE, apiError(400, "WAIVER_TOO_LARGE", "减免金额超过应缴金额"));
+
+    const table = await waitFor(() => {
+      const el = document.querySelector(".bill-table");
+      if (!el?.textContent?.includes("2024-2025")) throw new Error("no bills yet");
+      return el as HTMLElement;
+    });
+    await user.click(within(table).getAllByRole("button", { name: "减免" })[0]);
+    const dialog = await screen.findByRole("dialog");
+    const lateFee = within(dialog).getByLabelText("减免滞纳金（元）");
+    const messages = () =>
+      [...(lateFee.closest(".ant-form-item") as HTMLElement).querySelectorAll(".ant-form-item-explain-error")].map(
+        (e) => e.textContent,
+      );
+
+    await user.type(lateFee, "abc");
+    await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
+    await waitFor(() => expect(messages()).toEqual(["金额格式有误，应为数字，最多两位小数"]));
+    await user.clear(lateFee);
+    await user.type(lateFee, "100");
+    await waitFor(() => expect(messages()).toEqual([]));
+
+    await user.type(within(dialog).getByLabelText("减免原因"), "困难户减免");
+    await user.click(within(dialog).getByRole("button", { name: "确认减免" }));
+    expect(await within(dialog).findByText("减免金额超过应缴金额")).toBeTruthy();
+    await user.type(lateFee, ".5");
+    await waitFor(() => expect(within(dialog).queryByText("减免金额超过应缴金额")).toBeNull());
+    expect(fake.callsTo(WAIVE)).toHaveLength(1);
+  });
+
+  it("新增抬头: the server's refusal goes once the title is edited", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/accounts/42");
+    signedInAs(fake, staffWith("hotline_agent"));
+    accountWithNothing(fake);
+    fake.on(INVOICES, json(200, { items: [] }));
+    fake.on(TITLES, json(200, { items: [] }));
+    const CREATE = "POST /api/v1/staff/accounts/42/invoice-titles";
+    fake.on(CREATE, apiError(409, "INVOICE_TITLE_EXISTS", "该户已有相同的发票抬头"));
+
+    await user.click(await screen.findByRole("tab", { name: "发票" }));
+    await user.click(await screen.findByRole("button", { name: /新增抬头/ }));
+    const dialog = await modal("新增发票抬头");
+    await user.click(within(dialog).getByRole("radio", { name: "个人" }).closest("label") as HTMLElement);
+    await user.type(within(dialog).getByLabelText("抬头名称"), "王建国");
+    await user.click(within(dialog).getByRole("button", { name: "保存" }));
+    expect((await within(dialog).findByRole("alert")).textContent).toContain("该户已有相同的发票抬头");
+    await user.type(within(dialog).getByLabelText("抬头名称"), "（个人）");
+    await waitFor(() => expect(within(dialog).queryByRole("alert")).toBeNull());
+    expect(fake.callsTo(CREATE)).toHaveLength(1);
   });
 });

@@ -7,6 +7,8 @@ import { apiError, json } from "../test/fakeFetch";
 import { NOW, at, clock, sla, signedInAs, staffWith, ticketSummary } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
 import { formatSpan } from "./AlertsPage";
+import { TABLE_WIDTH_AT_1440 } from "../components/tableWidth";
+import { declaredTableWidth } from "../test/antd";
 
 const LIST = "GET /api/v1/staff/alerts";
 const SUMMARY = "GET /api/v1/staff/alerts/summary";
@@ -89,6 +91,9 @@ describe("升级提醒", () => {
     expect(cells[5]).toContain("待响应");
     expect(within(row).getByRole("link", { name: "GD20260110000005" }).getAttribute("href")).toBe("/tickets/5");
     expect(within(row).getByRole("button", { name: "已知悉" })).toBeTruthy();
+    // every column, 处理 included, fits a 1440 px screen without scrolling sideways
+    const table = document.querySelector(".alerts-table") as HTMLElement;
+    expect(declaredTableWidth(table)).toBeLessThanOrEqual(TABLE_WIDTH_AT_1440);
     // the header's bell counts the open ones
     await waitFor(() =>
       expect(document.querySelector(".app-alert-bell .ant-scroll-number")?.getAttribute("title")).toBe("1"),
@@ -114,6 +119,36 @@ describe("升级提醒", () => {
     expect(cells[3]).toBe("—");
     expect(cells[4]).not.toContain("已超时");
     expect(within(row).getByRole("button", { name: "已知悉" })).toBeTruthy();
+  });
+
+  it("shows the security alerts (a suspicious binding, a locked staff account) readably, tagged red", async () => {
+    const other = { ticket: null, stationName: null, clock: null, dueAt: null } as const;
+    const bind = openAlert({
+      id: 41,
+      kind: "bind_after_failures",
+      title: "户号 1010110103 在多次验证失败后被绑定",
+      body: "2026-01-10 13:20 居民用户 #88 以“预留手机号后4位”验证绑定了户号 1010110103；此前 24 小时内该户号验证失败 6 次。",
+      ...other,
+    });
+    const locked = openAlert({
+      id: 42,
+      kind: "staff_locked",
+      title: "工作人员账号 cashier（收费员）被锁定",
+      body: "2026-01-10 13:30 连续 10 次密码错误，账号锁定 15 分钟，最后一次来自 10.0.0.7。",
+      ...other,
+    });
+    await openInbox(page([bind, locked]));
+    const bindRow = await rowWith("1010110103");
+    const bindCell = [...bindRow.querySelectorAll("td")][1] as HTMLElement;
+    expect(bindCell.textContent).toContain("可疑绑定");
+    expect(bindCell.textContent).toContain("验证失败 6 次");
+    expect(bindCell.querySelector(".ant-tag-red")).toBeTruthy();
+    const lockRow = await rowWith("工作人员账号 cashier");
+    const lockCell = [...lockRow.querySelectorAll("td")][1] as HTMLElement;
+    expect(lockCell.textContent).toContain("账号锁定");
+    expect(lockCell.textContent).toContain("连续 10 次密码错误");
+    expect(lockCell.querySelector(".ant-tag-red")).toBeTruthy();
+    expect(within(lockRow).getByRole("button", { name: "已知悉" })).toBeTruthy();
   });
 
   it("已处理 asks for the acknowledged ones and shows who confirmed, when, and the note", async () => {

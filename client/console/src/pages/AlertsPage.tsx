@@ -4,6 +4,7 @@ import {
   ALERT_KIND_LABELS,
   ALERT_STATES,
   type AlertState,
+  SECURITY_ALERT_KINDS,
   SLA_CLOCK_LABELS,
   TICKET_CATEGORY_LABELS,
 } from "@warmline/shared";
@@ -27,6 +28,7 @@ import { type HTMLAttributes, useState } from "react";
 import { Link } from "react-router";
 import type { AlertView } from "../api/alerts";
 import { isApiError, messageOf } from "../api/api";
+import { minTableWidth } from "../components/tableWidth";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SlaCountdown } from "../components/SlaCountdown";
 import { PriorityTag, TicketStatusTag } from "../components/TicketTags";
@@ -167,7 +169,9 @@ function AckedBy({ alert: a }: { alert: AlertView }) {
 
 /**
  * 升级提醒: SLA breaches escalated to the supervisors, newest first, asked for again every 30 s. One alert
- * is shared by all supervisors: whoever acknowledges it first (已知悉) takes it off everyone's list.
+ * is shared by all supervisors: whoever acknowledges it first (已知悉) takes it off everyone's list. Alerts
+ * about other things (an unconfirmed refund; security: a 户号 bound after many failed attempts, a locked
+ * staff account — tagged red) show their kind, title and text.
  */
 export function AlertsPage() {
   const s = useSearchState();
@@ -186,7 +190,7 @@ export function AlertsPage() {
     {
       title: "工单 / 事项",
       key: "ticket",
-      width: 240,
+      width: 220,
       render: (_, a) =>
         a.ticket ? (
           <Space orientation="vertical" size={2}>
@@ -202,7 +206,9 @@ export function AlertsPage() {
           </Space>
         ) : (
           <Space orientation="vertical" size={2} className="alert-other">
-            <Tag>{ALERT_KIND_LABELS[a.kind] ?? a.kind}</Tag>
+            <Tag color={SECURITY_ALERT_KINDS.includes(a.kind) ? "red" : undefined}>
+              {ALERT_KIND_LABELS[a.kind] ?? a.kind}
+            </Tag>
             <span>{a.title}</span>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {a.body}
@@ -213,19 +219,19 @@ export function AlertsPage() {
     {
       title: "换热站",
       key: "station",
-      width: 120,
+      width: 100,
       render: (_, a) => orEmpty(a.stationName ?? a.ticket?.stationName),
     },
     {
       title: "超时时限",
       dataIndex: "clock",
-      width: 110,
+      width: 96,
       render: (c: AlertView["clock"]) => (c ? (SLA_CLOCK_LABELS[c] ?? c) : EMPTY),
     },
     {
       title: "应完成时间",
       dataIndex: "dueAt",
-      width: 180,
+      width: 160,
       render: (due: string | null, a) => {
         const late = overdueText(a, now);
         return (
@@ -243,7 +249,7 @@ export function AlertsPage() {
     {
       title: "工单状态",
       key: "status",
-      width: 170,
+      width: 150,
       render: (_, a) =>
         a.ticket ? (
           <Space orientation="vertical" size={2}>
@@ -257,7 +263,7 @@ export function AlertsPage() {
     {
       title: "处理",
       key: "ack",
-      width: 220,
+      width: 200,
       render: (_, a) =>
         a.ackAt ? (
           <AckedBy alert={a} />
@@ -294,7 +300,7 @@ export function AlertsPage() {
           columns={columns}
           dataSource={alerts.data?.items ?? []}
           loading={alerts.isPending}
-          scroll={{ x: 1170 }}
+          scroll={{ x: minTableWidth(columns) }}
           locale={{ emptyText: EMPTY_TEXT[state] }}
           onRow={(a) => ({ "data-alert-id": a.id }) as HTMLAttributes<HTMLElement>}
           pagination={{

@@ -324,4 +324,30 @@ describe("收费台", () => {
     expect(screen.getByRole("button", { name: /打印收据PDF/ })).toBeTruthy();
     expect(fake.callsTo(PAYMENT)).toHaveLength(0);
   });
+
+  it("the server's refusal goes once the cashier changes the amount or the seasons paid", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList), json(200, billList), json(200, billList));
+    fake.on(TITLES, noTitles(), noTitles(), noTitles());
+    const refusal = () => apiError(400, "AMOUNT_EXCEEDS_OWED", "缴费金额超过应缴金额", { owedFen: 90000 });
+    fake.on(PAY, refusal(), refusal());
+    const refused = () => document.querySelector(".cashier-error");
+
+    await screen.findByText("¥3,785.95");
+    await user.type(input("receipt-no"), "SJ-0003");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    await waitFor(() => expect(refused()?.textContent).toContain("缴费金额超过应缴金额（当前应缴 ¥900.00）"));
+    await user.clear(input("pay-amount"));
+    await user.type(input("pay-amount"), "900");
+    await waitFor(() => expect(refused()).toBeNull());
+
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    await waitFor(() => expect(refused()).toBeTruthy());
+    await user.click(screen.getByRole("checkbox", { name: "仅缴往期" }));
+    await waitFor(() => expect(refused()).toBeNull());
+    expect(fake.callsTo(PAY)).toHaveLength(2);
+  });
 });

@@ -69,7 +69,14 @@ function FollowUpItem({ ticket: t }: { ticket: TicketSummaryView }) {
           {step.isError && (
             <Alert type="error" showIcon role="alert" title={messageOf(step.error)} style={{ marginBottom: 12 }} />
           )}
-          <Form<FollowUpValues> form={form} name={`follow-up-${t.id}`} layout="vertical" onFinish={submit}>
+          <Form<FollowUpValues>
+            form={form}
+            name={`follow-up-${t.id}`}
+            layout="vertical"
+            onFinish={submit}
+            // a refusal is about what was sent: it goes once the form is edited
+            onValuesChange={() => step.isError && step.reset()}
+          >
             <FollowUpFields />
             <Button type="primary" htmlType="submit" loading={step.isPending}>
               提交回访

@@ -234,4 +234,32 @@ describe("发票管理", () => {
     expect(within(d).queryByRole("button", { name: /重新开具/ })).toBeNull();
     expect(fake.callsTo(DETAIL)).toHaveLength(3);
   }, 60_000);
+
+  it("重新开具: the platform's refusal goes once the cashier edits the reason or the title", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/invoices?status=failed");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(SEARCH, page([failed]), page([failed]));
+    fake.on("GET /api/v1/staff/invoices/72", json(200, invoiceDetail(failed)), json(200, invoiceDetail(failed)));
+    const REISSUE = "POST /api/v1/staff/invoices/72/reissue";
+    const down = () => apiError(502, "INVOICE_PROVIDER_ERROR", "电子发票服务暂时不可用，请稍后再试");
+    fake.on(REISSUE, down(), down());
+
+    await user.click(await row("民乐县新华商贸有限公司"));
+    const d = await drawer("民乐县新华商贸有限公司");
+    await user.click(within(d).getByRole("button", { name: /重新开具/ }));
+    const dialog = await modal("重新开具");
+    const submit = () => user.click(within(dialog).getByRole("button", { name: "确认重开" }));
+    await user.type(within(dialog).getByLabelText("重开原因"), "平台故障后重开");
+    await submit();
+    expect(await within(dialog).findByText("电子发票服务暂时不可用，请稍后再试")).toBeTruthy();
+    await user.type(within(dialog).getByLabelText("重开原因"), "一次");
+    await waitFor(() => expect(within(dialog).queryByText("电子发票服务暂时不可用，请稍后再试")).toBeNull());
+
+    await submit();
+    expect(await within(dialog).findByText("电子发票服务暂时不可用，请稍后再试")).toBeTruthy();
+    await user.click(within(dialog).getByRole("checkbox", { name: "更正购买方抬头" }));
+    await waitFor(() => expect(within(dialog).queryByText("电子发票服务暂时不可用，请稍后再试")).toBeNull());
+    expect(fake.callsTo(REISSUE)).toHaveLength(2);
+  });
 });

@@ -197,4 +197,29 @@ describe("缴费查询", () => {
     const button = within(d).getByRole("button", { name: /退款/ }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
   });
+
+  it("退款: a refusal above the form goes once the amount or the reason is edited", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/payments?q=1000234567");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(SEARCH, page([wechat]), page([wechat]), page([wechat]));
+    fake.on(
+      REFUNDS,
+      json(200, { items: [refund()] }),
+      json(200, { items: [refund()] }),
+      json(200, { items: [refund()] }),
+    );
+    fake.on(REFUND, apiError(409, "REFUND_IN_PROGRESS", "该笔缴费有退款正在处理，请稍后再试"));
+
+    await user.click(await row("WL20260110153000123456"));
+    const d = await drawer();
+    await user.click(within(d).getByRole("button", { name: /退款/ }));
+    const dialog = await modal("退款");
+    await user.type(within(dialog).getByLabelText("退款原因"), "重复缴费退回");
+    await user.click(within(dialog).getByRole("button", { name: "确认退款" }));
+    expect(await within(dialog).findByText("该笔缴费有退款正在处理，请稍后再试")).toBeTruthy();
+    await user.type(within(dialog).getByLabelText("退款原因"), "（居民申请）");
+    await waitFor(() => expect(within(dialog).queryByText("该笔缴费有退款正在处理，请稍后再试")).toBeNull());
+    expect(fake.callsTo(REFUND)).toHaveLength(1);
+  });
 });

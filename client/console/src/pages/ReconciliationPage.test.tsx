@@ -2,8 +2,10 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReconRunView } from "@warmline/shared";
 import { describe, expect, it } from "vitest";
+import { TABLE_WIDTH_AT_1440 } from "../components/tableWidth";
 import { yesterdayInShanghai } from "../format";
-import { json } from "../test/fakeFetch";
+import { declaredTableWidth } from "../test/antd";
+import { apiError, json } from "../test/fakeFetch";
 import { signedInAs, staffWith } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
 
@@ -201,5 +203,59 @@ describe("对账", () => {
     // an already finished run is asked for once
     await new Promise((r) => setTimeout(r, 1200));
     expect(fake.callsTo(RUN)).toHaveLength(1);
+  });
+
+  it("an empty date shows one message, not two, and it goes as soon as a date is chosen", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/reconciliation");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(RUNS, json(200, { items: [] }));
+    await screen.findByText("暂无对账记录");
+    const date = document.getElementById("recon-date") as HTMLInputElement;
+    const item = date.closest(".ant-form-item") as HTMLElement;
+    const messages = () => [...item.querySelectorAll(".ant-form-item-explain-error")].map((e) => e.textContent);
+
+    fireEvent.change(date, { target: { value: "" } });
+    await user.click(screen.getByRole("button", { name: /开始对账/ }));
+    await waitFor(() => expect(messages()).toEqual(["请选择对账日期"]));
+    fireEvent.change(date, { target: { value: "2026-01-09" } });
+    await waitFor(() => expect(messages()).toEqual([]));
+    expect(fake.callsTo(START)).toHaveLength(0);
+  });
+
+  it("a refusal of the server goes once the date or the vendor is changed", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/reconciliation");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(RUNS, json(200, { items: [] }));
+    fake.on(START, apiError(409, "RECON_RUNNING", "该渠道当日的对账正在进行"));
+    await screen.findByText("暂无对账记录");
+    await user.click(screen.getByRole("button", { name: /开始对账/ }));
+    expect((await screen.findByRole("alert")).textContent).toContain("该渠道当日的对账正在进行");
+
+    fireEvent.change(document.getElementById("recon-date") as HTMLInputElement, { target: { value: "2026-01-08" } });
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+  });
+
+  it("asks for no more width than a 1440 px screen leaves it: 发起时间 and 查看 are never cut off", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/reconciliation");
+    signedInAs(fake, staffWith("supervisor"));
+    fake.on(RUNS, json(200, { items: [doneSummary] }));
+    fake.on(RUN, json(200, done));
+
+    const row = await waitFor(() => {
+      const tr = document.querySelector('.recon-runs tr[data-row-key="12"]');
+      if (!tr) throw new Error("no run row");
+      return tr as HTMLElement;
+    });
+    expect(declaredTableWidth(document.querySelector(".recon-runs") as HTMLElement)).toBeLessThanOrEqual(
+      TABLE_WIDTH_AT_1440,
+    );
+    await user.click(within(row).getByRole("button", { name: "查看" }));
+    for (const kind of ["missing_here", "missing_there", "amount_mismatch"]) {
+      const items = await section(kind);
+      expect(declaredTableWidth(items), kind).toBeLessThanOrEqual(TABLE_WIDTH_AT_1440);
+    }
   });
 });

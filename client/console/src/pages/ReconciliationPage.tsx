@@ -8,6 +8,7 @@ import { useAuth } from "../auth/AuthContext";
 import { hasAnyRole, REFUND_ROLES } from "../auth/roles";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { RECON_STATUS_COLORS, ReconRunDetail } from "../components/ReconRunDetail";
+import { minTableWidth } from "../components/tableWidth";
 import { zodRule } from "../forms/zodRule";
 import { formatDateTime, shanghaiDate, yesterdayInShanghai } from "../format";
 import { RECON_STATUS_LABELS, RECON_VENDOR_LABELS } from "../labels";
@@ -39,6 +40,8 @@ function StartReconForm({ onStarted }: { onStarted: (runId: number) => void }) {
         name="start-recon"
         layout="inline"
         initialValues={{ date: yesterday, vendor: "wechat" }}
+        // a refusal is about the date and vendor it was asked for: it goes once either changes
+        onValuesChange={() => start.isError && start.reset()}
         onFinish={async (v) => {
           try {
             const run = await start.mutateAsync({ date: v.date, vendor: v.vendor });
@@ -51,6 +54,7 @@ function StartReconForm({ onStarted }: { onStarted: (runId: number) => void }) {
         <Form.Item
           label="对账日期"
           name="date"
+          validateFirst
           rules={[
             { required: true, message: "请选择对账日期" },
             zodRule(StartReconSchema.shape.date),
@@ -87,30 +91,30 @@ export function ReconciliationPage() {
   const open = (id: number) => s.update({ run: id });
 
   const columns: TableColumnsType<ReconRunSummary> = [
-    { title: "对账日期", dataIndex: "date", width: 110 },
+    { title: "对账日期", dataIndex: "date", width: 104 },
     {
       title: "渠道",
       dataIndex: "vendor",
-      width: 90,
+      width: 88,
       render: (v: string) => RECON_VENDOR_LABELS[v] ?? v,
     },
     {
       title: "状态",
       dataIndex: "status",
-      width: 90,
+      width: 80,
       render: (st: ReconRunSummary["status"]) => (
         <Tag color={RECON_STATUS_COLORS[st]}>{RECON_STATUS_LABELS[st] ?? st}</Tag>
       ),
     },
-    { title: "渠道笔数", dataIndex: "vendorCount", width: 90, align: "right" },
-    { title: "本系统笔数", dataIndex: "ourCount", width: 100, align: "right" },
-    { title: "已匹配", dataIndex: "matched", width: 80, align: "right" },
-    { title: RECON_KIND_LABELS.missing_here, dataIndex: "missingHere", width: 120, align: "right", render: count },
-    { title: RECON_KIND_LABELS.missing_there, dataIndex: "missingThere", width: 120, align: "right", render: count },
+    { title: "渠道笔数", dataIndex: "vendorCount", width: 84, align: "right" },
+    { title: "本系统笔数", dataIndex: "ourCount", width: 96, align: "right" },
+    { title: "已匹配", dataIndex: "matched", width: 72, align: "right" },
+    { title: RECON_KIND_LABELS.missing_here, dataIndex: "missingHere", width: 112, align: "right", render: count },
+    { title: RECON_KIND_LABELS.missing_there, dataIndex: "missingThere", width: 112, align: "right", render: count },
     {
       title: RECON_KIND_LABELS.amount_mismatch,
       dataIndex: "amountMismatch",
-      width: 100,
+      width: 96,
       align: "right",
       render: count,
     },
@@ -118,7 +122,7 @@ export function ReconciliationPage() {
     {
       title: "",
       key: "open",
-      width: 72,
+      width: 64,
       fixed: "right",
       render: (_, r) => (
         <Button
@@ -154,7 +158,7 @@ export function ReconciliationPage() {
           columns={columns}
           dataSource={runs.data ?? []}
           loading={runs.isFetching}
-          scroll={{ x: 1200 }}
+          scroll={{ x: minTableWidth(columns) }}
           rowClassName={(r) => (r.id === current ? "ant-table-row-selected" : "")}
           onRow={(r) => ({ onClick: () => open(r.id), style: { cursor: "pointer" } })}
           pagination={(runs.data?.length ?? 0) > 20 ? { pageSize: 20, showTotal: (t) => `共 ${t} 次` } : false}

@@ -50,8 +50,13 @@ export function SeasonsPage() {
     {
       title: "供热期",
       key: "period",
-      width: 200,
-      render: (_, s) => `${s.startDate} 至 ${s.endDate}`,
+      width: 220,
+      // a date is never broken at its hyphens: the range wraps at 至 when it must
+      render: (_, s) => (
+        <>
+          <span className="nowrap">{s.startDate}</span> 至 <span className="nowrap">{s.endDate}</span>
+        </>
+      ),
     },
     { title: "缴费截止", dataIndex: "dueDate", width: 110 },
     {
@@ -62,7 +67,9 @@ export function SeasonsPage() {
           {[...s.tariffs].sort(byCategory).map((t) => (
             <span key={t.category}>
               {ACCOUNT_CATEGORY_LABELS[t.category] ?? t.category}：{formatUnitPrice(t.unitPriceFen)}
-              <Typography.Text type="secondary">（报停基础费 {formatBpPercent(t.suspensionShareBp)}）</Typography.Text>
+              <Typography.Text type="secondary" className="nowrap">
+                （报停基础费 {formatBpPercent(t.suspensionShareBp)}）
+              </Typography.Text>
             </span>
           ))}
           {s.tariffs.length === 0 && <Typography.Text type="warning">未设置</Typography.Text>}
@@ -72,7 +79,7 @@ export function SeasonsPage() {
     {
       title: "滞纳金",
       key: "lateFee",
-      width: 170,
+      width: 150,
       render: (_, s) => (
         <Space orientation="vertical" size={0}>
           <span>{formatLateFeeRate(s.lateFeeRateBp)}</span>

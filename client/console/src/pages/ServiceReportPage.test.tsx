@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiError, json } from "../test/fakeFetch";
@@ -174,4 +174,25 @@ describe("三率报表", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.callsTo(REPORT)).toHaveLength(3);
   }, 60_000);
+
+  it("an empty date shows one message, not two, and it goes as soon as a date is chosen", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+    const user = userEvent.setup();
+    const { fake } = renderApp("/reports/service");
+    signedInAs(fake, staffWith("dispatcher"));
+    fake.on(REPORT, json(200, byDay), json(200, byStation));
+    await table();
+    await waitFor(() => expect(fake.callsTo(REPORT)).toHaveLength(2));
+    const from = document.getElementById("report-from") as HTMLInputElement;
+    const item = from.closest(".ant-form-item") as HTMLElement;
+    const messages = () => [...item.querySelectorAll(".ant-form-item-explain-error")].map((e) => e.textContent);
+
+    fireEvent.change(from, { target: { value: "" } });
+    await user.click(screen.getByRole("button", { name: /查询/ }));
+    await waitFor(() => expect(messages()).toEqual(["请选择开始日期"]));
+    fireEvent.change(from, { target: { value: "2025-12-01" } });
+    await waitFor(() => expect(messages()).toEqual([]));
+    expect(fake.callsTo(REPORT)).toHaveLength(2);
+  });
 });

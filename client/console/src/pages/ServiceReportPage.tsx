@@ -121,6 +121,7 @@ export function ServiceReportPage() {
               label="开始日期"
               name="from"
               htmlFor="report-from"
+              validateFirst
               rules={[{ required: true, message: "请选择开始日期" }, zodRule(ServiceRatesQuerySchema.shape.from)]}
             >
               <Input id="report-from" type="date" max={today} style={{ width: 160 }} />
@@ -130,6 +131,7 @@ export function ServiceReportPage() {
               name="to"
               htmlFor="report-to"
               dependencies={["from"]}
+              validateFirst
               rules={[
                 { required: true, message: "请选择结束日期" },
                 zodRule(ServiceRatesQuerySchema.shape.to),

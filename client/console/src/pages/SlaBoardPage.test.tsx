@@ -1,6 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { TABLE_WIDTH_AT_1440 } from "../components/tableWidth";
+import { declaredTableWidth } from "../test/antd";
 import { apiError, json } from "../test/fakeFetch";
 import { NOW, at, clock, sla, signedInAs, staffWith, ticketDetail, ticketSummary } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
@@ -179,5 +181,20 @@ describe("SLA 看板", () => {
     expect(await screen.findByText("气温读数加载失败")).toBeTruthy();
     expect(screen.queryByRole("alert")).toBeNull();
     expect(screen.getByText("未办结 1 件")).toBeTruthy();
+  });
+
+  it("asks for no more width than a 1440 px screen leaves it, so 剩余时间 is never cut off", async () => {
+    const { fake } = renderApp("/sla-board");
+    signedInAs(fake, staffWith("dispatcher"));
+    fake.on(STATIONS, stations());
+    fake.on(OUTDOOR, outdoor());
+    fake.on(BOARD, page([onTime, paused, warned, overdue]));
+
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    const table = document.querySelector(".sla-board-table") as HTMLElement;
+    expect(declaredTableWidth(table)).toBeLessThanOrEqual(TABLE_WIDTH_AT_1440);
+    // the remaining time is the last column: nothing after it to scroll to
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent);
+    expect(heads.at(-1)).toBe("剩余时间");
   });
 });

@@ -16,6 +16,7 @@ import type { TicketSearchParams, TicketSummaryView } from "../api/tickets";
 import { OutdoorCard } from "../components/OutdoorCard";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { SlaCountdown } from "../components/SlaCountdown";
+import { minTableWidth } from "../components/tableWidth";
 import { GradeTag, PriorityTag, SuggestIncidentTag, TicketStatusTag } from "../components/TicketTags";
 import { useNow } from "../components/useNow";
 import { EMPTY, formatDateTime, orEmpty } from "../format";
@@ -164,7 +165,7 @@ export function SlaBoardPage() {
     {
       title: "工单号",
       dataIndex: "ticketNo",
-      width: 170,
+      width: 150,
       render: (no: string, t) => (
         <Space orientation="vertical" size={2}>
           <Link className="ticket-no" to={`/tickets/${t.id}`} onClick={(e) => e.stopPropagation()}>
@@ -177,13 +178,13 @@ export function SlaBoardPage() {
     {
       title: "类别",
       dataIndex: "category",
-      width: 100,
+      width: 96,
       render: (c: TicketSummaryView["category"]) => TICKET_CATEGORY_LABELS[c] ?? c,
     },
     {
       title: "渠道",
       dataIndex: "channel",
-      width: 110,
+      width: 104,
       render: (c: TicketSummaryView["channel"]) => TICKET_CHANNEL_LABELS[c] ?? c,
     },
     {
@@ -203,13 +204,13 @@ export function SlaBoardPage() {
     {
       title: "优先级",
       dataIndex: "priority",
-      width: 80,
+      width: 72,
       render: (p: TicketSummaryView["priority"], t) => <PriorityTag priority={p} reasons={t.priorityReasons} />,
     },
     {
       title: "等级",
       dataIndex: "grade",
-      width: 76,
+      width: 64,
       render: (g: TicketSummaryView["grade"]) => <GradeTag grade={g} />,
     },
     {
@@ -221,7 +222,7 @@ export function SlaBoardPage() {
     {
       title: "剩余时间",
       key: "left",
-      width: 190,
+      width: 200,
       render: (_, t) => <SlaCountdown sla={t.sla} now={now} />,
     },
   ];
@@ -277,7 +278,7 @@ export function SlaBoardPage() {
           columns={columns}
           dataSource={rows}
           loading={board.isPending}
-          scroll={{ x: 1150 }}
+          scroll={{ x: minTableWidth(columns) }}
           pagination={false}
           locale={{ emptyText: "没有未办结的工单" }}
           rowClassName={(t) => ROW_CLASS[slaLevel(t.sla, now)]}

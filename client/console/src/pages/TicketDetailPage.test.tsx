@@ -66,7 +66,7 @@ describe("工单详情", () => {
       "1000234567",
       "城东换热站",
       "王先生",
-      "138****5678",
+      "138********",
       "下午都在家",
       "17.5℃",
       "-8.5℃",
@@ -253,5 +253,25 @@ describe("工单详情", () => {
     signedInAs(fake, staffWith("dispatcher"));
     fake.on("GET /api/v1/staff/tickets/99", apiError(404, "TICKET_NOT_FOUND", "工单不存在"));
     expect(await screen.findByText("工单不存在")).toBeTruthy();
+  });
+
+  it("a refusal in a step's dialog goes once the staff member edits what they typed", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/tickets/5");
+    signedInAs(fake, staffWith("hotline_agent"));
+    fake.on(DETAIL, json(200, ticketDetail()), json(200, ticketDetail()));
+    fake.on(RESPOND, apiError(409, "TICKET_BAD_STATE", "工单当前状态不能进行该操作"));
+
+    const root = await detail();
+    await user.click(
+      within(root.querySelector(".ticket-actions") as HTMLElement).getByRole("button", { name: "首次响应" }),
+    );
+    const dialog = await modal("首次响应");
+    await user.type(input("respond-note"), "已电话联系居民");
+    await user.click(ok(dialog));
+    expect(await within(dialog).findByText("工单当前状态不能进行该操作")).toBeTruthy();
+    await user.type(input("respond-note"), "，约定下午上门");
+    await waitFor(() => expect(within(dialog).queryByText("工单当前状态不能进行该操作")).toBeNull());
+    expect(fake.callsTo(RESPOND)).toHaveLength(1);
   });
 });

@@ -189,7 +189,7 @@ export function TicketDetailPage() {
                 </Typography.Text>
               )}
             </Space>
-            <Descriptions bordered size="small" column={3} items={fields(t)} styles={{ label: { width: 110 } }} />
+            <Descriptions bordered size="small" column={3} items={fields(t)} styles={{ label: { width: 120 } }} />
             {t.photos.length > 0 && (
               <div>
                 <Typography.Text strong>居民上传的照片</Typography.Text>

@@ -57,3 +57,19 @@ export async function chooseOption(id: string, option: string) {
     if (!select.textContent?.includes(option)) throw new Error(`${option} not chosen`);
   });
 }
+
+/**
+ * The least width the table of this wrapper asks for, in px: its `scroll.x` (the width antd gives the
+ * <table>) or, without one, the sum of its columns' fixed widths. What fits in TABLE_WIDTH_AT_1440 shows
+ * every column on a 1440 px screen without a horizontal scroll bar (the browser test measures it for real).
+ */
+export function declaredTableWidth(wrapper: Element): number {
+  const table = wrapper.querySelector("table");
+  if (!table) throw new Error("no table");
+  const px = (v: string | null | undefined) => (v && /^\d+(\.\d+)?px$/.test(v) ? Number.parseFloat(v) : 0);
+  const cols = [...wrapper.querySelectorAll("colgroup col")].map((c) => px((c as HTMLElement).style.width));
+  return Math.max(
+    px(table.style.width),
+    cols.reduce((a, b) => a + b, 0),
+  );
+}

@@ -36,6 +36,7 @@ export function CallForm({ form, onValuesChange }: Props) {
         label="来电号码"
         name="callerPhone"
         htmlFor="call-phone"
+        validateFirst
         rules={[
           { required: true, whitespace: true, message: "请填写来电号码" },
           zodRule(CreateCallSchema.shape.callerPhone),
@@ -47,6 +48,7 @@ export function CallForm({ form, onValuesChange }: Props) {
         label="来电时间"
         name="calledAt"
         htmlFor="call-time"
+        validateFirst
         rules={[
           { required: true, message: "请填写来电时间" },
           {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../services/errors";
-import { bindFailure, remainingAttempts } from "./bindErrors";
+import { bindFailure, recheckBind, remainingAttempts, validateBind } from "./bindErrors";
 
 describe("bindFailure", () => {
   it("adds the remaining attempts to BIND_FAILED", () => {
@@ -46,5 +46,41 @@ describe("remainingAttempts", () => {
     expect(remainingAttempts({ remainingAttempts: 0 })).toBe(0);
     expect(remainingAttempts({ remainingAttempts: "3" })).toBeNull();
     expect(remainingAttempts(null)).toBeNull();
+  });
+});
+
+describe("validateBind", () => {
+  it("gives one message a field, the server's own", () => {
+    expect(validateBind({ accountNo: "", factor: "phone_tail", value: "" })).toEqual({
+      accountNo: expect.any(String),
+      value: "请输入验证信息",
+    });
+    expect(validateBind({ accountNo: "1010110101", factor: "phone_tail", value: "12a" })).toEqual({
+      value: "请输入手机号后4位数字",
+    });
+    expect(validateBind({ accountNo: "1010110101", factor: "phone_tail", value: "1234" })).toEqual({});
+  });
+});
+
+describe("recheckBind", () => {
+  const typed = { accountNo: "1010110101", factor: "phone_tail" as const, value: "12" };
+  const shown = { value: "请输入手机号后4位数字" };
+
+  it("drops a message as soon as its field is valid, and follows it while it is not", () => {
+    expect(recheckBind(shown, { ...typed, value: "123" }, ["value"])).toEqual(shown);
+    expect(recheckBind(shown, { ...typed, value: "" }, ["value"])).toEqual({ value: "请输入验证信息" });
+    expect(recheckBind(shown, { ...typed, value: "1234" }, ["value"])).toEqual({});
+    expect(recheckBind({ accountNo: "户号应为 8 至 12 位数字" }, typed, ["accountNo"])).toEqual({});
+  });
+
+  it("keeps the messages of fields not changed", () => {
+    const both = { accountNo: "户号应为 8 至 12 位数字", ...shown };
+    expect(recheckBind(both, { ...typed, value: "1234", accountNo: "1" }, ["value"])).toEqual({
+      accountNo: "户号应为 8 至 12 位数字",
+    });
+  });
+
+  it("another verification method starts with an empty, quiet value", () => {
+    expect(recheckBind(shown, { ...typed, factor: "owner_name", value: "" }, ["factor", "value"])).toEqual({});
   });
 });

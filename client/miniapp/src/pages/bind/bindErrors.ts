@@ -1,8 +1,40 @@
-import type { BindFactor } from "@warmline/shared";
+import { BindAccountSchema, type BindFactor } from "@warmline/shared";
 import { ApiError, describeError } from "../../services/errors";
+import { recheckFields } from "../../utils/fieldErrors";
 
 export type BindField = "accountNo" | "factor" | "value";
 export type FieldErrors = Partial<Record<BindField, string>>;
+
+export interface BindInput {
+  accountNo: string;
+  factor: BindFactor;
+  value: string;
+}
+
+/** Client-side check with the server's own schema, as { field: message } (one message a field). */
+export function validateBind(input: BindInput): FieldErrors {
+  const parsed = BindAccountSchema.safeParse(input);
+  const fields: FieldErrors = {};
+  if (parsed.success) return fields;
+  for (const issue of parsed.error.issues) {
+    const key = issue.path[0];
+    if ((key === "accountNo" || key === "factor" || key === "value") && !fields[key]) fields[key] = issue.message;
+  }
+  return fields;
+}
+
+/**
+ * The messages after the resident changed `changed` (the form as typed, not yet trimmed): each goes as soon
+ * as its field is valid, or says what is still wrong. Another verification method empties the value, so
+ * its message goes too (the new field starts quiet).
+ */
+export function recheckBind(shown: FieldErrors, input: BindInput, changed: readonly BindField[]): FieldErrors {
+  const now = validateBind({ accountNo: input.accountNo.trim(), factor: input.factor, value: input.value.trim() });
+  const next = recheckFields(shown, now, changed);
+  if (!changed.includes("factor") || !next.value) return next;
+  const { value: _gone, ...rest } = next;
+  return rest;
+}
 
 /** Remaining verification attempts the server reports with BIND_FAILED, if any. */
 export function remainingAttempts(details: unknown): number | null {

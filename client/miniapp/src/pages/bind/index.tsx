@@ -1,10 +1,11 @@
 import { Button, Input, Picker, Text, View } from "@tarojs/components";
 import Taro from "@tarojs/taro";
-import { BIND_FACTOR_LABELS, BIND_FACTORS, BindAccountSchema, type BindFactor } from "@warmline/shared";
-import { useState } from "react";
+import { BIND_FACTOR_LABELS, BIND_FACTORS, type BindFactor } from "@warmline/shared";
+import { useEffect, useRef, useState } from "react";
 import { inputIdProps } from "../../components/inputId";
 import { bindAccount } from "../../services/accounts";
-import { type FieldErrors, VALUE_PLACEHOLDERS, bindFailure } from "./bindErrors";
+import { changedFields } from "../../utils/fieldErrors";
+import { type FieldErrors, VALUE_PLACEHOLDERS, bindFailure, recheckBind, validateBind } from "./bindErrors";
 import { returnToAccounts } from "./navigation";
 import "./index.scss";
 
@@ -15,18 +16,6 @@ const VALUE_INPUT_TYPES: Record<BindFactor, "text" | "number" | "idcard"> = {
   id_tail: "idcard",
 };
 
-/** Client-side check with the server's own schema, as { field: message }. */
-function validate(input: { accountNo: string; factor: BindFactor; value: string }): FieldErrors {
-  const parsed = BindAccountSchema.safeParse(input);
-  const fields: FieldErrors = {};
-  if (parsed.success) return fields;
-  for (const issue of parsed.error.issues) {
-    const key = issue.path[0];
-    if ((key === "accountNo" || key === "factor" || key === "value") && !fields[key]) fields[key] = issue.message;
-  }
-  return fields;
-}
-
 export default function BindPage() {
   const [accountNo, setAccountNo] = useState("");
   const [factor, setFactor] = useState<BindFactor>("owner_name");
@@ -34,10 +23,20 @@ export default function BindPage() {
   const [fields, setFields] = useState<FieldErrors>({});
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState(false);
+  /** what the messages were last checked against */
+  const checkedRef = useRef({ accountNo, factor, value });
+
+  // a message under a field goes as soon as the field is valid (not only at the next 绑定)
+  useEffect(() => {
+    const input = { accountNo, factor, value };
+    const changed = changedFields(checkedRef.current, input);
+    checkedRef.current = input;
+    if (changed.length) setFields((shown) => recheckBind(shown, input, changed));
+  }, [accountNo, factor, value]);
 
   async function submit() {
     const input = { accountNo: accountNo.trim(), factor, value: value.trim() };
-    const invalid = validate(input);
+    const invalid = validateBind(input);
     setFields(invalid);
     setMessage("");
     if (Object.keys(invalid).length) return;

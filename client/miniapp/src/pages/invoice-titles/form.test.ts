@@ -1,7 +1,7 @@
 import type { InvoiceTitleView } from "@warmline/shared";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../services/errors";
-import { emptyTitleForm, formFromTitle, titleDetail, titleFailure, validateTitle } from "./form";
+import { emptyTitleForm, formFromTitle, recheckTitle, titleDetail, titleFailure, validateTitle } from "./form";
 
 /** A valid 统一社会信用代码 (check character computed per GB 32100-2015). */
 const USCC = "91350100M000100Y43";
@@ -70,5 +70,30 @@ describe("formFromTitle / titleDetail", () => {
   it("describes a title in one line", () => {
     expect(titleDetail(saved)).toBe(`单位 · ${USCC}`);
     expect(titleDetail({ kind: "personal", taxId: null, email: "a@b.cn" })).toBe("个人 · a@b.cn");
+  });
+});
+
+describe("recheckTitle", () => {
+  it("drops a message as soon as its field is valid, and follows it while it is not", () => {
+    const shown = { taxId: "单位抬头须填写纳税人识别号" };
+    const noTaxId = { ...company, taxId: "" };
+    expect(recheckTitle(shown, noTaxId, { ...noTaxId, taxId: "9135" })).toEqual({
+      taxId: "纳税人识别号格式或校验位不正确",
+    });
+    expect(recheckTitle(shown, noTaxId, company)).toEqual({});
+  });
+
+  it("drops the tax id's message when the title becomes 个人 (the field is hidden)", () => {
+    const shown = { taxId: "单位抬头须填写纳税人识别号", name: "抬头名称至少2个字" };
+    const before = { ...company, taxId: "", name: "" };
+    expect(recheckTitle(shown, before, { ...before, kind: "personal" })).toEqual({ name: "抬头名称至少2个字" });
+  });
+
+  it("keeps the messages of fields not changed, and stays quiet for fields that showed none", () => {
+    const shown = { email: "邮箱格式不正确" };
+    const before = { ...company, email: "x@" };
+    expect(recheckTitle(shown, before, { ...before, name: "王" })).toBe(shown);
+    expect(recheckTitle(shown, before, { ...before, email: "x@example.cn" })).toEqual({});
+    expect(recheckTitle(shown, before, { ...before, isDefault: true })).toBe(shown);
   });
 });

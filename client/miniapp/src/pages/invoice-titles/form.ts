@@ -6,6 +6,7 @@ import {
   type InvoiceTitleView,
 } from "@warmline/shared";
 import { ApiError, describeError } from "../../services/errors";
+import { changedFields, recheckFields } from "../../utils/fieldErrors";
 
 /** What the title form holds while the resident types. */
 export interface TitleForm {
@@ -55,6 +56,19 @@ export function validateTitle(form: TitleForm): { input: InvoiceTitleInput } | {
     if (FIELDS.includes(key) && !fields[key as TitleField]) fields[key as TitleField] = issue.message;
   }
   return { fields };
+}
+
+/**
+ * The messages after the resident changed the form from `before` to `form`: a message under a changed field
+ * goes as soon as the field is valid, or says what is still wrong; the 纳税人识别号 is judged again with
+ * the kind (it is asked for only for 单位). The other fields keep theirs until the next save.
+ */
+export function recheckTitle(shown: TitleFieldErrors, before: TitleForm, form: TitleForm): TitleFieldErrors {
+  const changed = changedFields(before, form).filter((k): k is TitleField => FIELDS.includes(k));
+  if (changed.includes("kind")) changed.push("taxId");
+  if (!changed.length) return shown;
+  const checked = validateTitle(form);
+  return recheckFields(shown, "fields" in checked ? checked.fields : {}, changed);
 }
 
 /** A refused save as the form shows it: messages under fields, or one line above the buttons. */

@@ -1,7 +1,7 @@
 import { Button, Input, Text, View } from "@tarojs/components";
 import Taro, { useDidShow } from "@tarojs/taro";
 import { INVOICE_TITLE_KINDS, INVOICE_TITLE_KIND_LABELS, type InvoiceTitleView } from "@warmline/shared";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { inputIdProps } from "../../components/inputId";
 import { describeError } from "../../services/errors";
 import {
@@ -14,6 +14,7 @@ import {
 import {
   emptyTitleForm,
   formFromTitle,
+  recheckTitle,
   type TitleFieldErrors,
   type TitleForm,
   titleDetail,
@@ -140,6 +141,16 @@ export default function InvoiceTitlesPage() {
   const [fields, setFields] = useState<TitleFieldErrors>({});
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState(false);
+  /** the form the messages were last checked against */
+  const checkedRef = useRef<TitleForm | null>(null);
+  const editedForm = editing?.form ?? null;
+
+  // a message under a field goes as soon as the field is valid (not only at the next 保存)
+  useEffect(() => {
+    const before = checkedRef.current;
+    checkedRef.current = editedForm;
+    if (before && editedForm) setFields((shown) => recheckTitle(shown, before, editedForm));
+  }, [editedForm]);
 
   async function load() {
     try {

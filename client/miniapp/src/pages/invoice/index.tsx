@@ -1,12 +1,6 @@
 import { Button, Input, Text, View } from "@tarojs/components";
 import Taro, { useDidHide, useDidShow, useRouter, useUnload } from "@tarojs/taro";
-import {
-  type InvoiceDetailView,
-  type InvoiceItem,
-  type InvoiceStatus,
-  type InvoiceView,
-  SendInvoiceEmailSchema,
-} from "@warmline/shared";
+import { type InvoiceDetailView, type InvoiceItem, type InvoiceStatus, type InvoiceView } from "@warmline/shared";
 import { useRef, useState } from "react";
 import { inputIdProps } from "../../components/inputId";
 import { Kv } from "../../components/Kv";
@@ -19,6 +13,7 @@ import { formatDate, formatDateTime, orDash } from "../../utils/format";
 import { positiveId } from "../../utils/params";
 import {
   buyerText,
+  checkInvoiceEmail,
   INVOICE_FAILED_NOTE,
   invoiceKindLabel,
   invoiceStatusClass,
@@ -27,6 +22,7 @@ import {
   nextRefreshDelay,
   otherInvoices,
   quantityText,
+  recheckInvoiceEmail,
   signedYuan,
   taxRateText,
 } from "./present";
@@ -155,15 +151,15 @@ export default function InvoicePage() {
 
   async function submitEmail() {
     if (!invoice || sending) return;
-    const parsed = SendInvoiceEmailSchema.safeParse({ email });
-    if (!parsed.success) {
-      setEmailError(parsed.error.issues[0]?.message ?? "邮箱格式不正确");
+    const checked = checkInvoiceEmail(email);
+    if ("message" in checked) {
+      setEmailError(checked.message);
       return;
     }
     setEmailError("");
     setSending(true);
     try {
-      await sendInvoiceEmail(invoice.id, parsed.data.email);
+      await sendInvoiceEmail(invoice.id, checked.email);
       setEmailOpen(false);
       void Taro.showToast({ title: "已发送", icon: "success" });
     } catch (err) {
@@ -278,7 +274,12 @@ export default function InvoicePage() {
                   maxlength={100}
                   placeholder="请输入邮箱地址"
                   value={email}
-                  onInput={(e) => setEmail(e.detail.value)}
+                  onInput={(e) => {
+                    const text = e.detail.value;
+                    setEmail(text);
+                    // the message goes as soon as the address is valid (not only at the next 发送)
+                    setEmailError((shown) => recheckInvoiceEmail(shown, text));
+                  }}
                 />
                 {emailError ? <Text className="error-text">{emailError}</Text> : null}
               </View>

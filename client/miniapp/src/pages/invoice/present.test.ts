@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   buyerText,
+  checkInvoiceEmail,
   invoiceKindLabel,
   invoiceStatusClass,
   invoiceStatusLabel,
@@ -10,6 +11,7 @@ import {
   quantityText,
   signedYuan,
   taxRateText,
+  recheckInvoiceEmail,
 } from "./present";
 
 describe("invoice presentation", () => {
@@ -53,5 +55,19 @@ describe("invoice presentation", () => {
     expect(nextRefreshDelay(0)).toBe(3000);
     expect(nextRefreshDelay(59_999)).toBe(3000);
     expect(nextRefreshDelay(60_000)).toBe(10_000);
+  });
+});
+
+describe("the e-mail form", () => {
+  it("checks the address like the server and trims it", () => {
+    expect(checkInvoiceEmail(" fp@example.cn ")).toEqual({ email: "fp@example.cn" });
+    expect(checkInvoiceEmail("fp@")).toEqual({ message: "邮箱格式不正确" });
+  });
+
+  it("the message goes as soon as the address is valid; nothing is said before the first 发送", () => {
+    expect(recheckInvoiceEmail("邮箱格式不正确", "fp@example")).toBe("邮箱格式不正确");
+    expect(recheckInvoiceEmail("邮箱格式不正确", "fp@example.cn")).toBe("");
+    expect(recheckInvoiceEmail("发送失败，请稍后再试", "fp@example.cn")).toBe("");
+    expect(recheckInvoiceEmail("", "fp@")).toBe("");
   });
 });

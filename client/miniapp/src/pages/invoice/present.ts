@@ -7,6 +7,7 @@ import {
   type InvoiceKind,
   type InvoiceStatus,
   type InvoiceView,
+  SendInvoiceEmailSchema,
 } from "@warmline/shared";
 
 /** Waiting for the platform (queued here or submitted there): the resident sees one state, 开具中. */
@@ -67,4 +68,22 @@ export const ISSUING_FAST_FOR_MS = 60_000;
 /** While 开具中 the detail page asks again: every 3 s for a minute, then every 10 s. */
 export function nextRefreshDelay(elapsedMs: number): number {
   return elapsedMs < ISSUING_FAST_FOR_MS ? ISSUING_REFRESH_MS : ISSUING_SLOW_REFRESH_MS;
+}
+
+/** The address to send an invoice to, checked with the server's schema (trimmed), or what is wrong with it. */
+export function checkInvoiceEmail(text: string): { email: string } | { message: string } {
+  const parsed = SendInvoiceEmailSchema.safeParse({ email: text });
+  return parsed.success
+    ? { email: parsed.data.email }
+    : { message: parsed.error.issues[0]?.message ?? "邮箱格式不正确" };
+}
+
+/**
+ * The message under the address after the resident changed it: gone as soon as it is valid, otherwise
+ * what is wrong with it now; nothing when nothing was shown (the next 发送 checks it).
+ */
+export function recheckInvoiceEmail(shown: string, text: string): string {
+  if (!shown) return shown;
+  const checked = checkInvoiceEmail(text);
+  return "message" in checked ? checked.message : "";
 }

@@ -114,10 +114,19 @@ export default function PayPage() {
   const totalFen = selectionTotalFen(bills, selected);
   const allSelected = bills.length > 0 && selected.length === bills.length;
 
+  /**
+   * The resident changed what to pay (bills, vendor or title): the last order no longer applies, nor does
+   * the message about it.
+   */
+  function changed() {
+    setOrder(null);
+    setError("");
+  }
+
   function toggle(billId: number) {
     if (busy) return;
     setSelected((current) => toggleBill(bills, current, billId));
-    setOrder(null);
+    changed();
   }
 
   async function confirmAmount(created: CreatedPayment): Promise<boolean> {
@@ -180,7 +189,7 @@ export default function PayPage() {
                 onClick={() => {
                   if (busy) return;
                   setSelected(selectAll(bills));
-                  setOrder(null);
+                  changed();
                 }}
               >
                 全部缴清
@@ -223,7 +232,7 @@ export default function PayPage() {
                 onClick={() => {
                   if (busy) return;
                   setVendor(v);
-                  setOrder(null);
+                  changed();
                 }}
               >
                 <Text className="vendor-mark">{VENDOR_MARKS[v]}</Text>
@@ -249,7 +258,7 @@ export default function PayPage() {
                     onClick={() => {
                       if (busy) return;
                       setTitleId(option.id);
-                      setOrder(null);
+                      changed();
                     }}
                   >
                     <Text className="check">{titleId === option.id ? "✓" : ""}</Text>

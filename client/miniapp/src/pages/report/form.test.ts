@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../services/errors";
 import {
   asksTemperature,
+  changedReportFields,
   emptyReportForm,
   type PhotoItem,
   parseIndoorTemp,
   photoIdsOf,
   photosBlocking,
+  recheckReport,
+  type ReportForm,
   reportFailure,
   subscribeTemplates,
   validateReport,
@@ -151,5 +154,62 @@ describe("subscribeTemplates", () => {
     expect(subscribeTemplates({ ticket_progress: "wx-tpl-1", follow_up_due: "" })).toEqual([
       { template: "ticket_progress", id: "wx-tpl-1" },
     ]);
+  });
+});
+
+describe("messages while the resident fixes the form", () => {
+  const uploading: PhotoItem = { key: "a", state: "uploading", picked: { preview: "wxfile://a.jpg", size: 10 } };
+  const uploaded: PhotoItem = {
+    ...uploading,
+    state: "done",
+    photo: { id: 11, url: "/f/11", mime: "image/jpeg", size: 10 },
+  };
+  /** what 提交 showed for an empty form */
+  const submitted = validateReport(emptyReportForm(), []);
+  const shown = "fields" in submitted ? submitted.fields : {};
+
+  /** the messages after the resident changed `before` into `after` */
+  const recheckOf = (before: ReportForm, next: ReportForm, messages = shown, photos: PhotoItem[] = []) =>
+    recheckReport(messages, next, photos, changedReportFields(before, next));
+
+  it("a message goes as soon as its field is valid; the others stay until the next 提交", () => {
+    const empty = emptyReportForm();
+    const described = { ...empty, description: "卧室暖气片不热" };
+    expect(recheckOf(empty, described)).toEqual({ accountId: "请选择户号", category: "请选择问题类型" });
+    const chosen = { ...described, accountId: 3, category: "leak" as const };
+    expect(recheckOf(described, chosen, { accountId: "请选择户号", category: "请选择问题类型" })).toEqual({});
+  });
+
+  it("a message follows the field while it is still wrong", () => {
+    const short = { ...filled, description: "不热" };
+    const messages = { description: "请描述问题（至少5个字）" };
+    expect(recheckOf(filled, short, messages)).toEqual(messages);
+    expect(recheckOf(short, { ...short, description: "" }, messages)).toEqual(messages);
+    expect(recheckOf(short, { ...short, description: "暖气片不热了" }, messages)).toEqual({});
+  });
+
+  it("the reading: fixed, or no longer asked for with another category", () => {
+    const bad = { ...filled, indoorTemp: "很冷" };
+    const messages = { indoorTemp: "请输入数字，如 17.5" };
+    expect(recheckOf(bad, { ...bad, indoorTemp: "17.55" }, messages)).toEqual({
+      indoorTemp: "温度精确到0.1℃即可，如 17.5",
+    });
+    expect(recheckOf(bad, { ...bad, indoorTemp: "17.5" }, messages)).toEqual({});
+    expect(recheckOf(bad, { ...bad, category: "leak" }, messages)).toEqual({});
+  });
+
+  it("an untouched field keeps the server's message", () => {
+    const messages = { contactTime: "联系时间过长", description: "请描述问题（至少5个字）" };
+    expect(recheckOf(filled, { ...filled, description: "卧室暖气片不热了" }, messages)).toEqual({
+      contactTime: "联系时间过长",
+    });
+  });
+
+  it("照片正在上传 goes once the upload is done", () => {
+    const messages = { photos: "照片正在上传，请稍候" };
+    expect(recheckReport(messages, filled, [uploading], changedReportFields(filled, filled, true))).toEqual(messages);
+    expect(recheckReport(messages, filled, [uploaded], changedReportFields(filled, filled, true))).toEqual({});
+    // nothing changed, nothing rechecked
+    expect(changedReportFields(filled, { ...filled })).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
 import { ApiError, describeError } from "../../services/errors";
 import type { PickedPhoto } from "../../services/photos";
 import type { TemplateAsk } from "../../services/subscribe";
+import { changedFields, recheckFields } from "../../utils/fieldErrors";
 
 /** The categories for which the resident reads the room temperature: 室温不达标, 不热. */
 export const TEMPERATURE_CATEGORIES: readonly TicketCategory[] = ["cold_room", "no_heat"];
@@ -105,6 +106,35 @@ export function validateReport(
   }
   if (!parsed.success || Object.keys(fields).length) return { fields };
   return { input: parsed.data };
+}
+
+/**
+ * The fields a change of the form (or of its photos) touches: the ones edited, the reading with the
+ * category (it is asked for only for some), the photos when they changed.
+ */
+export function changedReportFields(before: ReportForm, after: ReportForm, photosChanged = false): ReportField[] {
+  const changed: ReportField[] = changedFields(before, after);
+  if (changed.includes("category")) changed.push("indoorTemp");
+  if (photosChanged) changed.push("photos");
+  return changed;
+}
+
+/**
+ * The messages under the fields after the resident changed `changed`: each goes as soon as its field is
+ * valid (checked as on submit), or says what is still wrong; the others stay until the next submit.
+ */
+export function recheckReport(
+  shown: ReportFieldErrors,
+  form: ReportForm,
+  photos: PhotoItem[],
+  changed: readonly ReportField[],
+): ReportFieldErrors {
+  if (!changed.length) return shown;
+  const checked = validateReport(form, photoIdsOf(photos));
+  const now: ReportFieldErrors = "fields" in checked ? { ...checked.fields } : {};
+  const blocking = photosBlocking(photos);
+  if (blocking) now.photos = blocking;
+  return recheckFields(shown, now, changed);
 }
 
 /** A refused submission as the form shows it: messages under fields, or one line above the button. */

@@ -7,7 +7,7 @@ import {
   TICKET_CATEGORY_LABELS,
   type TicketCategory,
 } from "@warmline/shared";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { inputIdProps } from "../../components/inputId";
 import { HOTLINE, PAGES } from "../../constants";
 import { listAccounts } from "../../services/accounts";
@@ -19,6 +19,7 @@ import { uploadFailure } from "../../services/upload";
 import { positiveId } from "../../utils/params";
 import {
   asksTemperature,
+  changedReportFields,
   DESCRIPTION_MAX,
   emptyReportForm,
   MAX_PHOTOS,
@@ -27,6 +28,7 @@ import {
   photosBlocking,
   type ReportFieldErrors,
   type ReportForm,
+  recheckReport,
   reportFailure,
   subscribeTemplates,
   validateReport,
@@ -62,6 +64,16 @@ export default function ReportPage() {
   /** the photos on the form, for the uploads that finish later and for releasing previews */
   const photosRef = useRef<PhotoItem[]>([]);
   photosRef.current = photos;
+  /** the form and photos the messages were last checked against */
+  const checkedRef = useRef({ form, photos });
+
+  // a message under a field goes as soon as the field is valid (not only at the next 提交)
+  useEffect(() => {
+    const before = checkedRef.current;
+    checkedRef.current = { form, photos };
+    const changed = changedReportFields(before.form, form, before.photos !== photos);
+    setFields((shown) => recheckReport(shown, form, photos, changed));
+  }, [form, photos]);
 
   useLoad(() => {
     loadSubscriptions().then(

@@ -1,7 +1,7 @@
 import { Button, Image, Text, Textarea, View } from "@tarojs/components";
 import Taro, { useRouter } from "@tarojs/taro";
 import type { PhotoView, TicketDetailView } from "@warmline/shared";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { inputIdProps } from "../../components/inputId";
 import { Kv } from "../../components/Kv";
 import { TicketStatusTag } from "../../components/TicketStatusTag";
@@ -22,6 +22,7 @@ import {
   REFRESH_MS,
   type RatingForm,
   ratingText,
+  recheckRating,
   stablePhotoUrls,
   TICK_MS,
   temperatureText,
@@ -81,6 +82,8 @@ export default function TicketPage() {
   const [rating, setRating] = useState<RatingForm>(emptyRating);
   const [ratingError, setRatingError] = useState("");
   const [ratingBusy, setRatingBusy] = useState(false);
+  // the message under the rating goes as soon as the rating is complete (not only at the next 提交)
+  useEffect(() => setRatingError((shown) => recheckRating(shown, rating)), [rating]);
   /** answers to requests older than the last change (a rating) are dropped */
   const seq = useRef(0);
   const urls = useRef(new Map<number, { url: string; at: number }>());

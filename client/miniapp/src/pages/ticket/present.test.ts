@@ -16,6 +16,7 @@ import {
   ticketStatusClass,
   ticketStatusLabel,
   timeline,
+  recheckRating,
   validateRating,
 } from "./present";
 
@@ -238,5 +239,18 @@ describe("stablePhotoUrls", () => {
     const later = stablePhotoUrls(again, [photo(1, "c")], at(5));
     expect(later.get(1)?.url).toBe("/api/v1/files/p1.jpg?sig=c");
     expect(later.has(2)).toBe(false);
+  });
+});
+
+describe("recheckRating", () => {
+  it("the message goes as soon as the rating can be sent, or says what is still missing", () => {
+    const shown = "请选择是否满意";
+    expect(recheckRating(shown, { satisfied: true, score: 5, comment: "" })).toBe("");
+    expect(recheckRating(shown, { satisfied: true, score: 0, comment: "" })).toBe("请点击星星为本次服务评分");
+    expect(recheckRating("网络连接失败", { satisfied: false, score: 2, comment: "还是不热" })).toBe("");
+  });
+
+  it("stays quiet while nothing was shown", () => {
+    expect(recheckRating("", { satisfied: null, score: 0, comment: "" })).toBe("");
   });
 });

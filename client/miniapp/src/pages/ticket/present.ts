@@ -197,6 +197,16 @@ export function validateRating(form: RatingForm): { input: FollowUpInput } | { m
   return { input: parsed.data };
 }
 
+/**
+ * The message under the rating after the resident changed it: gone as soon as the rating can be sent,
+ * otherwise what is still missing; nothing when nothing was shown (the next 提交 checks it).
+ */
+export function recheckRating(shown: string, form: RatingForm): string {
+  if (!shown) return shown;
+  const checked = validateRating(form);
+  return "message" in checked ? checked.message : "";
+}
+
 /** The resident's rating once given: "满意 · 5星" */
 export function ratingText(satisfied: boolean | null, score: number | null): string {
   if (satisfied === null) return "";
