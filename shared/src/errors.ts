@@ -59,6 +59,7 @@ export const ERRORS = {
   FILE_LINK_INVALID: { status: 404, message: "文件链接无效或已过期，请重新打开" },
   TICKET_NOT_FOUND: { status: 404, message: "工单不存在" },
   TICKET_BAD_STATE: { status: 409, message: "工单当前状态不能进行该操作" },
+  TICKET_PAUSE_BEFORE_CONTACT: { status: 409, message: "首次联系居民之前不能暂停计时" },
   CALL_NOT_FOUND: { status: 404, message: "来电记录不存在" },
   ALERT_NOT_FOUND: { status: 404, message: "提醒不存在" },
   OUTDOOR_TIME_INVALID: { status: 400, message: "读数时间不能晚于现在，也不能早于7天前" },

@@ -148,18 +148,23 @@ describe("reporting and the workflow", () => {
     expect(rated.body.events.map((e: { type: string }) => e.type).slice(-2)).toEqual(["followed_up", "reopened"]);
   });
 
-  it("pausing while waiting for the resident stops the clocks; resuming restarts them", async () => {
+  it("pausing while waiting for the resident (after first contact) stops the clocks; resuming restarts them", async () => {
     const account = freshAccount();
     const me = await residentWith(account);
     const t = await report(me, account.id);
     expect((await agent.api.post(`/api/v1/staff/tickets/${t.id}/pause`, { reason: "x" })).status).toBe(400);
+    // before anyone has contacted the resident the 30-minute clock cannot be stopped
+    const early = await agent.api.post(`/api/v1/staff/tickets/${t.id}/pause`, { reason: "居民不在家，约定晚上联系" });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("TICKET_BAD_STATE");
+    expect((await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已电话联系" })).status).toBe(200);
     const paused = await agent.api.post(`/api/v1/staff/tickets/${t.id}/pause`, { reason: "居民不在家，约定晚上联系" });
     expect(paused.body.sla).toMatchObject({ paused: true });
-    expect(paused.body.sla.response.dueAt).toBeNull();
+    expect(paused.body.sla.resolution.dueAt).toBeNull();
     expect(paused.body.actions).toContain("resume");
     const resumed = await agent.api.post(`/api/v1/staff/tickets/${t.id}/resume`, {});
     expect(resumed.body.sla.paused).toBe(false);
-    expect(resumed.body.sla.next.clock).toBe("response");
+    expect(resumed.body.sla.next.clock).toBe("resolution");
   });
 });
 

@@ -112,9 +112,9 @@ describe("the table of steps", () => {
     for (const [verb, def] of Object.entries(TICKET_ACTIONS)) expect(def.verb).toBe(verb);
   });
 
-  it("allows each step in its states only (pause while the clocks run, resume while paused)", () => {
+  it("allows each step in its states only (pause after first contact while the clocks run, resume while paused)", () => {
     const allowed = (status: TicketStatus, paused = false) => allowedActions({ status }, paused);
-    expect(allowed("new")).toEqual(["respond", "measure", "pause", "grade", "link", "note"]);
+    expect(allowed("new")).toEqual(["respond", "measure", "grade", "link", "note"]);
     expect(allowed("new", true)).toEqual(["respond", "measure", "resume", "grade", "link", "note"]);
     expect(allowed("responded")).toEqual(["dispatch", "measure", "pause", "resolve", "grade", "link", "note"]);
     expect(allowed("dispatched")).toEqual([
@@ -160,9 +160,10 @@ describe("state checks under the row lock", () => {
   it("refuses resume while the clocks run and pause while they are paused", async () => {
     const t = await newTicket();
     expect(await refusal(act(env.deps, staff, t.id, "resume", {}, at(1)))).toBe("TICKET_BAD_STATE");
+    await act(env.deps, staff, t.id, "respond", { note: "已联系" }, at(1));
     await act(env.deps, staff, t.id, "pause", { reason: "居民不在家" }, at(2));
     expect(await refusal(act(env.deps, staff, t.id, "pause", { reason: "再次暂停" }, at(3)))).toBe("TICKET_BAD_STATE");
-    expect(await log(t.id)).toEqual(["created", "paused"]);
+    expect(await log(t.id)).toEqual(["created", "responded", "paused"]);
   });
 });
 
@@ -327,24 +328,27 @@ describe("SLA clock marks", () => {
     expect((await row(t.id)).respondedAt).toEqual(at(10));
   });
 
-  it("pause stops the running clocks and resume restarts them where they were", async () => {
+  it("pause (only after first contact) stops the running clocks and resume restarts them where they were", async () => {
     const t = await newTicket();
+    // nobody has contacted the resident yet: the 30-minute clock cannot be stopped, nothing is written
+    expect(await refusal(act(env.deps, staff, t.id, "pause", { reason: "居民不在家" }, at(1)))).toBe(
+      "TICKET_BAD_STATE",
+    );
+    await act(env.deps, staff, t.id, "respond", { note: "已联系" }, at(3));
     await act(env.deps, staff, t.id, "pause", { reason: "居民不在家" }, at(5));
-    expect(await row(t.id)).toMatchObject({ responseDueAt: null, resolutionDueAt: null, slaNextDueAt: null });
+    expect(await row(t.id)).toMatchObject({ resolutionDueAt: null, slaNextDueAt: null });
     expect((await sla(t.id, at(60))).paused).toBe(true);
-    expect((await sla(t.id, at(60))).response.usedMs).toBe(5 * MIN);
+    expect((await sla(t.id, at(60))).resolution.usedMs).toBe(5 * MIN);
 
     await act(env.deps, staff, t.id, "resume", { note: "居民已回家" }, at(65));
-    // 25 minutes of the response budget and 55 of the resolution budget were left
-    expect(await row(t.id)).toMatchObject({ responseDueAt: at(90), resolutionDueAt: at(120), slaNextDueAt: at(90) });
-    await act(env.deps, staff, t.id, "respond", { note: "已联系" }, at(70));
-    expect((await sla(t.id, at(70))).response).toMatchObject({ metAt: at(70), usedMs: 10 * MIN, breached: false });
+    // 55 of the 60-minute resolution budget were left: due at 65 + 55 = 120
+    expect(await row(t.id)).toMatchObject({ resolutionDueAt: at(120), slaNextDueAt: at(120) });
     const events = await eventsOf(env.deps.ds, t.id);
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ["created", expect.objectContaining({ grade: "general", channel: "hotline" })],
+      ["responded", { note: "已联系" }],
       ["paused", { reason: "居民不在家" }],
       ["resumed", { note: "居民已回家" }],
-      ["responded", { note: "已联系" }],
     ]);
   });
 
