@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BindAttempt } from "@warmline/server/src/modules/accounts";
 import { bindByName, seedSmallCounty } from "../support/county";
-import { client, residentLogin } from "../support/http";
+import { client, type Res, residentLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 import { until } from "../support/wait";
 
@@ -100,17 +100,24 @@ describe("resident account binding", () => {
     const me = await residentLogin(srv.url);
     const h = county.households[2];
     const remaining: number[] = [];
+    let last: Res | undefined;
     for (let i = 0; i < 5; i++) {
-      const res = await bindByName(me.api, h, "张三");
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe("BIND_FAILED");
-      remaining.push(res.body.error.details.remainingAttempts);
+      last = await bindByName(me.api, h, "张三");
+      expect(last.status).toBe(400);
+      expect(last.body.error.code).toBe("BIND_FAILED");
+      remaining.push(last.body.error.details.remainingAttempts);
     }
     expect(remaining).toEqual([4, 3, 2, 1, 0]);
+    // the last failure already says how long the wait is (the 15-minute window)
+    expect(last?.body.error.details.retryAfterMinutes).toBe(15);
     const locked = await bindByName(me.api, h);
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe("BIND_RATE_LIMITED");
     expect(locked.body.error.message).toMatch(/稍后/);
+    // and so does the locked 户号 tried again: until the oldest counted failure leaves the window
+    expect(locked.body.error.details.retryAfterMinutes).toBeGreaterThanOrEqual(14);
+    expect(locked.body.error.details.retryAfterMinutes).toBeLessThanOrEqual(15);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(14 * 60 - 5);
     const failures = await srv.deps.ds
       .getRepository(BindAttempt)
       .countBy({ residentUserId: me.resident.id, accountNo: h.account.accountNo, success: false });

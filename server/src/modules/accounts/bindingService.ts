@@ -89,8 +89,22 @@ export async function bindAccount(
     where: { residentUserId: residentId, success: false, createdAt: MoreThan(since) },
   });
   if (failuresHere >= max || failuresAll >= max * 3) {
-    const limited = new AppError("BIND_RATE_LIMITED", { retryAfterMinutes: config.auth.bindWindowMinutes });
-    limited.headers["Retry-After"] = String(config.auth.bindWindowMinutes * 60);
+    // open again when the oldest failure that still counts leaves the window: say how long that is
+    const counted = await attempts.find({
+      where: {
+        residentUserId: residentId,
+        ...(failuresHere >= max ? { accountNo: input.accountNo } : {}),
+        success: false,
+        createdAt: MoreThan(since),
+      },
+      order: { createdAt: "ASC", id: "ASC" },
+      skip: failuresHere >= max ? failuresHere - max : failuresAll - max * 3,
+      take: 1,
+    });
+    const until = (counted[0]?.createdAt.getTime() ?? now) + config.auth.bindWindowMinutes * 60_000;
+    const waitS = Math.max(60, Math.ceil((until - now) / 1000));
+    const limited = new AppError("BIND_RATE_LIMITED", { retryAfterMinutes: Math.ceil(waitS / 60) });
+    limited.headers["Retry-After"] = String(waitS);
     throw limited;
   }
   const failuresOnAccount = await attempts.count({
@@ -121,7 +135,12 @@ export async function bindAccount(
     await record(false);
     // counted; going over the limit refuses the next attempt from this address, not this answer
     if (ip) await ipFailures.consume(ip).catch((err: unknown) => ignoreLimited(err));
-    throw new AppError("BIND_FAILED", { remainingAttempts: Math.max(0, max - failuresHere - 1) });
+    const remainingAttempts = Math.max(0, max - failuresHere - 1);
+    // the last one: say at once how long the wait is
+    throw new AppError("BIND_FAILED", {
+      remainingAttempts,
+      ...(remainingAttempts === 0 ? { retryAfterMinutes: config.auth.bindWindowMinutes } : {}),
+    });
   }
 
   const bindings = ds.getRepository(AccountBinding);

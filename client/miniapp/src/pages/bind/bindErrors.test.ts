@@ -34,9 +34,35 @@ describe("bindFailure", () => {
     });
   });
 
+  it("after the last failure, and when the locked 户号 is tried again: how long to wait, and the hotline", () => {
+    const last = new ApiError({
+      code: "BIND_FAILED",
+      status: 400,
+      message: "户号或验证信息不正确",
+      details: { remainingAttempts: 0, retryAfterMinutes: 15 },
+    });
+    expect(bindFailure(last).message).toBe(
+      "户号或验证信息不正确。验证失败次数过多，请 15 分钟后再试，或致电24小时供热服务热线 0936-4466666 由工作人员协助绑定",
+    );
+    const again = new ApiError({
+      code: "BIND_RATE_LIMITED",
+      status: 429,
+      message: "验证失败次数过多，请稍后再试",
+      details: { retryAfterMinutes: 12 },
+    });
+    expect(bindFailure(again).message).toBe(
+      "验证失败次数过多，请 12 分钟后再试，或致电24小时供热服务热线 0936-4466666 由工作人员协助绑定",
+    );
+    const noTime = new ApiError({ code: "BIND_RATE_LIMITED", status: 429, message: "验证失败次数过多，请稍后再试" });
+    expect(bindFailure(noTime).message).toContain("请稍后再试，或致电24小时供热服务热线 0936-4466666");
+    const suspended = new ApiError({ code: "BIND_ACCOUNT_SUSPENDED", status: 429, message: "已暂停在线绑定" });
+    expect(bindFailure(suspended).message).toBe("已暂停在线绑定；也可致电24小时供热服务热线 0936-4466666");
+  });
+
   it("shows other errors' messages", () => {
-    const err = new ApiError({ code: "BIND_RATE_LIMITED", status: 429, message: "验证失败次数过多，请稍后再试" });
-    expect(bindFailure(err).message).toBe("验证失败次数过多，请稍后再试");
+    expect(bindFailure(new ApiError({ code: "ALREADY_BOUND", status: 409, message: "您已绑定该户号" })).message).toBe(
+      "您已绑定该户号",
+    );
     expect(bindFailure(new Error("boom")).message).toBe("系统繁忙，请稍后再试");
   });
 });

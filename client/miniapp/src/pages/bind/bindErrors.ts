@@ -1,5 +1,6 @@
 import { BindAccountSchema, type BindFactor } from "@warmline/shared";
 import { ApiError, describeError } from "../../services/errors";
+import { HOTLINE } from "../../constants";
 import { recheckFields } from "../../utils/fieldErrors";
 
 export type BindField = "accountNo" | "factor" | "value";
@@ -43,12 +44,30 @@ export function remainingAttempts(details: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
+/** Minutes to wait that the server reports with a binding lock, if any. */
+export function retryAfterMinutes(details: unknown): number | null {
+  const value =
+    details && typeof details === "object" ? (details as { retryAfterMinutes?: unknown }).retryAfterMinutes : undefined;
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.ceil(value) : null;
+}
+
+/** What a locked-out resident can do: wait, or call the hotline. */
+function lockedOut(minutes: number | null): string {
+  const wait = minutes === null ? "请稍后再试" : `请 ${minutes} 分钟后再试`;
+  return `验证失败次数过多，${wait}，或致电24小时供热服务热线 ${HOTLINE.display} 由工作人员协助绑定`;
+}
+
 /** Turns a failed bind into what the form shows: a line above the button and messages under fields. */
 export function bindFailure(err: unknown): { message: string; fields: FieldErrors } {
   if (!(err instanceof ApiError)) return { message: describeError(err), fields: {} };
   if (err.code === "BIND_FAILED") {
     const left = remainingAttempts(err.details);
+    if (left === 0) return { message: `${err.message}。${lockedOut(retryAfterMinutes(err.details))}`, fields: {} };
     return { message: left === null ? err.message : `${err.message}，还可尝试 ${left} 次`, fields: {} };
+  }
+  if (err.code === "BIND_RATE_LIMITED") return { message: lockedOut(retryAfterMinutes(err.details)), fields: {} };
+  if (err.code === "BIND_ACCOUNT_SUSPENDED") {
+    return { message: `${err.message}；也可致电24小时供热服务热线 ${HOTLINE.display}`, fields: {} };
   }
   if (err.code === "VALIDATION_FAILED") {
     const fields: FieldErrors = {};
