@@ -56,34 +56,59 @@ await ensureService("Redis", 6379, [
   os.tmpdir(),
 ]);
 
-const report = path.join(os.tmpdir(), `warmline-vitest-${process.pid}.json`);
-const child = spawn(
-  process.execPath,
-  [
-    path.join(ROOT, "node_modules/vitest/vitest.mjs"),
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile.json=${report}`,
-    ...process.argv.slice(2),
-  ],
-  { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
-);
-const code = await new Promise((r) => child.on("exit", (c, s) => r(c ?? (s ? 1 : 0))));
-let passed = 0;
-let failed = 0;
-try {
-  const json = JSON.parse(fs.readFileSync(report, "utf8"));
-  passed = json.numPassedTests ?? 0;
-  failed = json.numFailedTests ?? 0;
-  // a file that failed to load has no tests but must still count as a failure
-  for (const file of json.testResults ?? []) {
-    if (file.status === "failed" && (file.assertionResults ?? []).length === 0) failed += 1;
-  }
-  fs.rmSync(report, { force: true });
-} catch {
-  failed = Math.max(failed, 1);
+/**
+ * The browser and process tests (project e2e) run one file at a time, and vitest runs such a project only
+ * after all the others have finished, leaving a core idle for its whole length. Without arguments the suite
+ * therefore runs as two vitest processes side by side: e2e in one, everything else in the other. With
+ * arguments (a file, a project, -t …) it is one vitest run, as given.
+ */
+const extra = process.argv.slice(2);
+const lanes = extra.length
+  ? [extra]
+  : [
+      ["--project", "unit", "--project", "api", "--project", "console", "--project", "miniapp"],
+      ["--project", "e2e"],
+    ];
+
+function runLane(args, i) {
+  const report = path.join(os.tmpdir(), `warmline-vitest-${process.pid}-${i}.json`);
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/vitest/vitest.mjs"),
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...args,
+    ],
+    { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
+  );
+  return new Promise((resolve) =>
+    child.on("exit", (c, s) => {
+      const code = c ?? (s ? 1 : 0);
+      let passed = 0;
+      let failed = 0;
+      try {
+        const json = JSON.parse(fs.readFileSync(report, "utf8"));
+        passed = json.numPassedTests ?? 0;
+        failed = json.numFailedTests ?? 0;
+        // a file that failed to load has no tests but must still count as a failure
+        for (const file of json.testResults ?? []) {
+          if (file.status === "failed" && (file.assertionResults ?? []).length === 0) failed += 1;
+        }
+        fs.rmSync(report, { force: true });
+      } catch {
+        failed = Math.max(failed, 1);
+      }
+      if (code !== 0 && failed === 0) failed = 1;
+      resolve({ passed, failed });
+    }),
+  );
 }
-if (code !== 0 && failed === 0) failed = 1;
+
+const results = await Promise.all(lanes.map(runLane));
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
