@@ -5,6 +5,7 @@ import { HealthSchema } from "@warmline/shared";
 import Koa from "koa";
 import { MODULES } from "./bootstrap";
 import type { Deps } from "./deps";
+import { logger, safeError } from "./lib/logger";
 import type { WarmlineModule } from "./module";
 import { authenticateRequest } from "./http/auth";
 import { bodyParser } from "./http/body";
@@ -46,9 +47,25 @@ function healthRoute(deps: Deps): AnyRoute {
   });
 }
 
+/** codes of a client that went away while a file or page was being sent: nothing failed on our side */
+const CLIENT_GONE = new Set(["ERR_STREAM_PREMATURE_CLOSE", "EPIPE", "ECONNRESET", "ECANCELED"]);
+
+/**
+ * Errors Koa reports outside the error middleware (a response stream that broke): one JSON log line at
+ * warn, or at debug when the client simply closed the connection, instead of Koa's stack trace on stderr.
+ */
+export function onAppError(err: Error & { code?: string; status?: number }): void {
+  if (err.code && CLIENT_GONE.has(err.code)) {
+    logger.debug({ code: err.code }, "client closed the connection before the response was sent");
+    return;
+  }
+  logger.warn({ err: safeError(err) }, "response failed after it had started");
+}
+
 /** Builds the HTTP application from its dependencies. No side effects on import. */
 export function buildApp(deps: Deps, modules: readonly WarmlineModule[] = MODULES): Koa {
   const app = new Koa();
+  app.on("error", onAppError);
   trustProxy(app, deps.config.trustProxy); // X-Forwarded-* only from configured proxies (TRUST_PROXY)
   const router = new Router();
   const registry = new OpenAPIRegistry();
