@@ -111,3 +111,19 @@ export const MEASUREMENT_METHOD_LABELS: Record<MeasurementMethod, string> = {
   infrared: "红外测温仪",
   logger: "温度记录仪",
 };
+
+/** What staff may do on a ticket, in the order the console lists them (the server answers which are allowed now). */
+export const TICKET_ACTION_VERBS = [
+  "respond",
+  "dispatch",
+  "on_site",
+  "measure",
+  "pause",
+  "resume",
+  "resolve",
+  "follow_up",
+  "grade",
+  "link",
+  "note",
+] as const;
+export type TicketAction = (typeof TICKET_ACTION_VERBS)[number];

@@ -10,6 +10,8 @@ import {
   ServiceRatesSchema,
   type ServiceRatesView,
   type StaffCreateTicketInput,
+  TICKET_ACTION_VERBS,
+  type TicketAction,
   TicketDetailSchema,
   type TicketDetailView,
   type TicketCategory,
@@ -68,20 +70,8 @@ export async function createTicket(input: StaffCreateTicketInput): Promise<Ticke
 }
 
 /** What staff may do on a ticket (the server lists the ones allowed now in `actions`). */
-export const TICKET_ACTIONS = [
-  "respond",
-  "dispatch",
-  "on_site",
-  "measure",
-  "pause",
-  "resume",
-  "resolve",
-  "follow_up",
-  "grade",
-  "link",
-  "note",
-] as const;
-export type TicketAction = (typeof TICKET_ACTIONS)[number];
+export const TICKET_ACTIONS = TICKET_ACTION_VERBS;
+export type { TicketAction };
 
 const ACTION_PATHS: Record<TicketAction, string> = {
   respond: "respond",

@@ -1,25 +1,12 @@
-import type { SlaState, StaffRole, TicketEventType, TicketStatus } from "@warmline/shared";
+import type { SlaState, StaffRole, TicketAction, TicketEventType, TicketStatus } from "@warmline/shared";
 import type { EntityManager } from "typeorm";
 import type { z } from "zod";
 import type { Deps } from "../../../deps";
 import type { Ticket, TicketEvent } from "../entities";
 import type { Actor, TicketNotifyKind } from "../events";
 
-/** The steps of the workflow, in the order the console lists them. */
-export const TICKET_ACTION_VERBS = [
-  "respond",
-  "dispatch",
-  "on_site",
-  "measure",
-  "pause",
-  "resume",
-  "resolve",
-  "follow_up",
-  "grade",
-  "link",
-  "note",
-] as const;
-export type TicketAction = (typeof TICKET_ACTION_VERBS)[number];
+/** The steps of the workflow (shared with the console, which lists them in this order). */
+export { TICKET_ACTION_VERBS, type TicketAction } from "@warmline/shared";
 
 /** What a step works with, inside the transaction that holds the ticket's row lock. */
 export interface ActionContext<E extends TicketEventType> {
