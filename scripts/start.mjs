@@ -21,6 +21,8 @@ const env = {
   SEED_DEMO: "true",
   SERVE_CLIENTS: "true",
   PORT: "8080",
+  // readable lines for the person at the terminal; one line per request only with LOG_LEVEL=debug
+  LOG_FORMAT: "pretty",
   ...process.env,
 };
 log(`starting on port ${env.PORT} (data in ${env.DATA_DIR})…`);

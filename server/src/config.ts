@@ -37,11 +37,18 @@ const EnvSchema = z.object({
   NOTIFY_MAX_BODY_KB: z.coerce.number().int().min(4).max(60).default(32),
   NOTIFY_MAX_REJECTS: z.coerce.number().int().min(1).default(20),
   NOTIFY_REJECT_WINDOW_S: z.coerce.number().int().min(1).default(600),
+  /**
+   * money that arrives for bills already paid (余款): refunded automatically this many hours after it arrived
+   * (auto), or left to a supervisor (supervisor)
+   */
+  SURPLUS_REFUND_HOLD_HOURS: z.coerce.number().min(0).max(720).default(24),
+  SURPLUS_REFUND_MODE: z.enum(["auto", "supervisor"]).default("auto"),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Public base URL of this server (used to build sandbox and callback URLs). */
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
 
   DB_DRIVER: z.enum(["sqlite", "mysql"]).default("sqlite"),
   DATA_DIR: z.string().default("data"),
@@ -402,10 +409,13 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       maxRejects: env.NOTIFY_MAX_REJECTS,
       rejectWindowS: env.NOTIFY_REJECT_WINDOW_S,
     },
+    /** 余款 (money for bills already paid): refunded after the hold, or by a supervisor */
+    surplusRefund: { holdMs: Math.round(env.SURPLUS_REFUND_HOLD_HOURS * 3600_000), mode: env.SURPLUS_REFUND_MODE },
     host: env.HOST,
     port: env.PORT,
     publicUrl,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     processRole: env.PROCESS_ROLE,
     db: {
       driver: env.DB_DRIVER,

@@ -32,7 +32,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     }
     throw err;
   }
-  setLogger(createLogger(config.logLevel));
+  setLogger(createLogger(config.logLevel, config.logFormat), config.logFormat);
   process.umask(0o077); // whatever this process creates (database, uploads, keys) is readable by its user only
   if (config.devMode) console.error(DEV_MODE_BANNER);
 
@@ -49,9 +49,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (command !== "api") await startModules(deps);
   const server = command === "worker" ? null : await listen(deps, config);
   if (command !== "api") await deps.jobs.start();
-  if (server && config.serveClients) console.log(await startBanner(deps));
   installShutdown(deps, server);
   logger.info({ role: command }, "started");
+  // the banner comes last, after every start-up line, so that it is what a person sees
+  if (server && config.serveClients) console.log(await startBanner(deps));
   process.send?.({ type: "started", role: command });
 }
 

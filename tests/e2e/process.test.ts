@@ -53,7 +53,12 @@ describe("process", () => {
 
   it("the embedded default starts from an empty data folder: API, H5 app and console answer", async () => {
     const dataDir = tmpDir();
-    const s = await startServerProcess({ DATA_DIR: path.join(dataDir, "data"), SEED_DEMO: "true" });
+    // as `npm start` runs it: readable logs
+    const s = await startServerProcess({
+      DATA_DIR: path.join(dataDir, "data"),
+      SEED_DEMO: "true",
+      LOG_FORMAT: "pretty",
+    });
     servers.push(s);
     const health = await (await fetch(`${s.url}/api/v1/health`)).json();
     expect(health).toMatchObject({
@@ -80,6 +85,12 @@ describe("process", () => {
     expect(login.status).toBe(200);
     expect(s.output()).toContain("/console/");
     expect(s.output()).toContain("Warmline@2026");
+    // readable lines, no JSON, no line per request at the default level, and the banner after start-up
+    const out = s.output();
+    expect(out).not.toMatch(/^\{"level"/m);
+    expect(out).toMatch(/^\d\d:\d\d:\d\d INFO {2}started/m);
+    expect(out).not.toMatch(/ request {2}.*path=/);
+    expect(out.indexOf("暖线 Warmline 已启动")).toBeGreaterThan(out.search(/INFO {2}started/));
   });
 
   it("SIGTERM lets an in-flight request finish, then exits 0", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Context, Next } from "koa";
-import { logger } from "../lib/logger";
+import { logger, requestLogLevel } from "../lib/logger";
 
 /** Gives each request an id (honouring a sane incoming X-Request-Id), echoes it, logs one line per request. */
 export async function requestContext(ctx: Context, next: Next) {
@@ -14,7 +14,7 @@ export async function requestContext(ctx: Context, next: Next) {
   } finally {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (ctx.path.startsWith("/api/") || ctx.status >= 400) {
-      logger.info(
+      logger[ctx.status >= 500 ? "warn" : requestLogLevel()](
         {
           requestId: id,
           method: ctx.method,

@@ -1,44 +1,47 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { REDACT_PATHS, safeError } from "./logger";
+import { prettyLine, requestLogLevel, setLogger, createLogger } from "./logger";
 
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  const log = pino({ redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { err: safeError } }, stream);
-  return { log, text: () => lines.join("") };
-}
-
-describe("logs", () => {
-  it("strip secrets and personal data by key", () => {
-    const { log, text } = capture();
-    log.info(
-      { password: "p@ss", body: { phone: "13812345678", idNumber: "620722199001011234", refreshToken: "rt" } },
-      "x",
+describe("readable log lines (npm start)", () => {
+  it("prints time, level, message and the remaining fields, without service/pid/hostname", () => {
+    const line = prettyLine(
+      JSON.stringify({
+        level: 30,
+        time: "2026-12-03T03:04:05.000Z",
+        service: "warmline",
+        pid: 1,
+        msg: "listening",
+        port: 8080,
+      }),
     );
-    expect(text()).not.toContain("p@ss");
-    expect(text()).not.toContain("13812345678");
-    expect(text()).not.toContain("620722199001011234");
-    expect(text()).not.toContain('"rt"');
-    expect(text()).toContain("[redacted]");
+    expect(line).toMatch(/^\d\d:\d\d:\d\d INFO {2}listening {2}port=8080\n$/);
+    expect(line).not.toContain("warmline");
   });
 
-  it("log database errors without the values they carry", () => {
-    const err = Object.assign(new Error("Duplicate entry '13812345678' for key 'phone'"), {
-      query: "INSERT ...",
-      parameters: ["王建国", "13812345678"],
-      driverError: { code: "ER_DUP_ENTRY" },
+  it("shows an error's code and message, and its stack only when asked", () => {
+    const json = JSON.stringify({
+      level: 50,
+      time: "2026-12-03T03:04:05.000Z",
+      msg: "unhandled error",
+      err: { code: "ER_X", message: "boom", stack: "at a | at b" },
     });
-    const { log, text } = capture();
-    log.error({ err }, "failed");
-    expect(text()).not.toContain("13812345678");
-    expect(text()).not.toContain("王建国");
-    expect(text()).toContain("ER_DUP_ENTRY");
+    expect(prettyLine(json)).toContain("[ER_X] boom");
+    expect(prettyLine(json)).not.toContain("at a");
+    expect(prettyLine(json, true)).toContain("    at a\n    at b");
+  });
+
+  it("passes a line that is not JSON through unchanged", () => {
+    expect(prettyLine("plain text")).toBe("plain text\n");
+  });
+
+  it("request lines are info in JSON logs and debug in the readable format", () => {
+    const before = requestLogLevel();
+    try {
+      setLogger(createLogger("silent", "json"), "json");
+      expect(requestLogLevel()).toBe("info");
+      setLogger(createLogger("silent", "pretty"), "pretty");
+      expect(requestLogLevel()).toBe("debug");
+    } finally {
+      setLogger(createLogger("silent", before === "info" ? "json" : "pretty"), before === "info" ? "json" : "pretty");
+    }
   });
 });

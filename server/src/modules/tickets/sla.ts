@@ -171,7 +171,7 @@ export async function recordSlaMarks(
   }
   if (marks.length) {
     await ds.transaction(async (m) => refreshSla(m, ticket, now, policy));
-    logger.info({ ticketId, marks }, "SLA marks recorded");
+    logger.debug({ ticketId, marks }, "SLA marks recorded");
   }
   return marks;
 }
