@@ -49,7 +49,7 @@ export function runServer(env: Record<string, string>, args: string[] = ["all"])
 }
 
 /** Starts a server process and waits until it answers its health check. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
   const p = runServer({ PORT: String(port), PUBLIC_URL: url, ...env });
@@ -96,7 +96,7 @@ export interface RoleProcess extends ServerProcess {
 export async function startRole(
   env: Record<string, string>,
   role: "all" | "api" | "worker" = "all",
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<RoleProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
