@@ -1,9 +1,10 @@
-import { STAFF_ROLES } from "@warmline/shared";
+import { passwordProblems, STAFF_ROLES } from "@warmline/shared";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditLog } from "@warmline/server/src/modules/audit";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
-import { createStaffUser } from "@warmline/server/src/modules/staff";
+import { Community, HeatStation } from "@warmline/server/src/modules/accounts";
+import { createStaffUser, StaffRoleGrant, StaffUser } from "@warmline/server/src/modules/staff";
 import { bindByName, seedSmallCounty } from "../support/county";
 import { client, residentLogin, staffLogin } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
@@ -221,3 +222,326 @@ describe("account desk", () => {
     for (const id of county.allIds) expect(all).not.toContain(`*${id.slice(-4)}`);
   });
 });
+
+describe("staff administration (admin)", () => {
+  const GOOD = "Kettle-Blue-42";
+  const station = async () => (await srv.deps.ds.getRepository(HeatStation).find({ order: { id: "ASC" } }))[0];
+  const community = async () => (await srv.deps.ds.getRepository(Community).find({ order: { id: "ASC" } }))[0];
+  const audits = async (action: string, targetId: number) =>
+    srv.deps.ds.getRepository(AuditLog).findBy({ action, targetType: "staff_user", targetId: String(targetId) });
+  const patch = (api: ReturnType<typeof client>, path: string, body: unknown) => api.call("PATCH", path, body);
+
+  it("creates a technician with a station; checks name, roles, scope and password rules; audits it", async () => {
+    const admin = await staffLogin(srv.url, "admin", DEMO_PASSWORD);
+    const st = await station();
+    const body = {
+      username: "Tech_Wang",
+      displayName: "王师傅",
+      phone: "13900001111",
+      roles: ["technician"],
+      stationId: st.id,
+      password: GOOD,
+    };
+    const noStation = await admin.api.post("/api/v1/staff/users", { ...body, stationId: null });
+    expect(noStation.status).toBe(400);
+    expect(noStation.body.error.details).toContainEqual({
+      path: "stationId",
+      message: "调度员、维修员需要指定所属换热站",
+      in: "body",
+    });
+    const weak = await admin.api.post("/api/v1/staff/users", { ...body, password: "tech_wang" });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.details.map((d: { path: string }) => d.path)).toEqual(["password", "password", "password"]); // short, 2 kinds, the name
+    const unknownStation = await admin.api.post("/api/v1/staff/users", { ...body, stationId: 999_999 });
+    expect(unknownStation.status).toBe(400);
+    expect(unknownStation.body.error.code).toBe("STAFF_SCOPE_INVALID");
+    expect(await srv.deps.ds.getRepository(StaffUser).existsBy({ username: "tech_wang" })).toBe(false);
+
+    const made = await admin.api.post("/api/v1/staff/users", body);
+    expect(made.status).toBe(201);
+    expect(made.body.temporaryPassword).toBeNull();
+    expect(made.body.user).toMatchObject({
+      username: "tech_wang", // names are kept in lower case
+      displayName: "王师傅",
+      phoneMasked: "139********",
+      roles: ["technician"],
+      stationId: st.id,
+      stationName: st.name,
+      status: "active",
+      mustChangePassword: true,
+      lastLoginAt: null,
+    });
+    const again = await admin.api.post("/api/v1/staff/users", { ...body, username: "TECH_WANG" });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: "STAFF_USERNAME_TAKEN", message: "该用户名已被使用" });
+
+    const [row] = await audits("staff.create", made.body.user.id);
+    expect(row.actorId).toBe(admin.staff.id);
+    expect(row.details).toMatchObject({
+      username: "tech_wang",
+      roles: ["technician"],
+      stationId: st.id,
+      generated: false,
+    });
+    expect(JSON.stringify(row.details)).not.toContain(GOOD);
+    // the phone is stored encrypted
+    const stored = await srv.deps.ds.getRepository(StaffUser).findOneByOrFail({ id: made.body.user.id });
+    expect(stored.phoneEnc).not.toContain("13900001111");
+
+    const list = await admin.api.get("/api/v1/staff/users?q=tech_w");
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((u: { username: string }) => u.username)).toEqual(["tech_wang"]);
+    const byRole = await admin.api.get("/api/v1/staff/users?role=technician&pageSize=100");
+    expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual(["technician", "tech_wang"]);
+    const byPhone = await admin.api.get("/api/v1/staff/users?q=13900001111");
+    expect(byPhone.body.items.map((u: { username: string }) => u.username)).toEqual(["tech_wang"]);
+    expect(list.text).not.toContain("13900001111");
+  });
+
+  it("a generated password is shown once, passes the rules, and must be changed at first sign-in", async () => {
+    const admin = await staffLogin(srv.url, "admin", DEMO_PASSWORD);
+    const co = await community();
+    const made = await admin.api.post("/api/v1/staff/users", {
+      username: "grid_li",
+      displayName: "李网格",
+      roles: ["grid_worker"],
+      communityId: co.id,
+    });
+    expect(made.status).toBe(201);
+    const temp: string = made.body.temporaryPassword;
+    expect(passwordProblems(temp, "grid_li")).toEqual([]);
+    expect(made.body.user.communityName).toBe(co.name);
+
+    const login = await client(srv.url).post("/api/v1/auth/staff/login", { username: "grid_li", password: temp });
+    expect(login.status).toBe(200);
+    expect(login.body.staff.mustChangePassword).toBe(true);
+    const user = client(srv.url, login.body.accessToken);
+    // only 我是谁 and 修改密码 answer until the password is changed
+    expect((await user.get("/api/v1/staff/me")).body.mustChangePassword).toBe(true);
+    const blocked = await user.get("/api/v1/staff/accounts");
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error).toEqual({ code: "PASSWORD_CHANGE_REQUIRED", message: "请先修改密码后再继续使用" });
+
+    const wrongOld = await user.post("/api/v1/staff/me/password", { currentPassword: "nope", newPassword: GOOD });
+    expect(wrongOld.status).toBe(400);
+    expect(wrongOld.body.error.code).toBe("CURRENT_PASSWORD_WRONG");
+    const withName = await user.post("/api/v1/staff/me/password", {
+      currentPassword: temp,
+      newPassword: "Grid_Li-2026x",
+    });
+    expect(withName.status).toBe(400);
+    expect(withName.body.error.code).toBe("PASSWORD_TOO_WEAK");
+    expect(withName.body.error.details).toEqual([{ path: "newPassword", message: "密码不能包含用户名" }]);
+    const same = await user.post("/api/v1/staff/me/password", { currentPassword: temp, newPassword: temp });
+    expect(same.body.error.code).toBe("PASSWORD_REUSED");
+
+    const ok = await user.post("/api/v1/staff/me/password", { currentPassword: temp, newPassword: GOOD });
+    expect(ok.status).toBe(204);
+    // the same token works now
+    expect((await user.get("/api/v1/staff/accounts")).status).toBe(200);
+    expect((await user.get("/api/v1/staff/me")).body.mustChangePassword).toBe(false);
+    expect(
+      (await client(srv.url).post("/api/v1/auth/staff/login", { username: "grid_li", password: temp })).status,
+    ).toBe(401);
+    const again = await staffLogin(srv.url, "grid_li", GOOD);
+    expect(again.staff).toMatchObject({ mustChangePassword: false });
+    const [row] = await audits("staff.password_change", made.body.user.id);
+    expect(row.details).toEqual({ forced: true });
+  });
+
+  it("the demo staff are not forced to change; the change needs the old password", async () => {
+    const cashier = await staffLogin(srv.url, "cashier", DEMO_PASSWORD);
+    expect(cashier.staff).toMatchObject({ mustChangePassword: false });
+    expect((await cashier.api.get("/api/v1/staff/payments")).status).toBe(200);
+    const missing = await cashier.api.post("/api/v1/staff/me/password", { newPassword: GOOD });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.code).toBe("VALIDATION_FAILED");
+    const wrong = await cashier.api.post("/api/v1/staff/me/password", { currentPassword: "x", newPassword: GOOD });
+    expect(wrong.body.error.code).toBe("CURRENT_PASSWORD_WRONG");
+    expect((await staffLogin(srv.url, "cashier", DEMO_PASSWORD)).staff.id).toBe(cashier.staff.id);
+  });
+
+  it("a reset ends the user's sessions, unlocks the account and forces a change; audited without the password", async () => {
+    const admin = await staffLogin(srv.url, "admin", DEMO_PASSWORD);
+    const made = await admin.api.post("/api/v1/staff/users", {
+      username: "hotline_zhao",
+      displayName: "赵坐席",
+      roles: ["hotline_agent"],
+      password: GOOD,
+    });
+    const id = made.body.user.id;
+    const temp0: string = made.body.temporaryPassword ?? GOOD;
+    const s0 = await staffLogin(srv.url, "hotline_zhao", temp0);
+    await s0.api.post("/api/v1/staff/me/password", { currentPassword: GOOD, newPassword: "Radiator-7-Warm" });
+    const s = await staffLogin(srv.url, "hotline_zhao", "Radiator-7-Warm");
+    expect((await s.api.get("/api/v1/staff/accounts")).status).toBe(200);
+    await srv.deps.ds.getRepository(StaffUser).update({ id }, { lockedUntil: new Date(Date.now() + 600_000) });
+    expect((await admin.api.get("/api/v1/staff/users?q=hotline_zhao")).body.items[0].status).toBe("locked");
+
+    const weak = await admin.api.post(`/api/v1/staff/users/${id}/reset-password`, { password: "short" });
+    expect(weak.status).toBe(400);
+    expect(weak.body.error.code).toBe("PASSWORD_TOO_WEAK");
+    const reset = await admin.api.post(`/api/v1/staff/users/${id}/reset-password`, { password: "Boiler-Room-88" });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ temporaryPassword: null, user: { status: "active", mustChangePassword: true } });
+    // the old session: the refresh token is revoked, the access token may only change the password
+    expect((await client(srv.url).post("/api/v1/auth/refresh", { refreshToken: s.refreshToken })).status).toBe(401);
+    expect((await s.api.get("/api/v1/staff/accounts")).body.error.code).toBe("PASSWORD_CHANGE_REQUIRED");
+    expect(
+      (
+        await client(srv.url).post("/api/v1/auth/staff/login", {
+          username: "hotline_zhao",
+          password: "Radiator-7-Warm",
+        })
+      ).status,
+    ).toBe(401);
+    const fresh = await staffLogin(srv.url, "hotline_zhao", "Boiler-Room-88");
+    expect(fresh.staff).toMatchObject({ mustChangePassword: true });
+    const generated = await admin.api.post(`/api/v1/staff/users/${id}/reset-password`, {});
+    expect(passwordProblems(generated.body.temporaryPassword, "hotline_zhao")).toEqual([]);
+    const rows = await audits("staff.password_reset", id);
+    expect(rows.map((r) => r.details)).toEqual([
+      { generated: false, mustChangePassword: true },
+      { generated: true, mustChangePassword: true },
+    ]);
+    expect(JSON.stringify(rows)).not.toContain("Boiler-Room-88");
+    expect((await admin.api.post("/api/v1/staff/users/999999/reset-password", {})).status).toBe(404);
+  });
+
+  it("disabling ends the user's session at once; enabling lets them sign in again; both audited", async () => {
+    const admin = await staffLogin(srv.url, "admin", DEMO_PASSWORD);
+    const made = await admin.api.post("/api/v1/staff/users", {
+      username: "cashier_sun",
+      displayName: "孙收费",
+      roles: ["cashier"],
+      password: GOOD,
+    });
+    const id = made.body.user.id;
+    await srv.deps.ds.getRepository(StaffUser).update({ id }, { mustChangePassword: false });
+    const s = await staffLogin(srv.url, "cashier_sun", GOOD);
+    expect((await s.api.get("/api/v1/staff/payments")).status).toBe(200);
+
+    const off = await admin.api.post(`/api/v1/staff/users/${id}/disable`, { reason: "离职" });
+    expect(off.status).toBe(200);
+    expect(off.body.status).toBe("disabled");
+    // the access token the user holds stops working on the next request, and so does the refresh token
+    const me = await s.api.get("/api/v1/staff/me");
+    expect(me.status).toBe(401);
+    expect(me.body.error.code).toBe("UNAUTHENTICATED");
+    expect((await s.api.get("/api/v1/staff/payments")).status).toBe(401);
+    expect((await client(srv.url).post("/api/v1/auth/refresh", { refreshToken: s.refreshToken })).status).toBe(401);
+    const login = await client(srv.url).post("/api/v1/auth/staff/login", { username: "cashier_sun", password: GOOD });
+    expect(login.status).toBe(403);
+    expect(login.body.error.code).toBe("STAFF_DISABLED");
+    expect(
+      (await admin.api.get("/api/v1/staff/users?status=disabled")).body.items.map((u: { id: number }) => u.id),
+    ).toContain(id);
+
+    const on = await admin.api.post(`/api/v1/staff/users/${id}/enable`, {});
+    expect(on.body.status).toBe("active");
+    expect((await staffLogin(srv.url, "cashier_sun", GOOD)).staff.id).toBe(id);
+    expect((await audits("staff.disable", id)).map((r) => r.details)).toEqual([{ reason: "离职" }]);
+    expect(await audits("staff.enable", id)).toHaveLength(1);
+  });
+
+  it("role and scope changes apply to the user's current token at once", async () => {
+    const admin = await staffLogin(srv.url, "admin", DEMO_PASSWORD);
+    const st = await station();
+    const made = await admin.api.post("/api/v1/staff/users", {
+      username: "disp_qian",
+      displayName: "钱调度",
+      roles: ["dispatcher", "cashier"],
+      stationId: st.id,
+      password: GOOD,
+    });
+    const id = made.body.user.id;
+    await srv.deps.ds.getRepository(StaffUser).update({ id }, { mustChangePassword: false });
+    const s = await staffLogin(srv.url, "disp_qian", GOOD);
+    expect((await s.api.get("/api/v1/staff/payments")).status).toBe(200);
+    const noScope = await patch(admin.api, `/api/v1/staff/users/${id}`, {
+      displayName: "钱调度",
+      roles: ["dispatcher"],
+    });
+    expect(noScope.status).toBe(400);
+    const changed = await patch(admin.api, `/api/v1/staff/users/${id}`, {
+      displayName: "钱调度员",
+      roles: ["dispatcher"],
+      stationId: st.id,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ displayName: "钱调度员", roles: ["dispatcher"] });
+    expect((await s.api.get("/api/v1/staff/payments")).status).toBe(403);
+    const [row] = await audits("staff.update", id);
+    expect(row.details).toMatchObject({ rolesBefore: ["dispatcher", "cashier"], roles: ["dispatcher"] });
+    expect(
+      (await patch(admin.api, "/api/v1/staff/users/999999", { displayName: "x", roles: ["cashier"] })).status,
+    ).toBe(404);
+  });
+
+  it("the last active admin can be neither disabled nor lose the role; an admin cannot disable themselves", async () => {
+    const admin = await staffLogin(srv.url, "admin", DEMO_PASSWORD);
+    const self = admin.staff.id;
+    const off = await admin.api.post(`/api/v1/staff/users/${self}/disable`, {});
+    expect(off.status).toBe(409);
+    expect(off.body.error).toEqual({
+      code: "STAFF_LAST_ADMIN",
+      message: "这是最后一位在用的系统管理员，不能停用或取消其管理员角色",
+    });
+    const demote = await patch(admin.api, `/api/v1/staff/users/${self}`, {
+      displayName: "管理员",
+      roles: ["supervisor"],
+    });
+    expect(demote.status).toBe(409);
+    expect(demote.body.error.code).toBe("STAFF_LAST_ADMIN");
+    expect((await rolesOfUser(self)).sort()).toEqual(["admin"]);
+
+    // a second admin: now either may lose the role, but nobody disables themselves
+    const made = await admin.api.post("/api/v1/staff/users", {
+      username: "admin_two",
+      displayName: "第二管理员",
+      roles: ["admin"],
+      password: GOOD,
+    });
+    const two = made.body.user.id;
+    await srv.deps.ds.getRepository(StaffUser).update({ id: two }, { mustChangePassword: false });
+    const second = await staffLogin(srv.url, "admin_two", GOOD);
+    const selfOff = await second.api.post(`/api/v1/staff/users/${two}/disable`, {});
+    expect(selfOff.status).toBe(409);
+    expect(selfOff.body.error).toEqual({ code: "STAFF_CANNOT_DISABLE_SELF", message: "不能停用自己的账号" });
+
+    // both at once, each against the other: one wins, one admin stays
+    const [a, b] = await Promise.all([
+      admin.api.post(`/api/v1/staff/users/${two}/disable`, {}),
+      second.api.post(`/api/v1/staff/users/${self}/disable`, {}),
+    ]);
+    expect([a.status, b.status].filter((s) => s === 200)).toHaveLength(1);
+    const activeAdmins = await srv.deps.ds.query(
+      "SELECT COUNT(*) AS n FROM staff_users u JOIN staff_roles g ON g.staff_user_id = u.id WHERE g.role = 'admin' AND u.status = 'active'",
+    );
+    expect(Number(activeAdmins[0].n)).toBe(1);
+    // put the demo admin back if the second one won
+    if (b.status === 200) {
+      await srv.deps.ds.getRepository(StaffUser).update({ id: self }, { status: "active" });
+      await srv.deps.ds.getRepository(StaffUser).update({ id: two }, { status: "disabled" });
+    }
+    expect((await staffLogin(srv.url, "admin", DEMO_PASSWORD)).staff.id).toBe(self);
+  });
+
+  it("other roles are refused and nothing is written", async () => {
+    const sup = await staffLogin(srv.url, "supervisor", DEMO_PASSWORD);
+    const before = await srv.deps.ds.getRepository(StaffUser).count();
+    const r = await sup.api.post("/api/v1/staff/users", {
+      username: "sneaky",
+      displayName: "x",
+      roles: ["admin"],
+      password: GOOD,
+    });
+    expect(r.status).toBe(403);
+    expect((await sup.api.get("/api/v1/staff/users")).status).toBe(403);
+    expect(await srv.deps.ds.getRepository(StaffUser).count()).toBe(before);
+  });
+});
+
+async function rolesOfUser(id: number): Promise<string[]> {
+  return (await srv.deps.ds.getRepository(StaffRoleGrant).findBy({ staffUserId: id })).map((g) => g.role);
+}

@@ -45,6 +45,8 @@ export const StaffSchema = z.object({
   username: z.string(),
   displayName: z.string(),
   roles: z.array(StaffRoleSchema),
+  /** the password was set by an admin: the console sends the user to 修改密码, every other staff route answers PASSWORD_CHANGE_REQUIRED */
+  mustChangePassword: z.boolean().optional(),
 });
 export type Staff = z.infer<typeof StaffSchema>;
 

@@ -4,6 +4,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { type DataSource, IsNull } from "typeorm";
 import type { AuthState } from "../../http/auth";
 import { AppError } from "../../http/errors";
+import { StaffUser } from "../staff";
 import { AuthSession } from "./entities";
 
 /** a subject is a row id: a positive whole number written the one way signAccess writes it */
@@ -106,6 +107,20 @@ export class TokenService {
       if (err instanceof joseErrors.JWTExpired) throw new AppError("TOKEN_EXPIRED");
       throw new AppError("UNAUTHENTICATED");
     }
+  }
+
+  /**
+   * The staff member behind a verified staff token, read from the database on every staff request: a
+   * disabled (or deleted) account's access tokens stop working at once (401 UNAUTHENTICATED, the console
+   * signs out), role changes apply at once, and a pending password change is reported.
+   */
+  async currentStaff(auth: Extract<AuthState, { kind: "staff" }>): Promise<AuthState> {
+    const user = await this.ds.getRepository(StaffUser).findOne({ where: { id: auth.id }, relations: { roles: true } });
+    if (user?.status !== "active") throw new AppError("UNAUTHENTICATED");
+    const roles = (user.roles ?? []).sort((a, b) => a.id - b.id).map((g) => g.role);
+    return user.mustChangePassword
+      ? { kind: "staff", id: user.id, roles, mustChangePassword: true }
+      : { kind: "staff", id: user.id, roles };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { StaffRole } from "@warmline/shared";
 import { Entity, Index, JoinColumn, ManyToOne, OneToMany, type Relation } from "typeorm";
-import { CreatedAt, FkColumn, IdColumn, Instant, Int, Str, UpdatedAt } from "../../db/columns";
+import { Bool, CreatedAt, FkColumn, IdColumn, Instant, Int, Str, UpdatedAt } from "../../db/columns";
 
 /** 工作人员 a staff user of the console. */
 @Entity("staff_users")
@@ -17,6 +17,10 @@ export class StaffUser {
   @FkColumn({ name: "community_id", nullable: true }) communityId!: number | null;
   @FkColumn({ name: "station_id", nullable: true }) stationId!: number | null;
   @Instant({ name: "last_login_at", nullable: true }) lastLoginAt!: Date | null;
+  /** set when an admin creates the account or resets its password: the user must choose their own at next sign-in */
+  @Bool({ name: "must_change_password", default: false }) mustChangePassword!: boolean;
+  /** the staff member's work phone, encrypted (PiiVault) */
+  @Str(255, { name: "phone_enc", nullable: true }) phoneEnc!: string | null;
   @OneToMany(
     () => StaffRoleGrant,
     (g) => g.staffUser,

@@ -10,7 +10,13 @@ import { StaffRoleGrant, StaffUser } from "./entities";
 import { StaffLoginThrottle } from "./loginThrottle";
 
 export function presentStaff(user: StaffUser, roles: StaffRole[]): Staff {
-  return { id: user.id, username: user.username, displayName: user.displayName, roles };
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    roles,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 export async function rolesOf(ds: DataSource, staffUserId: number): Promise<StaffRole[]> {
@@ -35,6 +41,8 @@ export async function createStaffUser(
         communityId: input.communityId ?? null,
         stationId: null,
         lastLoginAt: null,
+        mustChangePassword: false,
+        phoneEnc: null,
       }),
     );
     for (const role of input.roles) await m.getRepository(StaffRoleGrant).insert({ staffUserId: user.id, role });
