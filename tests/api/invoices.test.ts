@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HeatingAccount } from "@warmline/server/src/modules/accounts";
-import { invoicePdfKey, Invoice, issueInvoiceJob } from "@warmline/server/src/modules/invoices";
+import { StaffAlert } from "@warmline/server/src/modules/alerts";
+import { documentKey, fetchInvoiceDocuments, Invoice, issueInvoiceJob } from "@warmline/server/src/modules/invoices";
 import { PaymentOrder } from "@warmline/server/src/modules/payments";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { seasonsWithBills } from "../support/billing";
@@ -49,6 +50,33 @@ async function invoiceOf(paymentOrderId: number, status = "issued"): Promise<Inv
   }, 15_000);
 }
 
+/** the invoice once its documents are kept (the platform's, or a sandbox specimen) */
+async function withDocuments(id: number, docStatus = "stored", ms = 15_000): Promise<Invoice> {
+  return until(async () => {
+    const inv = await srv.deps.ds.getRepository(Invoice).findOneBy({ id });
+    return inv?.docStatus === docStatus ? inv : null;
+  }, ms);
+}
+
+interface PlatformRecord {
+  orderNo: string;
+  serialNo: string;
+  invoiceNo: string;
+  totalFen: number;
+  checkCode: string;
+  qrCode: string;
+  pdfUrl: string | null;
+  ofdUrl: string | null;
+  remark: string;
+}
+
+async function platformRecord(orderNo: string): Promise<PlatformRecord> {
+  const res = await sandbox().get("/sandbox/einvoice/test/invoices");
+  const found = (res.body.invoices as PlatformRecord[]).find((r) => r.orderNo === orderNo);
+  if (!found) throw new Error(`no platform record for ${orderNo}`);
+  return found;
+}
+
 async function cashPayment(accountId: number, extra: Record<string, unknown> = {}, amountFen = 5_000) {
   const paid = await cashier.api.post("/api/v1/staff/payments/offline", {
     accountId,
@@ -57,7 +85,7 @@ async function cashPayment(accountId: number, extra: Record<string, unknown> = {
     receiptNo: `R-${accountId}-${Date.now()}`,
     ...extra,
   });
-  expect(paid.status).toBe(201);
+  expect(paid.status, JSON.stringify(paid.body)).toBe(201);
   return paid.body as { id: number; outTradeNo: string };
 }
 
@@ -86,8 +114,9 @@ describe("issuance after payment", () => {
       const s = await me.api.get(`/api/v1/me/payments/${order.body.id}`);
       return s.body.status === "paid" && s.body.invoiceId ? s.body : null;
     });
-    const inv = await invoiceOf(order.body.id);
-    expect(status.invoiceId).toBe(inv.id);
+    const issued = await invoiceOf(order.body.id);
+    expect(status.invoiceId).toBe(issued.id);
+    const inv = await withDocuments(issued.id);
     // the platform's copy names the account too, and the platform texts it to the holder's mobile
     const row = await srv.deps.ds.getRepository(HeatingAccount).findOneByOrFail({ id: account.id });
     const mobile = srv.deps.vault.decrypt(row.phoneEnc as string);
@@ -144,8 +173,9 @@ describe("issuance after payment", () => {
     expect(text).toContain("供暖费");
     expect(text).toContain(account.ownerName);
     expect(text).toContain(detail.body.invoiceNo);
-    // the issued document is kept: the account's new address does not change it, a second view is the same file
-    expect(await srv.deps.storage.get(invoicePdfKey(detail.body.invoiceNo))).toEqual(pdf);
+    // the platform's document, kept: here the sandbox's specimen, which says so on its face
+    expect(text).toContain("沙箱样张，非正式发票");
+    expect(await srv.deps.storage.get(documentKey(detail.body.invoiceNo, "pdf"))).toEqual(pdf);
     await srv.deps.ds.getRepository(HeatingAccount).update({ id: account.id }, { address: "民乐县新地址1号" });
     const again = Buffer.from(await (await fetch(`${srv.url}${link.body.url}`)).arrayBuffer());
     expect(again).toEqual(pdf);
@@ -223,8 +253,8 @@ describe("issuance after payment", () => {
     const re = await sup.api.post(`/api/v1/staff/invoices/${failed.id}/reissue`, { reason: "平台恢复后重开" });
     expect(re.status).toBe(200);
     expect(re.body.status).toBe("queued");
-    const issued = await invoiceOf(paid.id);
-    expect(issued.orderNo).toBe(`FPP${paid.id}S2`);
+    const reissued = await invoiceOf(paid.id);
+    expect(reissued.orderNo).toBe(`FPP${paid.id}S2`);
     expect(
       (await sup.api.post(`/api/v1/staff/invoices/${failed.id}/reissue`, { reason: "再重开一次" })).body.error.code,
     ).toBe("INVOICE_NOT_REISSUABLE");
@@ -406,6 +436,7 @@ describe("red-letter reversal", () => {
     const detail = await sup.api.get(`/api/v1/staff/invoices/${blue.id}`);
     expect(detail.body.reversedFen).toBe(-7_500);
     expect(detail.body.related.map((r: { id: number; kind: string }) => [r.id, r.kind])).toEqual([[red.id, "red"]]);
+    await withDocuments(red.id);
     const link = await sup.api.post(`/api/v1/staff/invoices/${red.id}/link`);
     const text = pdfText(Buffer.from(await (await fetch(`${srv.url}${link.body.url}`)).arrayBuffer()));
     expect(text).toContain(blue.invoiceNo as string);
@@ -437,7 +468,7 @@ describe("documents", () => {
     expect((await client(srv.url).get("/api/v1/files/nonsense")).status).toBe(404);
 
     // an invoice still being issued has no PDF yet
-    const inv = await invoiceOf(paid.id);
+    const inv = await withDocuments((await invoiceOf(paid.id)).id);
     await srv.deps.ds.getRepository(Invoice).update({ id: inv.id }, { status: "submitted" });
     const notReady = await sup.api.post(`/api/v1/staff/invoices/${inv.id}/link`);
     expect(notReady.status).toBe(409);
@@ -452,5 +483,202 @@ describe("documents", () => {
       { "x-nuonuo-sign": "AAAA", appkey: "sandbox-app-key" },
     );
     expect(res.status).toBe(400);
+  });
+});
+
+/** a fresh account that still owes at least 50 yuan (another test may have paid one off in full) */
+async function payableAccount() {
+  for (;;) {
+    const a = freshAccount();
+    const bills = await cashier.api.get(`/api/v1/staff/accounts/${a.id}/bills`);
+    if ((bills.body.totalOwedFen as number) >= 20_000) return a;
+  }
+}
+
+describe("the platform's QR content and documents (数电)", () => {
+  it("keeps the QR content as the platform returned it: field 7 empty, field 8 the platform's code, 价税合计", async () => {
+    const account = await payableAccount();
+    const paid = await cashPayment(account.id, {}, 12_345);
+    const inv = await withDocuments((await invoiceOf(paid.id)).id);
+    const record = await platformRecord(inv.orderNo);
+    // what the platform sent, stored and shown as it is
+    expect(inv.qrCode).toBe(record.qrCode);
+    expect(inv.checkCode).toBe("");
+    const fields = (inv.qrCode as string).split(",");
+    expect(fields).toHaveLength(8);
+    const issuedOn = new Date((inv.issuedAt as Date).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    expect(fields.slice(0, 7)).toEqual(["01", "32", "", inv.invoiceNo, "123.45", issuedOn.replace(/-/g, ""), ""]);
+    expect(fields[7]).toMatch(/^[0-9A-F]{4}$/);
+    const detail = await sup.api.get(`/api/v1/staff/invoices/${inv.id}`);
+    expect(detail.body).toMatchObject({ qrCode: record.qrCode, docStatus: "stored", hasOfd: true, docError: null });
+    expect(inv.pdfUrl).toBe(record.pdfUrl);
+    expect(inv.ofdUrl).toBe(record.ofdUrl);
+  });
+
+  it("serves the platform's own PDF and OFD bytes, kept in the file storage", async () => {
+    const account = await payableAccount();
+    const paid = await cashPayment(account.id);
+    const inv = await withDocuments((await invoiceOf(paid.id)).id);
+    const record = await platformRecord(inv.orderNo);
+    const platformPdf = Buffer.from(await (await fetch(record.pdfUrl as string)).arrayBuffer());
+    const platformOfd = Buffer.from(await (await fetch(record.ofdUrl as string)).arrayBuffer());
+
+    const link = await sup.api.post(`/api/v1/staff/invoices/${inv.id}/link`);
+    expect(link.status).toBe(200);
+    const served = Buffer.from(await (await fetch(`${srv.url}${link.body.url}`)).arrayBuffer());
+    // the same bytes as the platform's document (a render of ours would differ: fonts, time, ids)
+    expect(served).toEqual(await srv.deps.storage.get(inv.pdfKey as string));
+    expect(served.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdfText(served)).toContain(inv.invoiceNo as string);
+    expect(pdfText(served)).toBe(pdfText(platformPdf));
+
+    const ofdLink = await sup.api.post(`/api/v1/staff/invoices/${inv.id}/link?kind=ofd`);
+    expect(ofdLink.status).toBe(200);
+    expect(ofdLink.body.url).toMatch(/\.ofd$/);
+    const ofd = await fetch(`${srv.url}${ofdLink.body.url}`);
+    expect(ofd.headers.get("content-type")).toBe("application/ofd");
+    expect(Buffer.from(await ofd.arrayBuffer())).toEqual(platformOfd);
+    expect((await sup.api.post(`/api/v1/staff/invoices/${inv.id}/link?kind=doc`)).status).toBe(400);
+  });
+
+  it("a download that fails is retried by the job: meanwhile 已开具 with 版式文件获取中 and no link", async () => {
+    const account = await payableAccount();
+    const me = await boundResident(account);
+    await sandbox().post("/sandbox/einvoice/test/doc-fail-next", { mode: "unavailable", count: 1 });
+    const paid = await cashPayment(account.id);
+    const inv = await invoiceOf(paid.id);
+    const first = await until(async () => {
+      const r = await srv.deps.ds.getRepository(Invoice).findOneBy({ id: inv.id });
+      return r && r.docAttempts >= 1 && r.docStatus === "fetching" && r.docError ? r : null;
+    });
+    expect(first.docError).toContain("HTTP 503");
+    const view = await me.api.get(`/api/v1/me/invoices/${inv.id}`);
+    expect(view.body).toMatchObject({ status: "issued", docStatus: "fetching", hasOfd: false });
+    const noLink = await me.api.post(`/api/v1/me/invoices/${inv.id}/link`);
+    expect(noLink.status).toBe(409);
+    expect(noLink.body.error).toMatchObject({
+      code: "INVOICE_DOCUMENT_PENDING",
+      message: expect.stringContaining("版式文件获取中"),
+    });
+    // the outbox retries (2 s backoff) and the second download is kept
+    const kept = await withDocuments(inv.id);
+    expect(kept.docAttempts).toBe(2);
+    expect(kept.docError).toBeNull();
+    const link = await me.api.post(`/api/v1/me/invoices/${inv.id}/link`);
+    expect(link.status).toBe(200);
+    expect((await fetch(`${srv.url}${link.body.url}`)).status).toBe(200);
+  });
+
+  it("something that is not the document is not stored: an alert for the supervisors, then a retry", async () => {
+    const account = await payableAccount();
+    await sandbox().post("/sandbox/einvoice/test/doc-fail-next", { mode: "wrong_type", count: 1 });
+    const paid = await cashPayment(account.id);
+    const inv = await invoiceOf(paid.id);
+    const alert = await until(() =>
+      srv.deps.ds.getRepository(StaffAlert).findOneBy({ kind: "invoice_document", subjectId: inv.id }),
+    );
+    expect(alert.title).toContain(inv.invoiceNo as string);
+    expect(alert.body).toContain("text/html");
+    const rejected = await srv.deps.ds.getRepository(Invoice).findOneByOrFail({ id: inv.id });
+    if (rejected.docStatus !== "stored") {
+      expect(rejected.docError).toContain("不合格");
+      expect(await srv.deps.storage.get(documentKey(inv.invoiceNo as string, "pdf"))).toBeNull();
+    }
+    const kept = await withDocuments(inv.id);
+    const stored = (await srv.deps.storage.get(kept.pdfKey as string)) as Buffer;
+    expect(stored.subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("the sandbox platform without documents: a stand-in rendered here, marked 沙箱样张", async () => {
+    const account = await payableAccount();
+    await sandbox().post("/sandbox/einvoice/test/doc-fail-next", { mode: "no_document", count: 1 });
+    const paid = await cashPayment(account.id);
+    const inv = await withDocuments((await invoiceOf(paid.id)).id, "specimen");
+    expect(inv.pdfUrl).toBeNull();
+    expect(inv.pdfKey).toBe(documentKey(inv.invoiceNo as string, "pdf", true));
+    const detail = await sup.api.get(`/api/v1/staff/invoices/${inv.id}`);
+    expect(detail.body).toMatchObject({ docStatus: "specimen", hasOfd: false });
+    const link = await sup.api.post(`/api/v1/staff/invoices/${inv.id}/link`);
+    const file = await fetch(`${srv.url}${link.body.url}`);
+    expect(file.headers.get("content-disposition")).toContain("specimen");
+    const text = pdfText(Buffer.from(await file.arrayBuffer()));
+    expect(text).toContain("沙箱样张，非正式发票");
+    expect(text).toContain(inv.invoiceNo as string);
+    expect((await sup.api.post(`/api/v1/staff/invoices/${inv.id}/link?kind=ofd`)).status).toBe(404);
+  });
+
+  it("a real platform that names no document is asked again, never stood in for; the job is idempotent", async () => {
+    const account = await payableAccount();
+    await sandbox().post("/sandbox/einvoice/test/doc-fail-next", { mode: "no_document", count: 1 });
+    const paid = await cashPayment(account.id);
+    // stop the sandbox fallback from running first: the invoice as a real platform would leave it
+    const issued = await invoiceOf(paid.id);
+    await until(async () => {
+      const r = await srv.deps.ds.getRepository(Invoice).findOneBy({ id: issued.id });
+      return r?.docStatus === "specimen" ? r : null;
+    });
+    await srv.deps.ds
+      .getRepository(Invoice)
+      .update({ id: issued.id }, { docStatus: "fetching", pdfKey: null, docAttempts: 0, docError: null });
+    const p = srv.deps.einvoice;
+    const real = {
+      ...srv.deps,
+      einvoice: {
+        name: p.name,
+        sandbox: false,
+        issue: (r: Parameters<typeof p.issue>[0]) => p.issue(r),
+        query: (o: string) => p.query(o),
+        deliver: (s: string, to: { email?: string; phone?: string }) => p.deliver(s, to),
+        download: (u: string, k: "pdf" | "ofd") => p.download(u, k),
+        parseCallback: (b: string, h: Record<string, string | string[] | undefined>) => p.parseCallback(b, h),
+      },
+    };
+    await expect(fetchInvoiceDocuments(real, issued.id)).rejects.toThrow(/尚未提供版式文件/);
+    const waiting = await srv.deps.ds.getRepository(Invoice).findOneByOrFail({ id: issued.id });
+    expect(waiting).toMatchObject({ docStatus: "fetching", pdfKey: null });
+    expect(waiting.docError).toContain("尚未提供");
+    expect((await sup.api.post(`/api/v1/staff/invoices/${issued.id}/link`)).body.error.code).toBe(
+      "INVOICE_DOCUMENT_PENDING",
+    );
+
+    // the platform now names its documents: two runs at once keep one copy, stored once
+    const record = await platformRecord(issued.orderNo);
+    await srv.deps.ds
+      .getRepository(Invoice)
+      .update({ id: issued.id }, { pdfUrl: `${srv.url}/sandbox/einvoice/files/${"x".repeat(32)}.pdf` });
+    expect(record.pdfUrl).toBeNull();
+    await expect(fetchInvoiceDocuments(real, issued.id)).rejects.toThrow(/HTTP 404/);
+    // a document from another invoice of the platform stands for "now available" here
+    const other = await withDocuments((await invoiceOf((await cashPayment((await payableAccount()).id)).id)).id);
+    await srv.deps.ds.getRepository(Invoice).update({ id: issued.id }, { pdfUrl: other.pdfUrl, ofdUrl: other.ofdUrl });
+    await Promise.all([fetchInvoiceDocuments(real, issued.id), fetchInvoiceDocuments(real, issued.id)]);
+    const kept = await srv.deps.ds.getRepository(Invoice).findOneByOrFail({ id: issued.id });
+    expect(kept).toMatchObject({ docStatus: "stored", docError: null });
+    expect(kept.pdfKey).toBe(documentKey(issued.invoiceNo as string, "pdf"));
+    // the platform renders each download afresh (its creation time differs): compare what it says
+    const stored = (await srv.deps.storage.get(kept.pdfKey as string)) as Buffer;
+    expect(pdfText(stored)).toBe(pdfText((await srv.deps.storage.get(other.pdfKey as string)) as Buffer));
+    expect(await srv.deps.storage.get(kept.ofdKey as string)).toEqual(
+      await srv.deps.storage.get(other.ofdKey as string),
+    );
+  });
+
+  it("staff start the fetch again after the job gave up", async () => {
+    const account = await payableAccount();
+    const paid = await cashPayment(account.id);
+    const inv = await withDocuments((await invoiceOf(paid.id)).id);
+    expect((await sup.api.post(`/api/v1/staff/invoices/${inv.id}/refetch-documents`)).body.docStatus).toBe("stored");
+    await srv.deps.ds
+      .getRepository(Invoice)
+      .update({ id: inv.id }, { docStatus: "failed", pdfKey: null, ofdKey: null, docError: "版式文件获取失败：x" });
+    const agent = await staffLogin(srv.url, "hotline_agent", DEMO_PASSWORD);
+    expect((await agent.api.post(`/api/v1/staff/invoices/${inv.id}/refetch-documents`)).status).toBe(403);
+    const again = await sup.api.post(`/api/v1/staff/invoices/${inv.id}/refetch-documents`);
+    expect(again.status).toBe(200);
+    expect(again.body.docStatus).toBe("fetching");
+    expect((await sup.api.post(`/api/v1/staff/invoices/${inv.id}/refetch-documents`)).body.error.code).toBe(
+      "INVOICE_DOCUMENT_PENDING",
+    );
+    await withDocuments(inv.id);
   });
 });

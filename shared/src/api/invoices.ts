@@ -65,6 +65,22 @@ export const INVOICE_STATUS_LABELS: Record<InvoiceStatus, string> = {
   failed: "开具失败",
 };
 
+/**
+ * The issued invoice's documents (版式文件) as we keep them: none (not issued yet); fetching (being
+ * downloaded from the platform: 版式文件获取中); stored (the platform's PDF, and OFD when it gave one);
+ * specimen (sandbox platform only: a stand-in rendered here, marked 沙箱样张); failed (not obtained after
+ * retries; staff may try again).
+ */
+export const INVOICE_DOC_STATUSES = ["none", "fetching", "stored", "specimen", "failed"] as const;
+export type InvoiceDocStatus = (typeof INVOICE_DOC_STATUSES)[number];
+export const INVOICE_DOC_STATUS_LABELS: Record<InvoiceDocStatus, string> = {
+  none: "—",
+  fetching: "版式文件获取中",
+  stored: "版式文件已取得",
+  specimen: "沙箱样张，非正式发票",
+  failed: "版式文件暂未取得",
+};
+
 /** 税率: 免税 (exempt), 不征税 (not taxable) or a rate in basis points (900 = 9 %). */
 export const TAX_TREATMENTS = ["exempt", "non_taxable", "taxable"] as const;
 export type TaxTreatment = (typeof TAX_TREATMENTS)[number];
@@ -120,6 +136,13 @@ export const InvoiceSchema = z.object({
   createdAt: z.string(),
   /** blue invoices: red invoices issued against it, summed (≤ 0) */
   reversedFen: z.number().int(),
+  /** the documents: a PDF link can be asked for when stored or specimen; an OFD when hasOfd */
+  docStatus: z.enum(INVOICE_DOC_STATUSES),
+  hasOfd: z.boolean(),
+  /** the QR code's content as the platform returned it (null until issued) */
+  qrCode: z.string().nullable(),
+  /** why the documents could not be obtained yet (staff) */
+  docError: z.string().nullable(),
 });
 export type InvoiceView = z.infer<typeof InvoiceSchema>;
 export const InvoiceListSchema = z.object({ items: z.array(InvoiceSchema) });
@@ -142,6 +165,11 @@ export const InvoicePageSchema = z.object({
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+});
+
+/** which document a link is asked for: the PDF (default) or the platform's OFD */
+export const InvoiceLinkQuerySchema = z.object({
+  kind: z.enum(["pdf", "ofd"], { message: "文件类型应为 pdf 或 ofd" }).default("pdf"),
 });
 
 /** A short-lived link to a PDF (invoice or receipt) that needs no Authorization header (browsers, downloadFile). */

@@ -46,9 +46,18 @@ export async function reissueInvoice(id: number, input: ReissueInvoiceInput): Pr
   return parseWith(InvoiceSchema, await api.post(`/api/v1/staff/invoices/${id}/reissue`, input));
 }
 
-/** A short-lived link to an issued invoice's PDF. */
-export async function invoiceLink(id: number): Promise<FileLink> {
-  return parseWith(FileLinkSchema, await api.post(`/api/v1/staff/invoices/${id}/link`));
+/**
+ * A short-lived link to an issued invoice's kept document: the platform's PDF, or its OFD (the original
+ * voucher) when it gave one. 409 INVOICE_DOCUMENT_PENDING while the documents are being fetched.
+ */
+export async function invoiceLink(id: number, kind: "pdf" | "ofd" = "pdf"): Promise<FileLink> {
+  const query = kind === "ofd" ? "?kind=ofd" : "";
+  return parseWith(FileLinkSchema, await api.post(`/api/v1/staff/invoices/${id}/link${query}`));
+}
+
+/** 重新获取版式文件 after the fetching job gave up (audited on the server). */
+export async function refetchInvoiceDocuments(id: number): Promise<InvoiceView> {
+  return parseWith(InvoiceSchema, await api.post(`/api/v1/staff/invoices/${id}/refetch-documents`));
 }
 
 /** An account's invoices, blue and red, newest first. */

@@ -1,5 +1,5 @@
-import { FilePdfOutlined, RedoOutlined } from "@ant-design/icons";
-import { INVOICE_TITLE_KIND_LABELS, type InvoiceItem, formatYuan } from "@warmline/shared";
+import { DownloadOutlined, FilePdfOutlined, RedoOutlined, SyncOutlined } from "@ant-design/icons";
+import { INVOICE_DOC_STATUS_LABELS, INVOICE_TITLE_KIND_LABELS, type InvoiceItem, formatYuan } from "@warmline/shared";
 import {
   Alert,
   App,
@@ -23,7 +23,7 @@ import { hasAnyRole, INVOICE_REISSUE_ROLES, PAYMENT_DESK_ROLES } from "../auth/r
 import { EMPTY, formatDateTime, orEmpty } from "../format";
 import { TAX_TREATMENT_LABELS } from "../labels";
 import { formatBpPercent } from "../money";
-import { isInvoicePending, useInvoice } from "../queries/invoices";
+import { isInvoicePending, useInvoice, useRefetchInvoiceDocuments } from "../queries/invoices";
 import { InvoiceKindTag, InvoiceStatusTag } from "./InvoiceTags";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 import { ReissueInvoiceModal } from "./ReissueInvoiceModal";
@@ -68,6 +68,8 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: Props) {
   const { message } = App.useApp();
   const detail = useInvoice(invoiceId);
   const pdf = useOpenFile();
+  const ofd = useOpenFile();
+  const refetchDocs = useRefetchInvoiceDocuments();
   const [reissuing, setReissuing] = useState<InvoiceView | null>(null);
   const mayReissue = hasAnyRole(staff?.roles, INVOICE_REISSUE_ROLES);
   const mayOpenPayments = hasAnyRole(staff?.roles, PAYMENT_DESK_ROLES);
@@ -75,6 +77,16 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: Props) {
   // a different invoice is loading: do not show the last one under its title
   const inv = detail.data && detail.data.id === invoiceId ? detail.data : undefined;
   const notFound = isApiError(detail.error) && detail.error.status === 404;
+  // the platform's documents are kept (or, on the sandbox only, a marked specimen): a link can be had
+  const docReady = inv?.status === "issued" && (inv.docStatus === "stored" || inv.docStatus === "specimen");
+  const docTip =
+    inv?.status !== "issued"
+      ? "发票开具完成后可打印"
+      : docReady
+        ? ""
+        : inv.docStatus === "failed"
+          ? "版式文件暂未取得，可重新获取"
+          : "版式文件获取中，请稍候";
 
   const relatedColumns: TableColumnsType<InvoiceView> = [
     { title: "种类", dataIndex: "kind", width: 100, render: (k: InvoiceView["kind"]) => <InvoiceKindTag kind={k} /> },
@@ -121,11 +133,34 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: Props) {
                 重新开具
               </Button>
             )}
-            <Tooltip title={inv.status === "issued" ? "" : "发票开具完成后可打印"}>
+            {inv.status === "issued" && inv.docStatus === "failed" && mayReissue && (
+              <Button
+                icon={<SyncOutlined />}
+                loading={refetchDocs.isPending}
+                onClick={() =>
+                  refetchDocs.mutate(inv, {
+                    onSuccess: () => message.success("已重新获取版式文件，结果将自动刷新"),
+                    onError: (e) => message.error(isApiError(e) ? e.message : "重新获取失败"),
+                  })
+                }
+              >
+                重新获取版式文件
+              </Button>
+            )}
+            {inv.hasOfd && (
+              <Button
+                icon={<DownloadOutlined />}
+                loading={ofd.pending}
+                onClick={() => void ofd.open(() => invoiceLink(inv.id, "ofd"))}
+              >
+                下载OFD
+              </Button>
+            )}
+            <Tooltip title={docTip}>
               <Button
                 type="primary"
                 icon={<FilePdfOutlined />}
-                disabled={inv.status !== "issued"}
+                disabled={!docReady}
                 loading={pdf.pending}
                 onClick={() => void pdf.open(() => invoiceLink(inv.id))}
               >
@@ -151,6 +186,33 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: Props) {
               description={`已尝试开具 ${inv.attempts} 次${
                 mayReissue ? "，核对抬头后可重新开具" : "，请联系收费员或专班主管重新开具"
               }`}
+            />
+          )}
+          {inv.status === "issued" && (inv.docStatus === "fetching" || inv.docStatus === "none") && (
+            <Alert
+              className="invoice-doc-fetching"
+              type="info"
+              showIcon
+              title="发票已开具，版式文件获取中，结果将自动刷新"
+              description={inv.docError ?? "正在从电子发票平台下载 PDF/OFD 版式文件"}
+            />
+          )}
+          {inv.status === "issued" && inv.docStatus === "failed" && (
+            <Alert
+              className="invoice-doc-failed"
+              type="warning"
+              showIcon
+              title="发票已开具，版式文件暂未取得"
+              description={`${inv.docError ?? "原因未知"}${mayReissue ? "。可点击“重新获取版式文件”" : "。请联系收费员或专班主管"}`}
+            />
+          )}
+          {inv.docStatus === "specimen" && (
+            <Alert
+              className="invoice-specimen"
+              type="error"
+              showIcon
+              title="沙箱样张，非正式发票"
+              description="开票平台为测试沙箱且未返回版式文件，此 PDF 由本系统生成，仅供测试。"
             />
           )}
           {isInvoicePending(inv.status) && (
@@ -230,6 +292,30 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: Props) {
                     },
                   ]),
               { key: "created", label: "申请时间", children: formatDateTime(inv.createdAt) },
+              {
+                key: "doc",
+                label: "版式文件",
+                children:
+                  inv.status === "issued" ? (
+                    <Tag color={docReady ? (inv.docStatus === "specimen" ? "red" : "green") : "gold"}>
+                      {INVOICE_DOC_STATUS_LABELS[inv.docStatus]}
+                      {inv.hasOfd ? "（PDF+OFD）" : ""}
+                    </Tag>
+                  ) : (
+                    EMPTY
+                  ),
+              },
+              {
+                key: "qr",
+                label: "二维码内容（平台返回）",
+                children: inv.qrCode ? (
+                  <Typography.Text style={mono} copyable>
+                    {inv.qrCode}
+                  </Typography.Text>
+                ) : (
+                  EMPTY
+                ),
+              },
             ]}
           />
           <div>

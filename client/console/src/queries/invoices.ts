@@ -10,6 +10,7 @@ import {
   type InvoiceView,
   listAccountInvoices,
   listInvoiceTitles,
+  refetchInvoiceDocuments,
   reissueInvoice,
   searchInvoices,
 } from "../api/invoices";
@@ -46,7 +47,9 @@ export function useInvoice(id: number | null | undefined) {
     refetchInterval: (q) => {
       const e = q.state.error;
       if (isApiError(e) && e.status >= 400 && e.status < 500) return false;
-      return isInvoicePending(q.state.data?.status) ? INVOICE_POLL_MS : false;
+      const d = q.state.data;
+      const fetchingDocs = d?.status === "issued" && (d.docStatus === "fetching" || d.docStatus === "none");
+      return isInvoicePending(d?.status) || fetchingDocs ? INVOICE_POLL_MS : false;
     },
     refetchIntervalInBackground: true,
   });
@@ -72,6 +75,14 @@ export function useInvalidateInvoice() {
       qc.invalidateQueries({ queryKey: queryKeys.payment(inv.paymentOrderId) }),
       qc.invalidateQueries({ queryKey: queryKeys.paymentSearchAll }),
     ]);
+}
+
+export function useRefetchInvoiceDocuments() {
+  const invalidate = useInvalidateInvoice();
+  return useMutation({
+    mutationFn: (invoice: InvoiceView) => refetchInvoiceDocuments(invoice.id),
+    onSettled: (_data, _error, invoice) => invalidate(invoice),
+  });
 }
 
 export function useReissueInvoice() {

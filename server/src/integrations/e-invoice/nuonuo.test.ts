@@ -10,12 +10,28 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { bodyParser } from "../../http/body";
 import { mountSandboxes } from "../../sandboxes";
-import { createNuonuoProvider, NuonuoProvider, type NuonuoProviderOptions, nuonuoSign } from "./nuonuo";
-import { EInvoiceRejectedError, EInvoiceUnavailableError, type IssueRequest, type IssueResult } from "./provider";
+import {
+  createNuonuoProvider,
+  DOCUMENT_MAX_BYTES,
+  downloadDocument,
+  issueResultOf,
+  NuonuoProvider,
+  type NuonuoProviderOptions,
+  nuonuoSign,
+} from "./nuonuo";
+import {
+  DocumentRejectedError,
+  DocumentUnavailableError,
+  EInvoiceRejectedError,
+  EInvoiceUnavailableError,
+  type IssueRequest,
+  type IssueResult,
+} from "./provider";
 import {
   EINVOICE_API_PATH,
   type EInvoiceSandbox,
   mountEInvoiceSandbox,
+  SANDBOX_DOCUMENT_MARK,
   SANDBOX_FAIL_CAUSE,
 } from "../../sandboxes/e-invoice/sandbox";
 import { closeServer, listen } from "../../sandboxes/testing/server";
@@ -55,6 +71,7 @@ beforeAll(async () => {
     resultDelayMs: 80,
     slowMs: 1500,
     callbackRetryDelaysMs: [30, 60],
+    renderPdf: async (r) => specimenPdf(r.invoiceNo ?? ""),
   });
   app.use(bodyParser());
   app.use(router.routes());
@@ -98,6 +115,11 @@ function provider(over: Partial<NuonuoProviderOptions> = {}): NuonuoProvider {
     },
     ...over,
   });
+}
+
+/** what the sandbox serves as an invoice's PDF in these tests (a stand-in for the renderer) */
+function specimenPdf(invoiceNo: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n% ${SANDBOX_DOCUMENT_MARK} ${invoiceNo}\n${"0".repeat(64)}\n%%EOF\n`, "utf8");
 }
 
 let serial = 0;
@@ -277,7 +299,7 @@ describe("the protocol on the wire", () => {
 });
 
 describe("blue invoices", () => {
-  it("issue → pending → issued, with a 20-digit 数电 number and check code", async () => {
+  it("issue → pending → issued: a 20-digit 数电 number, no 校验码, the platform's QR content and documents", async () => {
     const p = provider();
     const req = blue([item(256_800)], {
       buyerKind: "company",
@@ -295,7 +317,24 @@ describe("blue invoices", () => {
     if (r.status !== "issued") throw new Error(`not issued: ${JSON.stringify(r)}`);
     const yy = String(new Date(Date.now() + 8 * 3600_000).getUTCFullYear()).slice(2);
     expect(r.invoiceNo).toMatch(new RegExp(`^${yy}622\\d{15}$`));
-    expect(r.checkCode).toMatch(/^\d{20}$/);
+    // 数电: no 校验码; the QR content is the platform's: field 7 empty, field 8 its own 4-character code,
+    // the amount is 价税合计 and the date the Beijing issue date
+    expect(r.checkCode).toBe("");
+    const ymd = new Date(r.issuedAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "");
+    expect(r.qrCode).toMatch(new RegExp(`^01,32,,${r.invoiceNo},2568\\.00,${ymd},,[0-9A-F]{4}$`));
+    const rec0 = sandbox.byOrderNo(req.orderNo);
+    expect(r.qrCode).toBe(rec0?.qrCode);
+    expect(r.documents.pdfUrl).toMatch(new RegExp(`^${base}/sandbox/einvoice/files/[A-Za-z0-9_-]{32}\\.pdf$`));
+    expect(r.documents.ofdUrl).toBe(r.documents.pdfUrl?.replace(/\.pdf$/, ".ofd"));
+    expect(r.documents.xmlUrl).toBeNull();
+    const pdf = await p.download(r.documents.pdfUrl as string, "pdf");
+    expect(pdf.mime).toBe("application/pdf");
+    expect(pdf.bytes).toEqual(specimenPdf(r.invoiceNo));
+    const ofd = await p.download(r.documents.ofdUrl as string, "ofd");
+    expect(ofd.mime).toBe("application/ofd");
+    expect(ofd.bytes.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
+    expect(ofd.bytes.toString("utf8")).toContain(SANDBOX_DOCUMENT_MARK);
+    expect(ofd.bytes.toString("utf8")).toContain("OFD.xml");
     expect(r.serialNo).toBe(serialNo);
     expect(r.issuedAt.getTime()).toBeGreaterThan(before - 1000);
     expect(r.issuedAt.getTime()).toBeLessThanOrEqual(Date.now());
@@ -388,6 +427,139 @@ describe("blue invoices", () => {
     const err = await rejected(provider().issue(req));
     expect(err.code).toBe("LOCAL_TOTAL_MISMATCH");
     expect(wire).toHaveLength(0);
+  });
+});
+
+describe("issued results as Nuonuo returns them", () => {
+  // the shape of a real queryInvoiceResult entry of a 数电普票 (a public sample; addresses shortened)
+  const entry = {
+    serialNo: "24080518065402849336",
+    orderNo: "1820393299983601664",
+    status: "2",
+    statusMsg: "开票完成（最终状态）",
+    failCause: "",
+    pdfUrl: "https://inv.jss.com.cn/fp2/LwTeg.pdf",
+    ofdUrl: "https://inv.jss.com.cn/fp2/LwTeg.ofd",
+    pictureUrl: "nnfp.jss.com.cn/955r7q2Jk2-R37K",
+    invoiceTime: 1722852414000,
+    invoiceCode: "",
+    invoiceNo: "20882408051806541460",
+    allElectronicInvoiceNumber: "20882408051806541460",
+    exTaxAmount: "0.01",
+    taxAmount: "0.00",
+    orderAmount: "0.01",
+    invoiceKind: "电子发票(普通发票)",
+    checkCode: "",
+    qrCode: "01,32,,20882408051806541460,0.01,20240805,,649C",
+  };
+
+  it("keep the platform's QR content and document addresses exactly as given", () => {
+    expect(issueResultOf(entry)).toEqual({
+      status: "issued",
+      serialNo: entry.serialNo,
+      invoiceNo: "20882408051806541460",
+      issuedAt: new Date(1722852414000),
+      checkCode: "",
+      qrCode: "01,32,,20882408051806541460,0.01,20240805,,649C",
+      documents: { pdfUrl: entry.pdfUrl, ofdUrl: entry.ofdUrl, xmlUrl: null },
+    });
+  });
+
+  it("数电纸票: the 20-digit number is the identity; junk addresses and QR contents are dropped", () => {
+    const r = issueResultOf({
+      ...entry,
+      invoiceNo: "12345678",
+      pdfUrl: "javascript:alert(1)",
+      ofdUrl: "",
+      qrCode: "01,32,\n<script>",
+    });
+    expect(r).toMatchObject({
+      invoiceNo: "20882408051806541460",
+      qrCode: null,
+      documents: { pdfUrl: null, ofdUrl: null, xmlUrl: null },
+    });
+  });
+});
+
+describe("documents", () => {
+  const served = (
+    body: ConstructorParameters<typeof Response>[0] | null,
+    headers: Record<string, string>,
+    status = 200,
+  ) => (async () => new Response(body, { status, headers })) as unknown as typeof fetch;
+  const PDF = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(200, 0x20)]);
+
+  it("a PDF served as application/pdf (or octet-stream) is taken; the bytes are the platform's", async () => {
+    const a = await downloadDocument("https://x.example/a.pdf", "pdf", {
+      fetch: served(PDF, { "content-type": "application/pdf; charset=binary" }),
+    });
+    expect(a).toEqual({ kind: "pdf", bytes: PDF, mime: "application/pdf" });
+    const b = await downloadDocument("https://x.example/a.pdf", "pdf", {
+      fetch: served(PDF, { "content-type": "application/octet-stream" }),
+    });
+    expect(b.bytes).toEqual(PDF);
+  });
+
+  it("the wrong type, wrong bytes, too small or too large are rejected, never returned", async () => {
+    const cases: [ConstructorParameters<typeof Response>[0], Record<string, string>][] = [
+      ["<html>维护中</html>".repeat(10), { "content-type": "text/html; charset=utf-8" }],
+      [Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(200)]), { "content-type": "application/pdf" }],
+      [Buffer.from("%PDF-1.7"), { "content-type": "application/pdf" }],
+      [PDF, { "content-type": "application/pdf", "content-length": String(DOCUMENT_MAX_BYTES + 1) }],
+      [PDF, {}],
+    ];
+    for (const [body, headers] of cases) {
+      await expect(
+        downloadDocument("https://x.example/a.pdf", "pdf", { fetch: served(body, headers) }),
+        JSON.stringify(headers),
+      ).rejects.toBeInstanceOf(DocumentRejectedError);
+    }
+    // an OFD must be a ZIP package
+    await expect(
+      downloadDocument("https://x.example/a.ofd", "ofd", { fetch: served(PDF, { "content-type": "application/ofd" }) }),
+    ).rejects.toBeInstanceOf(DocumentRejectedError);
+    // a real platform's documents come over https only
+    await expect(downloadDocument("http://x.example/a.pdf", "pdf", { fetch: served(PDF, {}) })).rejects.toBeInstanceOf(
+      DocumentRejectedError,
+    );
+  });
+
+  it("404, 503 and network errors are unavailable (retried later)", async () => {
+    for (const status of [404, 503, 429]) {
+      await expect(
+        downloadDocument("https://x.example/a.pdf", "pdf", { fetch: served("busy", {}, status) }),
+      ).rejects.toBeInstanceOf(DocumentUnavailableError);
+    }
+    const broken = (async () => {
+      throw new TypeError("fetch failed");
+    }) as unknown as typeof fetch;
+    await expect(downloadDocument("https://x.example/a.pdf", "pdf", { fetch: broken })).rejects.toBeInstanceOf(
+      DocumentUnavailableError,
+    );
+  });
+
+  it("the sandbox's document faults: 503, an HTML page, an invoice without documents", async () => {
+    const p = provider();
+    const r = await issued(p, blue([item(1000)]));
+    if (r.status !== "issued") throw new Error("not issued");
+    sandbox.failNextDocument("unavailable");
+    await expect(p.download(r.documents.pdfUrl as string, "pdf")).rejects.toBeInstanceOf(DocumentUnavailableError);
+    sandbox.failNextDocument("wrong_type");
+    await expect(p.download(r.documents.pdfUrl as string, "pdf")).rejects.toBeInstanceOf(DocumentRejectedError);
+    expect((await p.download(r.documents.pdfUrl as string, "pdf")).bytes).toEqual(specimenPdf(r.invoiceNo));
+    expect(sandbox.downloads.map((d) => d.status)).toEqual([503, 200, 200]);
+    sandbox.failNextDocument("no_document");
+    const bare = await issued(p, blue([item(1000)]));
+    expect(bare).toMatchObject({ status: "issued", documents: { pdfUrl: null, ofdUrl: null } });
+    if (bare.status === "issued") expect(bare.qrCode).toMatch(/^01,32,,\d{20},10\.00,\d{8},,[0-9A-F]{4}$/);
+    // an unknown token is 404
+    const unknown = `${base}/sandbox/einvoice/files/${"A".repeat(32)}.pdf`;
+    await expect(p.download(unknown, "pdf")).rejects.toBeInstanceOf(DocumentUnavailableError);
+  });
+
+  it("the client knows a sandbox platform by its address", () => {
+    expect(provider().sandbox).toBe(true);
+    expect(provider({ apiBase: "https://sdk.nuonuo.com/open/v1/services" }).sandbox).toBe(false);
   });
 });
 

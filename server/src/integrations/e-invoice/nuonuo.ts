@@ -10,8 +10,20 @@
  *   answer: HTTP 200 {"code": "E0000" | error code, "describe": "…", "result": …}
  *
  * Result callbacks (our definition; the platform posts them to the order's callBackUrl): a JSON body
- * {orderNo, serialNo, status, invoiceNo, invoiceTime, checkCode, failCause} signed with the same header
- * scheme, `method: nuonuo.callback`, no accessToken.
+ * {orderNo, serialNo, status, invoiceNo, invoiceTime, checkCode, qrCode, pdfUrl, ofdUrl, xmlUrl, failCause}
+ * signed with the same header scheme, `method: nuonuo.callback`, no accessToken.
+ *
+ * An issued 数电 invoice (status 2) comes with what the tax platform made of it (queryInvoiceResult; field
+ * names as Nuonuo's answer carries them):
+ *   invoiceNo / allElectronicInvoiceNumber  the 20-digit 数电 number; invoiceCode empty
+ *   checkCode   empty for 数电 (they have no 校验码)
+ *   qrCode      the QR code's content, e.g. "01,32,,24312000000136634917,0.01,20240514,,1DD6":
+ *               version 01, type 32 (数电普票; 31 数电专票), code empty, number, 价税合计 (the amount the
+ *               bureau checks a 数电 invoice by), date YYYYMMDD, 校验码 empty, and a 4-character code the
+ *               tax platform produces. It is used as given, never rebuilt.
+ *   pdfUrl, ofdUrl, xmlUrl  the documents (版式文件); with both OFD and PDF the OFD is the original voucher
+ *   pictureUrl / imgUrls    a short link / images of the invoice (not used)
+ * Documents are downloaded with `download` (a GET of the address; type and size checked).
  *
  * Error mapping:
  *   - network error, timeout, HTTP 5xx / 429, an unreadable answer, a TRANSIENT_CODES code → EInvoiceUnavailableError
@@ -25,7 +37,12 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { fenToYuan, type InvoiceItem } from "@warmline/shared";
 import type { Config } from "../../config";
+import { SANDBOX_PATHS } from "../sandboxPaths";
 import {
+  type DocumentKind,
+  DocumentRejectedError,
+  DocumentUnavailableError,
+  type DownloadedDocument,
   type EInvoiceProvider,
   EInvoiceRejectedError,
   EInvoiceUnavailableError,
@@ -33,6 +50,15 @@ import {
   type IssueRequest,
   type IssueResult,
 } from "./provider";
+
+/** the API address points at our local sandbox (its mount path below PUBLIC_URL) */
+export function isSandboxApi(apiBase: string): boolean {
+  try {
+    return new URL(apiBase).pathname.startsWith(`${SANDBOX_PATHS.einvoice}/`);
+  } catch {
+    return false;
+  }
+}
 
 // ---- protocol ------------------------------------------------------------------------------------
 
@@ -215,6 +241,12 @@ export interface NuonuoInvoiceResult {
   invoiceNo?: string;
   invoiceTime?: number | string | null;
   checkCode?: string;
+  /** 数电: the 20-digit number, also when invoiceNo is a paper number (数电纸票) */
+  allElectronicInvoiceNumber?: string;
+  qrCode?: string;
+  pdfUrl?: string;
+  ofdUrl?: string;
+  xmlUrl?: string;
 }
 
 /** The body of a result callback (see the file comment). */
@@ -225,6 +257,10 @@ export interface NuonuoCallbackBody {
   invoiceNo: string;
   invoiceTime: number | null;
   checkCode: string;
+  qrCode: string;
+  pdfUrl: string;
+  ofdUrl: string;
+  xmlUrl: string;
   failCause: string;
 }
 
@@ -301,6 +337,24 @@ export function nuonuoOrder(req: IssueRequest, sellerTaxId: string, nowMs: numbe
   };
 }
 
+/** the platform's QR content when it is one (printable, one line, at most 200 characters); else null */
+export function qrCodeOf(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const t = v.trim();
+  return t && t.length <= 200 && /^[\x20-\x7e]+$/.test(t) ? t : null;
+}
+
+/** an http(s) address of at most 500 characters; else null */
+export function documentUrlOf(v: unknown): string | null {
+  if (typeof v !== "string" || !v.trim() || v.length > 500) return null;
+  try {
+    const u = new URL(v.trim());
+    return u.protocol === "https:" || u.protocol === "http:" ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
 /** An IssueResult from a query entry or a callback; throws on an unknown status or an incomplete issued one. */
 export function issueResultOf(r: {
   serialNo: string;
@@ -308,22 +362,35 @@ export function issueResultOf(r: {
   statusMsg?: string;
   failCause?: string;
   invoiceNo?: string;
+  allElectronicInvoiceNumber?: string;
   invoiceTime?: number | string | null;
   checkCode?: string;
+  qrCode?: string;
+  pdfUrl?: string;
+  ofdUrl?: string;
+  xmlUrl?: string;
 }): IssueResult {
   const serialNo = r.serialNo;
   switch (r.status) {
     case NUONUO_STATUS.issued: {
       const ms = typeof r.invoiceTime === "string" ? Number(r.invoiceTime) : r.invoiceTime;
-      if (!r.invoiceNo || typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {
+      // 数电纸票: invoiceNo is the 8-digit paper number; the 数电 number is the invoice's identity
+      const invoiceNo = r.allElectronicInvoiceNumber || r.invoiceNo;
+      if (!invoiceNo || typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {
         throw new EInvoiceUnavailableError(`platform reports invoice ${serialNo} issued without number or time`);
       }
       return {
         status: "issued",
         serialNo,
-        invoiceNo: r.invoiceNo,
+        invoiceNo,
         issuedAt: new Date(ms),
         checkCode: r.checkCode ?? "",
+        qrCode: qrCodeOf(r.qrCode),
+        documents: {
+          pdfUrl: documentUrlOf(r.pdfUrl),
+          ofdUrl: documentUrlOf(r.ofdUrl),
+          xmlUrl: documentUrlOf(r.xmlUrl),
+        },
       };
     }
     case NUONUO_STATUS.issuing:
@@ -356,6 +423,98 @@ export interface NuonuoProviderOptions {
   /** accepted clock difference of callbacks, seconds; 600 by default */
   callbackSkewS?: number;
   now?: () => number;
+  /** our local sandbox; by default: the API address is below the sandbox's mount path */
+  sandbox?: boolean;
+  /** per document download; 30 s by default */
+  downloadTimeoutMs?: number;
+}
+
+/** documents larger than this are refused (a 数电 PDF is tens of kilobytes) */
+export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
+const DOCUMENT_MIN_BYTES = 64;
+
+/** Content-Types accepted per kind (some platforms serve their files as application/octet-stream). */
+export const DOCUMENT_TYPES: Record<DocumentKind, readonly string[]> = {
+  pdf: ["application/pdf", "application/octet-stream"],
+  ofd: ["application/ofd", "application/octet-stream", "application/zip", "application/x-zip-compressed"],
+};
+/** what the kept copy is served as */
+export const DOCUMENT_MIME: Record<DocumentKind, string> = { pdf: "application/pdf", ofd: "application/ofd" };
+
+/** a PDF starts with "%PDF-"; an OFD is a ZIP package ("PK\x03\x04") */
+export function looksLike(kind: DocumentKind, bytes: Buffer): boolean {
+  if (kind === "pdf") return bytes.subarray(0, 5).toString("latin1") === "%PDF-";
+  return bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+}
+
+/**
+ * GETs a document and checks it: HTTP 200, an accepted Content-Type, a size within bounds, the kind's magic
+ * bytes. Network errors, timeouts, 404 / 429 / 5xx → DocumentUnavailableError; anything served that is not
+ * the document → DocumentRejectedError (never stored).
+ */
+export async function downloadDocument(
+  url: string,
+  kind: DocumentKind,
+  opts: { fetch?: typeof fetch; timeoutMs?: number; allowHttp?: boolean } = {},
+): Promise<DownloadedDocument> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new DocumentRejectedError(`document address is not a URL: ${url.slice(0, 80)}`);
+  }
+  if (u.protocol !== "https:" && !(opts.allowHttp && u.protocol === "http:")) {
+    throw new DocumentRejectedError(`document address must be https: ${u.origin}`);
+  }
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? fetch)(u, { method: "GET", signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw new DocumentUnavailableError(
+      `document ${kind} unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new DocumentUnavailableError(`document ${kind} answered HTTP ${res.status}`);
+  }
+  const type = (res.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!DOCUMENT_TYPES[kind].includes(type)) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new DocumentRejectedError(`document ${kind} served as "${type || "(none)"}"`);
+  }
+  const declared = Number(res.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > DOCUMENT_MAX_BYTES) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new DocumentRejectedError(`document ${kind} too large: ${declared} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    if (res.body) {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size > DOCUMENT_MAX_BYTES) {
+          await res.body.cancel().catch(() => undefined);
+          throw new DocumentRejectedError(`document ${kind} too large: over ${DOCUMENT_MAX_BYTES} bytes`);
+        }
+        chunks.push(Buffer.from(chunk));
+      }
+    }
+  } catch (err) {
+    if (err instanceof DocumentRejectedError) throw err;
+    throw new DocumentUnavailableError(`document ${kind} broke off: ${(err as Error).message}`, { cause: err });
+  }
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length < DOCUMENT_MIN_BYTES)
+    throw new DocumentRejectedError(`document ${kind} too small: ${bytes.length} bytes`);
+  if (Number.isFinite(declared) && declared !== bytes.length) {
+    throw new DocumentUnavailableError(`document ${kind} incomplete: ${bytes.length} of ${declared} bytes`);
+  }
+  if (!looksLike(kind, bytes)) throw new DocumentRejectedError(`document ${kind} is not a ${kind.toUpperCase()} file`);
+  return { kind, bytes, mime: DOCUMENT_MIME[kind] };
 }
 
 interface Answer {
@@ -366,12 +525,23 @@ interface Answer {
 
 export class NuonuoProvider implements EInvoiceProvider {
   readonly name = "nuonuo";
+  readonly sandbox: boolean;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
 
   constructor(readonly opts: NuonuoProviderOptions) {
     this.#fetch = opts.fetch ?? fetch;
     this.#now = opts.now ?? Date.now;
+    this.sandbox = opts.sandbox ?? isSandboxApi(opts.apiBase);
+  }
+
+  download(url: string, kind: DocumentKind): Promise<DownloadedDocument> {
+    // the sandbox serves plain http on this machine; a real platform's documents come over https only
+    return downloadDocument(url, kind, {
+      fetch: this.#fetch,
+      timeoutMs: this.opts.downloadTimeoutMs,
+      allowHttp: this.sandbox,
+    });
   }
 
   async issue(req: IssueRequest): Promise<IssueAccepted> {
@@ -457,6 +627,10 @@ export class NuonuoProvider implements EInvoiceProvider {
         invoiceNo: body.invoiceNo,
         invoiceTime: body.invoiceTime,
         checkCode: body.checkCode,
+        qrCode: body.qrCode,
+        pdfUrl: body.pdfUrl,
+        ofdUrl: body.ofdUrl,
+        xmlUrl: body.xmlUrl,
       });
     } catch {
       // genuine but unusable (unknown status): the caller polls instead

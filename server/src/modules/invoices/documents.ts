@@ -10,7 +10,8 @@ import { PaymentAllocation, PaymentOrder } from "../payments";
 import { StaffUser } from "../staff";
 import { Invoice } from "./entities";
 import { invoiceRemark } from "./items";
-import { renderInvoicePdf, renderReceiptPdf } from "./pdf";
+import { renderInvoicePdf, renderReceiptPdf, SANDBOX_SPECIMEN_MARK } from "./pdf";
+import { enqueueDocumentFetch } from "./platformDocuments";
 
 /** Shanghai calendar date as YYYYMMDD. */
 function ymd(d: Date): string {
@@ -23,49 +24,29 @@ function yuan(fen: number): string {
 }
 
 /**
- * The QR code's verification data, in the layout of the national e-invoice QR code:
- * 01 (version), 32 (全电普票), invoice code (empty for 全电), number, amount excluding tax, date, check code.
+ * The QR content of a sandbox specimen that came without one from the sandbox platform: the 数电普票 layout
+ * (01, 32, empty code, number, 价税合计, date YYYYMMDD, empty 校验码, and an empty field 8, because that code
+ * only the tax platform produces). Never used for a real platform's invoice: those carry the platform's
+ * own QR content (Invoice.qrCode) inside the platform's own document.
  */
-export function qrTextOf(inv: Invoice): string {
-  return [
-    "01",
-    "32",
-    "",
-    inv.invoiceNo ?? "",
-    yuan(inv.totalFen - inv.taxFen),
-    inv.issuedAt ? ymd(inv.issuedAt) : "",
-    inv.checkCode ?? "",
-    "",
-  ].join(",");
-}
-
-/** where the rendered PDF of an issued invoice is kept (its number is unique and final) */
-export function invoicePdfKey(invoiceNo: string): string {
-  return `invoices/${invoiceNo.toLowerCase().replace(/[^a-z0-9]/g, "")}.pdf`;
+export function specimenQrText(inv: Pick<Invoice, "invoiceNo" | "totalFen" | "issuedAt">): string {
+  return ["01", "32", "", inv.invoiceNo ?? "", yuan(inv.totalFen), inv.issuedAt ? ymd(inv.issuedAt) : "", "", ""].join(
+    ",",
+  );
 }
 
 /**
- * The PDF of an issued invoice. It is rendered the first time it is asked for and kept in the file
- * storage: an issued invoice is a fixed document (a later change of the account's address must not
- * change it), and a second view costs a read instead of a render.
+ * A stand-in PDF for an invoice of the sandbox platform that returned no document, visibly marked
+ * 沙箱样张，非正式发票. Callers make sure the platform is the sandbox (platformDocuments.ts).
  */
-export async function invoicePdf(
-  deps: Pick<Deps, "ds" | "config" | "storage">,
-  id: number,
-): Promise<{ pdf: Buffer; name: string }> {
+export async function renderSpecimenPdf(deps: Pick<Deps, "ds" | "config">, inv: Invoice): Promise<Buffer> {
   const { ds, config } = deps;
-  const inv = await ds.getRepository(Invoice).findOneBy({ id });
-  if (!inv) throw new AppError("INVOICE_NOT_FOUND");
-  if (inv.status !== "issued" || !inv.invoiceNo || !inv.issuedAt) throw new AppError("INVOICE_NOT_READY");
-  const key = invoicePdfKey(inv.invoiceNo);
-  const name = `invoice-${inv.invoiceNo}.pdf`;
-  const kept = await deps.storage.get(key).catch(() => null);
-  if (kept) return { pdf: kept, name };
+  if (!inv.invoiceNo || !inv.issuedAt) throw new AppError("INVOICE_NOT_READY");
   const account = await ds.getRepository(HeatingAccount).findOneBy({ id: inv.accountId });
   const original = inv.originalInvoiceId
     ? await ds.getRepository(Invoice).findOneBy({ id: inv.originalInvoiceId })
     : null;
-  const pdf = await renderInvoicePdf(
+  return renderInvoicePdf(
     {
       kind: inv.kind,
       invoiceNo: inv.invoiceNo,
@@ -81,16 +62,50 @@ export async function invoicePdf(
           : null,
       remark: account ? invoiceRemark(account) : null,
       clerk: config.invoices.clerk,
-      qrText: qrTextOf(inv),
+      qrText: inv.qrCode ?? specimenQrText(inv),
+      specimen: SANDBOX_SPECIMEN_MARK,
     },
     { fontFile: config.invoices.fontFile },
   );
-  try {
-    await deps.storage.put(key, pdf, "application/pdf");
-  } catch (err) {
-    logger.warn({ err: (err as Error).message, invoiceId: id }, "invoice PDF not kept; rendered again next time");
+}
+
+/**
+ * An issued invoice's kept document: the platform's PDF or OFD (or, sandbox only, the specimen PDF), as
+ * stored by the invoices.document job. INVOICE_DOCUMENT_PENDING while it is being fetched; a kept file gone
+ * missing from the storage is fetched again.
+ */
+export async function invoiceDocument(
+  deps: Pick<Deps, "ds" | "storage">,
+  id: number,
+  kind: "pdf" | "ofd",
+): Promise<{ body: Buffer; name: string; type: string }> {
+  const inv = await deps.ds.getRepository(Invoice).findOneBy({ id });
+  if (!inv) throw new AppError("INVOICE_NOT_FOUND");
+  if (inv.status !== "issued" || !inv.invoiceNo) throw new AppError("INVOICE_NOT_READY");
+  const key = kind === "pdf" ? inv.pdfKey : inv.ofdKey;
+  const ready = inv.docStatus === "stored" || (inv.docStatus === "specimen" && kind === "pdf");
+  if (!ready || !key) {
+    if (ready && kind === "ofd") throw new AppError("INVOICE_NOT_FOUND");
+    throw new AppError("INVOICE_DOCUMENT_PENDING");
   }
-  return { pdf, name };
+  const body = await deps.storage.get(key);
+  if (!body) {
+    logger.error({ invoiceId: id, key }, "kept invoice document missing from storage; fetching it again");
+    const res = await deps.ds
+      .getRepository(Invoice)
+      .update(
+        { id, docStatus: inv.docStatus },
+        { docStatus: "fetching", docError: "已保存的版式文件丢失，重新获取中" },
+      );
+    if (res.affected) await enqueueDocumentFetch(deps.ds.manager, id, inv.docAttempts);
+    throw new AppError("INVOICE_DOCUMENT_PENDING");
+  }
+  const specimen = inv.docStatus === "specimen" ? "-specimen" : "";
+  return {
+    body,
+    name: `invoice-${inv.invoiceNo}${specimen}.${kind}`,
+    type: kind === "pdf" ? "application/pdf" : "application/ofd",
+  };
 }
 
 const OFFLINE = new Set(["cash", "card", "transfer", "assisted"]);

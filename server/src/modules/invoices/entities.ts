@@ -1,4 +1,4 @@
-import type { InvoiceItem, InvoiceKind, InvoiceStatus, InvoiceTitleKind } from "@warmline/shared";
+import type { InvoiceDocStatus, InvoiceItem, InvoiceKind, InvoiceStatus, InvoiceTitleKind } from "@warmline/shared";
 import { Entity, Index, JoinColumn, ManyToOne, type Relation } from "typeorm";
 import { Bool, CreatedAt, Fen, FkColumn, IdColumn, Instant, Int, Json, Str, UpdatedAt } from "../../db/columns";
 import { HeatingAccount } from "../accounts";
@@ -66,7 +66,24 @@ export class Invoice {
   /** 发票号码 once issued */
   @Index() @Str(32, { name: "invoice_no", nullable: true }) invoiceNo!: string | null;
   @Instant({ name: "issued_at", nullable: true }) issuedAt!: Date | null;
+  /** 校验码 as the platform returned it (empty for 数电 invoices) */
   @Str(64, { name: "check_code", nullable: true }) checkCode!: string | null;
+  /** the QR code's content exactly as the platform returned it (never built here for a real invoice) */
+  @Str(200, { name: "qr_code", nullable: true }) qrCode!: string | null;
+  /** where the platform serves the issued documents (as returned; they may expire) */
+  @Str(500, { name: "pdf_url", nullable: true }) pdfUrl!: string | null;
+  @Str(500, { name: "ofd_url", nullable: true }) ofdUrl!: string | null;
+  /**
+   * the documents we keep (版式文件): none (not issued) → fetching (版式文件获取中; the invoices.document job
+   * downloads them) → stored (the platform's files, in the file storage under pdfKey / ofdKey) or specimen
+   * (sandbox platform only: it returned no document, we rendered one marked 沙箱样张); failed after the
+   * job's last attempt (docError says why; staff can start it again).
+   */
+  @Str(16, { name: "doc_status", default: "none" }) docStatus!: InvoiceDocStatus;
+  @Str(100, { name: "pdf_key", nullable: true }) pdfKey!: string | null;
+  @Str(100, { name: "ofd_key", nullable: true }) ofdKey!: string | null;
+  @Int({ name: "doc_attempts", default: 0 }) docAttempts!: number;
+  @Str(200, { name: "doc_error", nullable: true }) docError!: string | null;
   @Json() buyer!: InvoiceBuyer;
   @Json() seller!: { name: string; taxId: string; address: string; bankAccount: string };
   @Json() items!: InvoiceItem[];

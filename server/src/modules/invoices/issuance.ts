@@ -11,6 +11,7 @@ import { Bill, HeatingSeason } from "../billing";
 import { PaymentAllocation, PaymentOrder, Refund } from "../payments";
 import { Invoice } from "./entities";
 import { type InvoiceBillLine, invoiceItems, invoiceRemark, totals } from "./items";
+import { enqueueDocumentFetch, issuedFields } from "./platformDocuments";
 import { defaultBuyer } from "./titles";
 
 /** Our request number at the platform: kind, source id and the request sequence (a reissue takes the next). */
@@ -246,13 +247,20 @@ export async function applyResult(deps: Deps, inv: Invoice, result: IssueResult)
   const where = { id: inv.id, status: In(["queued", "submitted"]), requestSeq: inv.requestSeq };
   const res =
     result.status === "issued"
-      ? await repo.update(where, {
-          status: "issued",
-          serialNo: result.serialNo,
-          invoiceNo: result.invoiceNo,
-          issuedAt: result.issuedAt,
-          checkCode: result.checkCode,
-          failReason: null,
+      ? await deps.ds.transaction(async (m) => {
+          // what the platform returned, as returned: its QR content and its documents' addresses; the
+          // documents themselves are fetched and kept by the invoices.document job
+          const r = await m.getRepository(Invoice).update(where, {
+            status: "issued",
+            serialNo: result.serialNo,
+            invoiceNo: result.invoiceNo,
+            issuedAt: result.issuedAt,
+            checkCode: result.checkCode,
+            failReason: null,
+            ...issuedFields(result),
+          });
+          if (r.affected) await enqueueDocumentFetch(m, inv.id);
+          return r;
         })
       : await repo.update(where, { status: "failed", failReason: result.reason.slice(0, 200) });
   if (!res.affected) return false;

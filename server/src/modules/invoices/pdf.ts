@@ -38,9 +38,18 @@ export interface InvoiceDocument {
   remark?: string | null;
   /** 开票人 */
   clerk: string;
-  /** content of the QR code printed top left */
+  /** content of the QR code printed top left: the platform's, as it returned it */
   qrText: string;
+  /**
+   * a sandbox specimen (沙箱样张): the text is printed as a red banner under the title and across the
+   * page, so the document can never pass for a real invoice. Null/absent on nothing else: real invoices are
+   * the platform's own documents and are never rendered here.
+   */
+  specimen?: string | null;
 }
+
+/** the mark every document the sandbox platform (or our stand-in for it) produces carries */
+export const SANDBOX_SPECIMEN_MARK = "沙箱样张，非正式发票";
 
 export interface ReceiptDocument {
   receiptNo: string;
@@ -516,6 +525,8 @@ export async function renderInvoicePdf(doc: InvoiceDocument, opts?: PdfOptions):
   pdf.text(remark, L + sideW + 5, remarkY + 6, { width: remarkW, lineGap: 1 });
   pdf.restore();
 
+  if (doc.specimen) specimenMark(pdf, doc.specimen, top, bottom);
+
   // frame, then the clerk under it
   pdf
     .save()
@@ -531,6 +542,22 @@ export async function renderInvoicePdf(doc: InvoiceDocument, opts?: PdfOptions):
   textIn(pdf, doc.clerk, L + 6 + clw, bottom + 6, 200, 16, { size: 9.5, pad: 0 });
 
   return toBuffer(pdf);
+}
+
+/** A specimen's marks: a boxed red banner above the parties and the text twice across the page, faded. */
+function specimenMark(pdf: Doc, text: string, top: number, bottom: number): void {
+  pdf.fontSize(11);
+  const bw = pdf.widthOfString(text) + 20;
+  const bx = A4[0] - MARGIN - bw;
+  pdf.save().lineWidth(1.2).strokeColor(RED).rect(bx, 84, bw, 22).stroke().restore();
+  textIn(pdf, text, bx, 84, bw, 22, { size: 11, color: RED, align: "center", pad: 0 });
+  const cx = A4[0] / 2;
+  for (const cy of [top + (bottom - top) * 0.35, top + (bottom - top) * 0.8]) {
+    pdf.save().translate(cx, cy).rotate(-18).fillColor(RED).fillOpacity(0.16).fontSize(40);
+    const w = pdf.widthOfString(text);
+    pdf.text(text, -w / 2, -20, { lineBreak: false });
+    pdf.restore();
+  }
 }
 
 /** 备注: the blue invoice a red one reverses, the seller's address and bank, then the caller's remark. */

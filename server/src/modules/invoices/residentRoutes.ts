@@ -2,6 +2,7 @@ import {
   FileLinkSchema,
   IdParamSchema,
   InvoiceDetailSchema,
+  InvoiceLinkQuerySchema,
   InvoiceListSchema,
   SendInvoiceEmailSchema,
 } from "@warmline/shared";
@@ -48,10 +49,11 @@ export function residentInvoiceRoutes(deps: Deps) {
       tags: ["resident"],
       auth: "resident",
       params: IdParamSchema,
+      query: InvoiceLinkQuerySchema,
       response: FileLinkSchema,
       errors: [404, 409],
-      async handler({ params }, ctx) {
-        return invoiceLink(config, await readableInvoice(deps, ctx.state.auth, params.id));
+      async handler({ params, query }, ctx) {
+        return invoiceLink(config, await readableInvoice(deps, ctx.state.auth, params.id), query.kind);
       },
     }),
     route({

@@ -53,6 +53,10 @@ export async function presentInvoices(ds: DataSource, invoices: Invoice[]): Prom
     attempts: i.attempts,
     createdAt: i.createdAt.toISOString(),
     reversedFen: reds.filter((r) => r.originalInvoiceId === i.id).reduce((s, r) => s + r.totalFen, 0),
+    docStatus: i.docStatus,
+    hasOfd: i.docStatus === "stored" && Boolean(i.ofdKey),
+    qrCode: i.qrCode,
+    docError: i.docError,
   }));
 }
 

@@ -4,6 +4,7 @@ import {
   INVOICE_DESK_ROLES,
   INVOICE_REISSUE_ROLES,
   InvoiceDetailSchema,
+  InvoiceLinkQuerySchema,
   InvoiceListSchema,
   InvoicePageSchema,
   InvoiceSchema,
@@ -16,8 +17,10 @@ import { route } from "../../http/route";
 import { linkFor } from "../files";
 import { receiptPdf } from "./documents";
 import { invoiceLink, RECEIPT_PDF } from "./fileKinds";
+import { refetchInvoiceDocuments } from "./platformDocuments";
 import {
   accountInvoices,
+  getInvoice,
   invoiceDetail,
   presentInvoices,
   readableInvoice,
@@ -75,16 +78,33 @@ export function staffInvoiceRoutes(deps: Deps) {
     }),
     route({
       method: "post",
+      path: "/staff/invoices/:id/refetch-documents",
+      summary: "重新获取开票平台的版式文件（PDF/OFD）",
+      tags: ["invoices"],
+      auth: "staff",
+      roles: INVOICE_REISSUE_ROLES,
+      params: IdParamSchema,
+      response: InvoiceSchema,
+      errors: [404, 409],
+      async handler({ params }, ctx) {
+        const inv = await readableInvoice(deps, ctx.state.auth, params.id);
+        await refetchInvoiceDocuments(deps, ctx, inv);
+        return (await presentInvoices(ds, [await getInvoice(ds, inv.id)]))[0];
+      },
+    }),
+    route({
+      method: "post",
       path: "/staff/invoices/:id/link",
       summary: "发票 PDF 的临时链接（打印）",
       tags: ["invoices"],
       auth: "staff",
       roles: INVOICE_DESK_ROLES,
       params: IdParamSchema,
+      query: InvoiceLinkQuerySchema,
       response: FileLinkSchema,
       errors: [404, 409],
-      async handler({ params }, ctx) {
-        return invoiceLink(config, await readableInvoice(deps, ctx.state.auth, params.id));
+      async handler({ params, query }, ctx) {
+        return invoiceLink(config, await readableInvoice(deps, ctx.state.auth, params.id), query.kind);
       },
     }),
     route({

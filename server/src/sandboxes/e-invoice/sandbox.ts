@@ -1,4 +1,5 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
+import { crc32 } from "node:zlib";
 import type Router from "@koa/router";
 import { fenToYuan, isValidTaxId, roundHalfUp, yuanToFen } from "@warmline/shared";
 import type { Context } from "koa";
@@ -38,6 +39,15 @@ const BODY_LIMIT = 1024 * 1024;
  * without tax id, inconsistent line amounts, a red invoice naming no issued blue invoice of this seller or
  * reversing more than is left of it.
  *
+ * An issued invoice comes back as Nuonuo's does (see nuonuo.ts): a 20-digit 数电 number, an empty checkCode,
+ * the QR content as the tax platform builds it for a 数电普票 — "01,32,,<number>,<价税合计>,<YYYYMMDD>,,<code>",
+ * field 7 empty, field 8 a 4-character code of the platform — and the documents' addresses: pdfUrl and ofdUrl
+ * under /sandbox/einvoice/files/<random token>.{pdf,ofd} on the origin the request came to. Those documents
+ * are specimens: the PDF (rendered by `renderPdf` when given) and the OFD package say "沙箱样张，非正式发票".
+ * Without `renderPdf`, or after the no_document fault, an invoice is issued without addresses.
+ *   POST /test/doc-fail-next    faults of the document side ({mode: unavailable | wrong_type | no_document, count?})
+ *   GET  /files/<token>.pdf|.ofd the documents
+ *
  * Error codes are the sandbox's own (the client only relies on E0000 and the transient codes):
  *   E9101 appKey  E9102 accessToken  E9103 timestamp  E9104 method  E9105 malformed  E9106 signature
  *   E9107 userTax  E9500 rate limit  E9999 busy (HTTP 503)  E1xxx business refusals (see `refuse` below)
@@ -53,6 +63,16 @@ export const EINVOICE_API_PATH = `${EINVOICE_SANDBOX_PATH}/open/v1/services`;
  */
 export const EINVOICE_FAIL_MODES = ["unavailable", "reject", "fail_result", "slow", "rate_limit"] as const;
 export type EInvoiceFailMode = (typeof EINVOICE_FAIL_MODES)[number];
+
+/**
+ * Document faults: unavailable = the next downloads answer HTTP 503; wrong_type = they answer 200 with an
+ * HTML page (text/html); no_document = the next invoices are issued without pdfUrl / ofdUrl.
+ */
+export const EINVOICE_DOC_FAIL_MODES = ["unavailable", "wrong_type", "no_document"] as const;
+export type EInvoiceDocFailMode = (typeof EINVOICE_DOC_FAIL_MODES)[number];
+
+/** what every sandbox document says about itself */
+export const SANDBOX_DOCUMENT_MARK = "沙箱样张，非正式发票";
 
 export const SANDBOX_FAIL_CAUSE = "税局系统繁忙，开具失败";
 export const SANDBOX_REJECT = { code: "E1301", describe: "销方可用授信额度不足，无法开具" } as const;
@@ -75,6 +95,8 @@ export interface EInvoiceSandboxOptions {
   timestampSkewS?: number;
   now?: () => number;
   fetch?: typeof fetch;
+  /** renders an issued record's PDF specimen (must carry SANDBOX_DOCUMENT_MARK); none = no documents */
+  renderPdf?: (record: EInvoiceRecord, original?: EInvoiceRecord) => Promise<Buffer>;
 }
 
 export interface SandboxLine {
@@ -112,7 +134,17 @@ export interface EInvoiceRecord {
   invoiceNo: string | null;
   /** ms since the epoch */
   invoiceTime: number | null;
+  /** "" for 数电 invoices, as on the real platform */
   checkCode: string | null;
+  /** the QR content as the tax platform builds it (null until issued) */
+  qrCode: string | null;
+  /** the documents' addresses (null until issued, or when issued without documents) */
+  pdfUrl: string | null;
+  ofdUrl: string | null;
+  /** the origin the request came to (documents are served there) */
+  origin: string | null;
+  /** the unguessable name of its documents */
+  docToken: string;
   sellerTaxId: string;
   buyerName: string;
   buyerTaxNum: string;
@@ -144,6 +176,15 @@ export interface SandboxApiRequest {
   headers: Record<string, string | string[] | undefined>;
   /** the raw body text, exactly as received */
   body: string;
+  /** e.g. "http://127.0.0.1:3000": where documents of invoices requested here are served */
+  origin?: string;
+}
+
+/** A document as served by GET /files/<token>.<ext>. */
+export interface SandboxFile {
+  status: number;
+  type: string;
+  body: Buffer | string;
 }
 
 export interface SandboxApiAnswer {
@@ -186,6 +227,9 @@ export class EInvoiceSandbox {
   readonly #failing = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #faults: { mode: EInvoiceFailMode; left: number; delayMs?: number }[] = [];
+  #docFaults: { mode: EInvoiceDocFailMode; left: number }[] = [];
+  /** downloads of documents, oldest first (token, ext, HTTP status) */
+  readonly downloads: { at: number; token: string; ext: string; status: number }[] = [];
   #invoiceSeq = 0;
   #serialSeq = 0;
   /** bumped by reset(): work of an earlier generation (a callback in flight) stops */
@@ -209,6 +253,19 @@ export class EInvoiceSandbox {
   failNext(mode: EInvoiceFailMode, count = 1, opts: { delayMs?: number } = {}): void {
     if (!Number.isInteger(count) || count < 1) throw new RangeError("count must be a positive integer");
     this.#faults.push({ mode, left: count, delayMs: opts.delayMs });
+  }
+
+  failNextDocument(mode: EInvoiceDocFailMode, count = 1): void {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError("count must be a positive integer");
+    this.#docFaults.push({ mode, left: count });
+  }
+
+  #takeDocFault(want: (m: EInvoiceDocFailMode) => boolean): EInvoiceDocFailMode | null {
+    const head = this.#docFaults[0];
+    if (!head || !want(head.mode)) return null;
+    head.left -= 1;
+    if (head.left <= 0) this.#docFaults.shift();
+    return head.mode;
   }
 
   setResultDelay(ms: number): void {
@@ -255,7 +312,9 @@ export class EInvoiceSandbox {
     this.#byOrder.clear();
     this.#failing.clear();
     this.#faults = [];
+    this.#docFaults = [];
     this.deliveries.length = 0;
+    this.downloads.length = 0;
     this.#resultDelayMs = this.opts.resultDelayMs ?? 300;
     this.#slowMs = this.opts.slowMs ?? 30_000;
   }
@@ -314,7 +373,7 @@ export class EInvoiceSandbox {
         return answer("E9105", "请求报文须为 JSON 对象");
       }
       const body = payload as Record<string, unknown>;
-      if (method === NUONUO_METHODS.issue) out = this.#issue(body, fault?.mode === "fail_result");
+      if (method === NUONUO_METHODS.issue) out = this.#issue(body, fault?.mode === "fail_result", req.origin);
       else if (method === NUONUO_METHODS.query) out = this.#query(body);
       else out = this.#deliver(body);
     } catch (err) {
@@ -338,7 +397,7 @@ export class EInvoiceSandbox {
 
   // ---- requestBillingNew ---------------------------------------------------------------------------
 
-  #issue(body: Record<string, unknown>, failResult: boolean): SandboxApiAnswer {
+  #issue(body: Record<string, unknown>, failResult: boolean, origin?: string): SandboxApiAnswer {
     const o = body.order;
     if (!o || typeof o !== "object" || Array.isArray(o)) return refuse("E1000", "缺少开票订单信息（order）");
     const order = o as Record<string, unknown>;
@@ -350,6 +409,7 @@ export class EInvoiceSandbox {
       return answer(NUONUO_OK, "订单号已存在，返回原开票流水号", { invoiceSerialNum: existing.serialNo });
     }
     const record = this.#validate(order, orderNo);
+    record.origin = origin ?? null;
     this.#bySerial.set(record.serialNo, record);
     this.#byOrder.set(orderNo, record);
     if (failResult) this.#failing.add(record.serialNo);
@@ -432,6 +492,11 @@ export class EInvoiceSandbox {
       invoiceNo: null,
       invoiceTime: null,
       checkCode: null,
+      qrCode: null,
+      pdfUrl: null,
+      ofdUrl: null,
+      origin: null,
+      docToken: randomBytes(24).toString("base64url"),
       sellerTaxId,
       buyerName,
       buyerTaxNum,
@@ -579,7 +644,24 @@ export class EInvoiceSandbox {
       record.statusMsg = "开票完成（最终状态）";
       record.invoiceNo = this.#nextInvoiceNo(at);
       record.invoiceTime = at;
-      record.checkCode = Array.from({ length: 20 }, () => randomInt(0, 10)).join("");
+      // 数电: no 校验码; the QR code carries the number, 价税合计, the date and the platform's own code
+      record.checkCode = "";
+      record.qrCode = [
+        "01",
+        "32",
+        "",
+        record.invoiceNo,
+        fenToYuan(record.totalFen),
+        beijingDateTime(at).slice(0, 10).replace(/-/g, ""),
+        "",
+        randomInt(0, 0x10000).toString(16).toUpperCase().padStart(4, "0"),
+      ].join(",");
+      const withDocs = this.opts.renderPdf && record.origin && !this.#takeDocFault((m) => m === "no_document");
+      if (withDocs) {
+        const base = `${record.origin}${EINVOICE_SANDBOX_PATH}/files/${record.docToken}`;
+        record.pdfUrl = `${base}.pdf`;
+        record.ofdUrl = `${base}.ofd`;
+      }
       // the push the request asked for (pushMode 0 e-mail, 1 SMS, 2 both), as the platform sends it
       const mail = record.pushMode === "0" || record.pushMode === "2" ? record.email : "";
       const phone = record.pushMode === "1" || record.pushMode === "2" ? record.buyerPhone : "";
@@ -640,8 +722,48 @@ export class EInvoiceSandbox {
       invoiceNo: record.invoiceNo ?? "",
       invoiceTime: record.invoiceTime,
       checkCode: record.checkCode ?? "",
+      qrCode: record.qrCode ?? "",
+      pdfUrl: record.pdfUrl ?? "",
+      ofdUrl: record.ofdUrl ?? "",
+      xmlUrl: "",
       failCause: record.failCause,
     };
+  }
+
+  // ---- documents -----------------------------------------------------------------------------------
+
+  /** GET /files/<token>.<ext>: an issued record's PDF or OFD specimen (faults: unavailable, wrong_type) */
+  async file(name: string): Promise<SandboxFile> {
+    const m = /^([A-Za-z0-9_-]{32})\.(pdf|ofd)$/.exec(name);
+    const record = m ? [...this.#bySerial.values()].find((r) => r.docToken === m[1]) : undefined;
+    const ext = m?.[2] ?? "";
+    const out = await this.#file(record, ext);
+    this.downloads.push({ at: this.#now(), token: m?.[1] ?? name.slice(0, 40), ext, status: out.status });
+    return out;
+  }
+
+  async #file(record: EInvoiceRecord | undefined, ext: string): Promise<SandboxFile> {
+    if (!record || record.status !== NUONUO_STATUS.issued || !record.pdfUrl) {
+      return { status: 404, type: "text/plain; charset=utf-8", body: "not found" };
+    }
+    const fault = this.#takeDocFault((mode) => mode !== "no_document");
+    if (fault === "unavailable") return { status: 503, type: "text/plain; charset=utf-8", body: "系统繁忙" };
+    if (fault === "wrong_type") {
+      return {
+        status: 200,
+        type: "text/html; charset=utf-8",
+        body: `<!doctype html><html><body><h1>系统维护中</h1><p>${"请稍后再试。".repeat(20)}</p></body></html>`,
+      };
+    }
+    if (ext === "pdf") {
+      const blue = record.originalInvoiceNo
+        ? [...this.#bySerial.values()].find((r) => r.kind === "blue" && r.invoiceNo === record.originalInvoiceNo)
+        : undefined;
+      const render = this.opts.renderPdf as NonNullable<EInvoiceSandboxOptions["renderPdf"]>;
+      const pdf = await render(structuredClone(record), blue && structuredClone(blue));
+      return { status: 200, type: "application/pdf", body: pdf };
+    }
+    return { status: 200, type: "application/ofd", body: sandboxOfd(record) };
   }
 
   // ---- queryInvoiceResult ------------------------------------------------------------------------
@@ -678,6 +800,12 @@ export class EInvoiceSandbox {
         invoiceNo: r.invoiceNo ?? "",
         invoiceTime: r.invoiceTime,
         checkCode: r.checkCode ?? "",
+        allElectronicInvoiceNumber: r.invoiceNo ?? "",
+        qrCode: r.qrCode ?? "",
+        pdfUrl: r.pdfUrl ?? "",
+        ofdUrl: r.ofdUrl ?? "",
+        xmlUrl: "",
+        invoiceKind: "电子发票(普通发票)",
         invoiceType: r.kind === "red" ? "2" : "1",
         invoiceLine: "pc",
         oldInvoiceCode: "",
@@ -719,6 +847,84 @@ export class EInvoiceSandbox {
   }
 }
 
+/**
+ * A minimal OFD package (GB/T 33190: a ZIP with OFD.xml at its root, stored uncompressed) whose document
+ * information names the invoice and says it is a sandbox specimen. It is enough to be recognised as an OFD
+ * file; it is not a full 数电 layout.
+ */
+export function sandboxOfd(record: Pick<EInvoiceRecord, "invoiceNo" | "qrCode" | "totalFen">): Buffer {
+  const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const ofdXml = `<?xml version="1.0" encoding="UTF-8"?>
+<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.1" DocType="OFD">
+  <ofd:DocBody>
+    <ofd:DocInfo>
+      <ofd:DocID>${esc(record.invoiceNo ?? "")}</ofd:DocID>
+      <ofd:Title>${SANDBOX_DOCUMENT_MARK} ${esc(record.invoiceNo ?? "")}</ofd:Title>
+      <ofd:Abstract>${SANDBOX_DOCUMENT_MARK}</ofd:Abstract>
+      <ofd:CustomDatas>
+        <ofd:CustomData Name="发票号码">${esc(record.invoiceNo ?? "")}</ofd:CustomData>
+        <ofd:CustomData Name="价税合计">${fenToYuan(record.totalFen)}</ofd:CustomData>
+        <ofd:CustomData Name="二维码">${esc(record.qrCode ?? "")}</ofd:CustomData>
+      </ofd:CustomDatas>
+    </ofd:DocInfo>
+    <ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>
+  </ofd:DocBody>
+</ofd:OFD>
+`;
+  const docXml = `<?xml version="1.0" encoding="UTF-8"?>
+<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CommonData><ofd:MaxUnitID>1</ofd:MaxUnitID></ofd:CommonData><ofd:Pages/></ofd:Document>
+`;
+  return storedZip([
+    ["OFD.xml", Buffer.from(ofdXml, "utf8")],
+    ["Doc_0/Document.xml", Buffer.from(docXml, "utf8")],
+  ]);
+}
+
+/** a ZIP archive of the given files, stored (no compression), UTF-8 names */
+function storedZip(files: [string, Buffer][]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of files) {
+    const n = Buffer.from(name, "utf8");
+    const crc = crc32(data) >>> 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt32LE(0, 10); // time, date
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    local.writeUInt16LE(0, 28);
+    parts.push(local, n, data);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(0x0800, 8);
+    c.writeUInt16LE(0, 10);
+    c.writeUInt32LE(0, 12);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(data.length, 20);
+    c.writeUInt32LE(data.length, 24);
+    c.writeUInt16LE(n.length, 28);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+
 /** amount − round(amount × 10000 / (10000 + bp)): the tax inside a tax-inclusive amount */
 function taxInside(absAmount: number, bp: number): number {
   return absAmount - roundHalfUp(absAmount * 10_000, 10_000 + bp);
@@ -731,6 +937,10 @@ const FailNextInput = z.object({
   count: z.number().int().min(1).max(1000).optional(),
   delayMs: z.number().int().min(0).max(600_000).optional(),
 });
+const DocFailNextInput = z.object({
+  mode: z.enum(EINVOICE_DOC_FAIL_MODES),
+  count: z.number().int().min(1).max(1000).optional(),
+});
 const DelayInput = z.object({ ms: z.number().int().min(0).max(600_000) });
 
 /** Mounts the sandbox platform and its test controls under /sandbox/einvoice (see the file comment). */
@@ -742,7 +952,9 @@ export function mountEInvoiceSandbox(
   const P = EINVOICE_SANDBOX_PATH;
 
   router.post(EINVOICE_API_PATH, async (ctx) => {
-    const out = await sb.handle({ headers: ctx.headers, body: await readText(ctx, BODY_LIMIT) });
+    // where this request came to (koa 3's ctx.origin is the Origin header, not this)
+    const origin = `${ctx.protocol}://${ctx.host}`;
+    const out = await sb.handle({ headers: ctx.headers, body: await readText(ctx, BODY_LIMIT), origin });
     ctx.set("Cache-Control", "no-store");
     ctx.status = out.status;
     ctx.type = "application/json; charset=utf-8";
@@ -781,6 +993,19 @@ export function mountEInvoiceSandbox(
       sb.failNext(input.mode, input.count ?? 1, { delayMs: input.delayMs });
     }),
   );
+  router.get(`${P}/files/:name`, async (ctx) => {
+    const out = await sb.file(String(ctx.params.name ?? ""));
+    ctx.set("Cache-Control", "no-store");
+    ctx.status = out.status;
+    ctx.type = out.type;
+    ctx.body = out.body;
+  });
+  router.post(
+    `${P}/test/doc-fail-next`,
+    control(DocFailNextInput, (input) => {
+      sb.failNextDocument(input.mode, input.count ?? 1);
+    }),
+  );
   router.post(
     `${P}/test/result-delay`,
     control(DelayInput, (input) => {
@@ -789,7 +1014,7 @@ export function mountEInvoiceSandbox(
   );
   router.get(
     `${P}/test/invoices`,
-    control(null, () => ({ invoices: sb.records(), deliveries: sb.deliveries })),
+    control(null, () => ({ invoices: sb.records(), deliveries: sb.deliveries, downloads: sb.downloads })),
   );
   router.post(
     `${P}/test/reset`,

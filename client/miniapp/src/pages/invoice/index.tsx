@@ -13,12 +13,18 @@ import { formatDate, formatDateTime, orDash } from "../../utils/format";
 import { positiveId } from "../../utils/params";
 import {
   buyerText,
+  canOpenDocument,
   checkInvoiceEmail,
+  INVOICE_DOC_FAILED_NOTE,
+  INVOICE_DOC_FETCHING_NOTE,
   INVOICE_FAILED_NOTE,
+  INVOICE_SPECIMEN_NOTE,
+  invoiceDocState,
   invoiceKindLabel,
   invoiceStatusClass,
   invoiceStatusLabel,
   isIssuing,
+  needsRefresh,
   nextRefreshDelay,
   otherInvoices,
   quantityText,
@@ -84,7 +90,7 @@ export default function InvoicePage() {
   const visible = useRef(false);
   const since = useRef(Date.now());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const lastStatus = useRef<InvoiceStatus | null>(null);
+  const last = useRef<InvoiceDetailView | null>(null);
 
   function clearTimer() {
     if (timer.current) clearTimeout(timer.current);
@@ -93,7 +99,7 @@ export default function InvoicePage() {
 
   function scheduleRefresh() {
     clearTimer();
-    if (!visible.current || !lastStatus.current || !isIssuing(lastStatus.current)) return;
+    if (!visible.current || !last.current || !needsRefresh(last.current)) return;
     timer.current = setTimeout(() => void load(), nextRefreshDelay(Date.now() - since.current));
   }
 
@@ -104,7 +110,7 @@ export default function InvoicePage() {
     }
     try {
       const found = await getInvoice(id);
-      lastStatus.current = found.status;
+      last.current = found;
       setInvoice(found);
       setError("");
     } catch (err) {
@@ -189,6 +195,15 @@ export default function InvoicePage() {
             {invoice.status === "failed" ? (
               <Text className="notice-bar invoice-failed">{INVOICE_FAILED_NOTE}</Text>
             ) : null}
+            {invoiceDocState(invoice) === "fetching" ? (
+              <Text className="notice-bar invoice-doc-fetching">{INVOICE_DOC_FETCHING_NOTE}</Text>
+            ) : null}
+            {invoiceDocState(invoice) === "failed" ? (
+              <Text className="notice-bar invoice-doc-failed">{INVOICE_DOC_FAILED_NOTE}</Text>
+            ) : null}
+            {invoiceDocState(invoice) === "specimen" ? (
+              <Text className="notice-bar invoice-specimen">{INVOICE_SPECIMEN_NOTE}</Text>
+            ) : null}
             {red ? (
               <Text className="notice-bar invoice-red-note">红字发票用于冲销已开具的发票（退款），金额为负数。</Text>
             ) : null}
@@ -247,14 +262,20 @@ export default function InvoicePage() {
 
           {invoice.status === "issued" ? (
             <>
-              <Button
-                className={`btn btn-primary${opening ? " is-busy" : ""}`}
-                loading={opening}
-                disabled={opening}
-                onClick={() => void openPdf()}
-              >
-                查看发票
-              </Button>
+              {canOpenDocument(invoice) ? (
+                <Button
+                  className={`btn btn-primary${opening ? " is-busy" : ""}`}
+                  loading={opening}
+                  disabled={opening}
+                  onClick={() => void openPdf()}
+                >
+                  查看发票
+                </Button>
+              ) : (
+                <Button className="btn btn-primary invoice-doc-pending" disabled>
+                  {invoiceDocState(invoice) === "failed" ? "版式文件暂未取得" : "版式文件获取中…"}
+                </Button>
+              )}
               {emailOpen ? null : (
                 <Button className="btn btn-plain" onClick={startEmail}>
                   发送到邮箱

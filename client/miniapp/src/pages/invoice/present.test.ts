@@ -71,3 +71,23 @@ describe("the e-mail form", () => {
     expect(recheckInvoiceEmail("", "fp@")).toBe("");
   });
 });
+
+describe("the platform's documents", () => {
+  it("an issued invoice opens only once its documents are kept; meanwhile 版式文件获取中 and a refresh", async () => {
+    const { canOpenDocument, invoiceDocState, needsRefresh } = await import("./present");
+    const issued = (docStatus: "none" | "fetching" | "stored" | "specimen" | "failed") =>
+      ({ status: "issued", docStatus }) as const;
+    expect(invoiceDocState(issued("fetching"))).toBe("fetching");
+    expect(invoiceDocState(issued("none"))).toBe("fetching");
+    expect(canOpenDocument(issued("fetching"))).toBe(false);
+    expect(needsRefresh(issued("fetching"))).toBe(true);
+    expect(canOpenDocument(issued("stored"))).toBe(true);
+    expect(needsRefresh(issued("stored"))).toBe(false);
+    expect(invoiceDocState(issued("specimen"))).toBe("specimen");
+    expect(canOpenDocument(issued("specimen"))).toBe(true);
+    expect(canOpenDocument(issued("failed"))).toBe(false);
+    expect(needsRefresh(issued("failed"))).toBe(false);
+    expect(invoiceDocState({ status: "submitted", docStatus: "none" })).toBe("none");
+    expect(needsRefresh({ status: "submitted", docStatus: "none" })).toBe(true);
+  });
+});

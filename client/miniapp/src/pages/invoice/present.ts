@@ -25,6 +25,36 @@ export function invoiceStatusClass(status: InvoiceStatus): string {
   return `status-invoice-${isIssuing(status) ? "issuing" : status}`;
 }
 
+/**
+ * The documents of an issued invoice as the resident sees them: ready (the platform's PDF can be opened),
+ * specimen (a sandbox specimen — only in development), fetching (已开具, 版式文件获取中: no button yet) or
+ * failed (not obtained yet; staff see to it). "none" before the invoice is issued.
+ */
+export type InvoiceDocState = "none" | "ready" | "specimen" | "fetching" | "failed";
+
+export function invoiceDocState(invoice: Pick<InvoiceView, "status" | "docStatus">): InvoiceDocState {
+  if (invoice.status !== "issued") return "none";
+  if (invoice.docStatus === "stored") return "ready";
+  if (invoice.docStatus === "specimen") return "specimen";
+  if (invoice.docStatus === "failed") return "failed";
+  return "fetching";
+}
+
+/** a link can be asked for: the platform's PDF (or a sandbox specimen) is kept */
+export function canOpenDocument(invoice: Pick<InvoiceView, "status" | "docStatus">): boolean {
+  const state = invoiceDocState(invoice);
+  return state === "ready" || state === "specimen";
+}
+
+export const INVOICE_DOC_FETCHING_NOTE = "发票已开具，版式文件获取中，请稍候，页面将自动刷新";
+export const INVOICE_DOC_FAILED_NOTE = "发票已开具，版式文件暂未取得，工作人员正在处理";
+export const INVOICE_SPECIMEN_NOTE = "沙箱样张，非正式发票（测试环境）";
+
+/** The detail page refreshes itself while the invoice is being issued or its documents fetched. */
+export function needsRefresh(invoice: Pick<InvoiceView, "status" | "docStatus">): boolean {
+  return isIssuing(invoice.status) || invoiceDocState(invoice) === "fetching";
+}
+
 /** What a failed invoice tells the resident (staff reissue it). */
 export const INVOICE_FAILED_NOTE = "开具失败，工作人员正在处理";
 
