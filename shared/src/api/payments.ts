@@ -1,3 +1,4 @@
+import { formatYuan } from "../billing/money";
 import { z } from "zod";
 import { InvoiceTitleInputSchema } from "./invoices";
 
@@ -41,6 +42,51 @@ export const AllocationSchema = z.object({
   lateFeeFen: z.number().int(),
 });
 
+/**
+ * 余款: money of a payment that paid no bill (the bills were already paid, or the order had been closed).
+ * scheduled: refunded automatically at refundAt; awaiting_supervisor: a supervisor refunds it; refunding /
+ * refunded: the refund is under way / done; resolved: staff applied it otherwise.
+ */
+export const SURPLUS_STATES = ["scheduled", "awaiting_supervisor", "refunding", "refunded", "resolved"] as const;
+export const PaymentSurplusSchema = z.object({
+  amountFen: z.number().int(),
+  state: z.enum(SURPLUS_STATES),
+  /** when the automatic refund is due (scheduled only) */
+  refundAt: z.string().nullable(),
+  /** the order's bills were paid by other money (else: the order had been closed when the money came) */
+  billsAlreadyPaid: z.boolean(),
+});
+export type PaymentSurplusView = z.infer<typeof PaymentSurplusSchema>;
+
+/** an instant as Beijing wall-clock time, "M月D日 HH:mm" */
+function beijingShort(iso: string): string {
+  const t = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
+  return `${Number(t.slice(5, 7))}月${Number(t.slice(8, 10))}日 ${t.slice(11, 16)}`;
+}
+
+/**
+ * What the resident is told about a surplus, in plain words (result page, payment history, 我的消息):
+ * how much paid nothing, why, and when and how it comes back.
+ */
+export function surplusNotice(s: PaymentSurplusView, now = Date.now()): string {
+  const head = `本次付款中 ${formatYuan(s.amountFen)} 未抵扣任何账单（${s.billsAlreadyPaid ? "账单已缴清" : "订单已关闭"}）`;
+  switch (s.state) {
+    case "scheduled": {
+      if (!s.refundAt) return `${head}，将原路退回，无需操作。`;
+      const hours = Math.max(1, Math.ceil((Date.parse(s.refundAt) - now) / 3600_000));
+      return `${head}，将于${hours}小时后（${beijingShort(s.refundAt)}前）原路退回，无需操作。`;
+    }
+    case "awaiting_supervisor":
+      return `${head}，工作人员核实后将原路退回，无需操作；如有疑问请致电 0936-4466666。`;
+    case "refunding":
+      return `${head}，正在原路退回。`;
+    case "refunded":
+      return `${head}，已原路退回。`;
+    default:
+      return `${head}，已由工作人员处理。`;
+  }
+}
+
 export const PaymentSchema = z.object({
   id: z.number().int(),
   outTradeNo: z.string(),
@@ -63,6 +109,8 @@ export const PaymentSchema = z.object({
   /** the payment's (blue) invoice once requested */
   invoiceId: z.number().int().nullable(),
   invoiceStatus: z.enum(["queued", "submitted", "issued", "failed"]).nullable(),
+  /** 余款: money of this payment that paid no bill (online payments only) */
+  surplus: PaymentSurplusSchema.nullable(),
 });
 export type PaymentView = z.infer<typeof PaymentSchema>;
 export const PaymentListSchema = z.object({ items: z.array(PaymentSchema) });
@@ -106,6 +154,11 @@ export const PaymentStatusSchema = z.object({
   paidAt: z.string().nullable(),
   /** the payment's (blue) invoice once requested */
   invoiceId: z.number().int().nullable(),
+  invoiceStatus: z.enum(["queued", "submitted", "issued", "failed"]).nullable(),
+  /** an invoice will be issued for this payment (false: nothing of it paid a bill, or staff must decide first) */
+  invoiceExpected: z.boolean(),
+  /** money of this payment that paid no bill, and what happens to it */
+  surplus: PaymentSurplusSchema.nullable(),
 });
 export type PaymentStatusView = z.infer<typeof PaymentStatusSchema>;
 

@@ -1,5 +1,11 @@
 import { ExclamationCircleOutlined, RollbackOutlined } from "@ant-design/icons";
-import { PAYMENT_CHANNEL_LABELS, PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, formatYuan } from "@warmline/shared";
+import {
+  PAYMENT_CHANNEL_LABELS,
+  PAYMENT_STATUS_LABELS,
+  REFUND_STATUS_LABELS,
+  formatYuan,
+  surplusNotice,
+} from "@warmline/shared";
 import {
   Alert,
   App,
@@ -170,7 +176,7 @@ export function PaymentDrawer({ payment, onClose, onChanged }: Props) {
                   : mayRefund
                     ? "，请分配到欠费账单或原路退回"
                     : "，请联系专班主管处理"
-              }`}
+              }${p.surplus ? `。居民已获告知：${surplusNotice(p.surplus)}` : ""}`}
             />
           )}
           <Descriptions

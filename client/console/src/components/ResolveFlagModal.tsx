@@ -1,4 +1,4 @@
-import { formatYuan, ResolveFlagSchema, type ResolveFlagInput } from "@warmline/shared";
+import { formatYuan, ResolveFlagSchema, type ResolveFlagInput, surplusNotice } from "@warmline/shared";
 import { Alert, Descriptions, Form, Input, Modal, Radio, Space } from "antd";
 import { messageOf } from "../api/api";
 import type { PaymentView } from "../api/payments";
@@ -59,6 +59,9 @@ function ResolveFlagDialog({ payment, onClose, onResolved }: Props & { payment: 
           { key: "amt", label: "缴费金额", children: formatYuan(payment.amountFen) },
           { key: "un", label: "未分配金额", children: formatYuan(payment.unappliedFen) },
           { key: "why", label: "异常原因", children: payment.flagReason ?? "需人工核对" },
+          ...(payment.surplus
+            ? [{ key: "surplus", label: "余款处理（居民已获告知）", children: surplusNotice(payment.surplus) }]
+            : []),
         ]}
       />
       {resolve.isError && (

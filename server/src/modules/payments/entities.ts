@@ -171,3 +171,32 @@ export class ReconItem {
   @Str(200, { nullable: true }) note!: string | null;
   @CreatedAt() createdAt!: Date;
 }
+
+/** how a surplus goes back: the refund job on its way (auto), a supervisor's decision, or done */
+export type SurplusStatus = "new" | "scheduled" | "awaiting_supervisor" | "refunding" | "resolved";
+
+/**
+ * 余款: money of an online payment that paid no bill — it arrived for bills already paid (a cashier page
+ * left open) or for an order already closed. One row per payment (the unique key makes the settlement that
+ * finds it, and the job that refunds it, act once). Refunded automatically after SURPLUS_REFUND_HOLD_HOURS
+ * through the ordinary refund path, or left to a supervisor (SURPLUS_REFUND_MODE=supervisor).
+ */
+@Entity("payment_surpluses")
+export class PaymentSurplus {
+  @IdColumn() id!: number;
+  @Index({ unique: true }) @FkColumn({ name: "payment_order_id" }) paymentOrderId!: number;
+  @ManyToOne(() => PaymentOrder, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "payment_order_id" })
+  paymentOrder?: Relation<PaymentOrder>;
+  @Index() @Int({ name: "account_id" }) accountId!: number;
+  @Fen({ name: "amount_fen" }) amountFen!: number;
+  /** true: the order's bills had been paid by other money; false: the order had been closed */
+  @Bool({ name: "bills_already_paid", default: false }) billsAlreadyPaid!: boolean;
+  @Str(24, { default: "new" }) status!: SurplusStatus;
+  /** auto mode: the automatic refund is due at this instant */
+  @Instant({ name: "refund_at", nullable: true }) refundAt!: Date | null;
+  /** the refund the job started (its state is the refund's) */
+  @Int({ name: "refund_id", nullable: true }) refundId!: number | null;
+  @CreatedAt() createdAt!: Date;
+  @UpdatedAt() updatedAt!: Date;
+}

@@ -4,6 +4,7 @@ import {
   LedgerEntry,
   PaymentAllocation,
   PaymentOrder,
+  PaymentSurplus,
   ReconItem,
   ReconRun,
   Refund,
@@ -15,16 +16,19 @@ import { reconcileDailyJob, reconcileJob, scheduleDailyRecon } from "./reconcili
 import { refundRetryJob } from "./refunds";
 import { paymentRoutes } from "./routes";
 import { staffPaymentRoutes } from "./staffRoutes";
+import { surplusJob } from "./surplus";
 
 export {
   LedgerEntry,
   PaymentAllocation,
   PaymentOrder,
+  PaymentSurplus,
   ReconItem,
   ReconRun,
   Refund,
   VendorNotificationLog,
 } from "./entities";
+export { processSurplus, SURPLUS_REFUND_REASON, surplusesOf } from "./surplus";
 export { type InvoiceBuyerSnapshot, type InvoicingPort, requestInvoice, requestReversal } from "./invoicing";
 export { checkOrder } from "./checkOrder";
 export { createOnlinePayment, FIRST_CHECK_MS } from "./onlinePayments";
@@ -37,6 +41,7 @@ export const PAYMENT_JOBS = [
   "payments.reconcile",
   "payments.refund_retry",
   "payments.reconcile_daily",
+  "payments.surplus",
 ] as const;
 declare module "../../jobs/names" {
   interface JobNameMap extends Record<(typeof PAYMENT_JOBS)[number], true> {}
@@ -44,10 +49,25 @@ declare module "../../jobs/names" {
 
 export const paymentsModule: WarmlineModule = {
   name: "payments",
-  entities: [PaymentOrder, PaymentAllocation, LedgerEntry, VendorNotificationLog, Refund, ReconRun, ReconItem],
+  entities: [
+    PaymentOrder,
+    PaymentAllocation,
+    LedgerEntry,
+    VendorNotificationLog,
+    Refund,
+    ReconRun,
+    ReconItem,
+    PaymentSurplus,
+  ],
   routes: (deps) => [...paymentRoutes(deps), ...staffPaymentRoutes(deps)],
   mount: mountNotifyRoutes,
-  jobs: (deps) => [checkOrderJob(deps), reconcileJob(deps), reconcileDailyJob(deps), refundRetryJob(deps)],
+  jobs: (deps) => [
+    checkOrderJob(deps),
+    reconcileJob(deps),
+    reconcileDailyJob(deps),
+    refundRetryJob(deps),
+    surplusJob(deps),
+  ],
   jobNames: PAYMENT_JOBS,
   policies: paymentPolicies,
   async start(deps) {

@@ -16,6 +16,7 @@ import { balanceOf, policyOf, Bill, type HeatingSeason } from "../billing";
 import { PaymentAllocation, PaymentOrder } from "./entities";
 import { paymentApplied } from "./invoicing";
 import { applyToBills, newOutTradeNo, writeLedger } from "./settlement";
+import { surplusesOf } from "./surplus";
 
 export interface OpenBill {
   bill: Bill;
@@ -144,6 +145,7 @@ export async function presentPayments(deps: Deps, orders: PaymentOrder[]): Promi
     ds,
     orders.map((o) => o.id),
   );
+  const surpluses = await surplusesOf(ds, orders, deps.config.surplusRefund);
   return orders.map((o) => ({
     id: o.id,
     outTradeNo: o.outTradeNo,
@@ -152,6 +154,7 @@ export async function presentPayments(deps: Deps, orders: PaymentOrder[]): Promi
     payee: deps.config.invoices.seller.name,
     invoiceId: invoices.get(o.id)?.id ?? null,
     invoiceStatus: invoices.get(o.id)?.status ?? null,
+    surplus: surpluses.get(o.id) ?? null,
     channel: o.channel,
     amountFen: o.amountFen,
     refundedFen: o.refundedFen,

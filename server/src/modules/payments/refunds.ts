@@ -34,7 +34,7 @@ export function presentRefund(r: Refund): RefundView {
   };
 }
 
-function newOutRefundNo(): string {
+export function newOutRefundNo(): string {
   const t = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\D/g, "").slice(0, 14);
   return `RF${t}${String(randomInt(0, 1_000_000)).padStart(6, "0")}`;
 }

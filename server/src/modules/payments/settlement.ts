@@ -5,6 +5,7 @@ import { balanceOf, policyOf, Bill, HeatingSeason } from "../billing";
 import type { PaymentVendor } from "../../integrations/payments";
 import { paymentApplied } from "./invoicing";
 import { LedgerEntry, PaymentAllocation, PaymentOrder } from "./entities";
+import { recordSurplus } from "./surplus";
 
 /**
  * 商户订单号: WL + Shanghai time to the second + 10 random base-36 characters (26 characters, within the
@@ -178,7 +179,9 @@ export async function settleVendorPayment(
   order.paidAt = paid.paidAt;
   await m.getRepository(PaymentOrder).save(order);
   await writeLedger(m, order, paid.paidAt);
-  // flagged money is invoiced once staff have decided what it pays (resolveFlag)
+  // flagged money is invoiced once staff have decided what it pays (resolveFlag); money that paid no bill
+  // is a surplus: the resident is told, the supervisors alerted, and it goes back (surplus.ts)
   if (!order.flagged) await paymentApplied(m, order.id);
+  else await recordSurplus(m, order);
   return { outcome: order.flagged ? "flagged" : "settled", order };
 }

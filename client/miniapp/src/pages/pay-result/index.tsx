@@ -1,6 +1,6 @@
 import { Button, Text, View } from "@tarojs/components";
 import { useLoad, useRouter, useUnload } from "@tarojs/taro";
-import { formatYuan } from "@warmline/shared";
+import { formatYuan, type PaymentStatusView, surplusNotice } from "@warmline/shared";
 import { useEffect, useRef, useState } from "react";
 import { getPaymentStatus } from "../../services/billing";
 import { formatDateTime } from "../../utils/format";
@@ -14,13 +14,20 @@ interface ResultView {
   icon: string;
   title: string;
   detail: string;
-  tone: "paid" | "wait" | "bad";
+  tone: "paid" | "wait" | "bad" | "surplus";
+}
+
+/** the money arrived but paid no bill at all (the bills were already paid): not a 缴费成功 */
+function surplusOnly(p: PaymentStatusView | null): boolean {
+  return !!p?.surplus && p.surplus.amountFen >= p.amountFen;
 }
 
 function describe(state: PollState): ResultView {
   switch (state.phase) {
     case "paid":
-      return { icon: "✓", title: "缴费成功", detail: "", tone: "paid" };
+      return surplusOnly(state.payment)
+        ? { icon: "!", title: "款项已到账，未抵扣账单", detail: "", tone: "surplus" }
+        : { icon: "✓", title: "缴费成功", detail: "", tone: "paid" };
     case "closed":
       return { icon: "!", title: "订单已关闭", detail: "该订单未完成支付，如需缴费请重新发起。", tone: "bad" };
     case "cancelled":
@@ -64,13 +71,16 @@ export default function PayResultPage() {
     poller.current?.stop();
   });
 
-  // 电子发票: requested by the server right after "paid"; ask a little longer until the payment has it
+  // 电子发票: requested by the server right after "paid"; ask a little longer until the payment has it —
+  // unless none will come (the money paid no bill, or staff decide first)
   const paid = state.phase === "paid";
+  const invoiceExpected = paid && (state.payment?.invoiceExpected ?? false);
+  const surplus = paid ? (state.payment?.surplus ?? null) : null;
   const knownInvoiceId = state.payment?.invoiceId ?? null;
   const [invoiceId, setInvoiceId] = useState<number | null>(null);
   const [invoiceWait, setInvoiceWait] = useState<"waiting" | "gave-up">("waiting");
   useEffect(() => {
-    if (!paid || id === null) return;
+    if (!invoiceExpected || id === null) return;
     if (knownInvoiceId !== null) {
       setInvoiceId(knownInvoiceId);
       return;
@@ -82,7 +92,7 @@ export default function PayResultPage() {
       onGiveUp: () => setInvoiceWait("gave-up"),
     });
     return () => waiter.stop();
-  }, [paid, knownInvoiceId, id]);
+  }, [invoiceExpected, knownInvoiceId, id]);
 
   const accountId = state.payment?.accountId ?? positiveId(params.accountId);
   const view = describe(state);
@@ -101,10 +111,21 @@ export default function PayResultPage() {
           </>
         ) : null}
         {view.detail ? <Text className="result-detail">{view.detail}</Text> : null}
-        {paid && invoiceId === null ? (
+        {surplus ? (
+          <Text className="surplus-notice" data-surplus-state={surplus.state}>
+            {surplusNotice(surplus)}
+          </Text>
+        ) : null}
+        {invoiceExpected && invoiceId === null ? (
           <Text className="result-detail invoice-wait">
             {invoiceWait === "waiting" ? "电子发票申请中…" : "电子发票开具后，可在户号的“电子发票”中查看"}
           </Text>
+        ) : null}
+        {paid && !invoiceExpected && surplus && !surplusOnly(state.payment) ? (
+          <Text className="result-detail invoice-final">已抵扣部分的电子发票将在工作人员核实后开具</Text>
+        ) : null}
+        {paid && state.payment?.invoiceStatus === "failed" ? (
+          <Text className="result-detail invoice-final">电子发票开具失败，工作人员处理后将重新开具</Text>
         ) : null}
       </View>
 
@@ -121,7 +142,7 @@ export default function PayResultPage() {
           缴费记录
         </Button>
       ) : null}
-      {paid && invoiceId !== null ? (
+      {invoiceExpected && invoiceId !== null ? (
         <Button className="btn btn-plain view-invoice" onClick={() => void openInvoice(invoiceId)}>
           查看电子发票
         </Button>

@@ -11,6 +11,9 @@ const paid = (invoiceId: number | null): PaymentStatusView => ({
   status: "paid",
   paidAt: "2026-11-20T02:00:00.000Z",
   invoiceId,
+  invoiceStatus: invoiceId === null ? null : "issued",
+  invoiceExpected: true,
+  surplus: null,
 });
 
 beforeEach(() => {

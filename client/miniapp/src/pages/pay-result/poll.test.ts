@@ -19,6 +19,9 @@ const payment = (status: PaymentStatusView["status"]): PaymentStatusView => ({
   status,
   paidAt: status === "paid" ? "2026-11-20T02:00:00.000Z" : null,
   invoiceId: null,
+  invoiceStatus: null,
+  invoiceExpected: status === "paid",
+  surplus: null,
 });
 
 describe("nextPollState", () => {

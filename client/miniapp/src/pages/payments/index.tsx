@@ -1,6 +1,6 @@
 import { Text, View } from "@tarojs/components";
 import Taro from "@tarojs/taro";
-import { type PaymentView, formatYuan } from "@warmline/shared";
+import { type PaymentView, formatYuan, surplusNotice } from "@warmline/shared";
 import { Kv } from "../../components/Kv";
 import { PAGES } from "../../constants";
 import { listPayments } from "../../services/billing";
@@ -28,6 +28,11 @@ function PaymentCard({ payment }: { payment: PaymentView }) {
         <Kv label="已退款" valueClass="refund-note">
           {formatYuan(payment.refundedFen)}
         </Kv>
+      ) : null}
+      {payment.surplus ? (
+        <View className="surplus-note" data-surplus-state={payment.surplus.state}>
+          <Text>{surplusNotice(payment.surplus)}</Text>
+        </View>
       ) : null}
       {payment.invoiceId !== null ? (
         <Kv label="电子发票">
