@@ -250,6 +250,42 @@ describe("sendTicketMessage", () => {
     });
   });
 
+  it("the ticket's own 联系电话 comes before the account's register phone", async () => {
+    const { account, phone: registered } = await accountWithPhone();
+    const contact = "13700005678";
+    const { ticket, event } = await ticketWithEvent(
+      { accountId: account.id, status: "responded", callerPhoneEnc: deps.vault.encrypt(contact) },
+      "responded",
+    );
+    expect(await sendTicketMessage(deps, payload(ticket, event, "responded"))).toMatchObject({
+      status: "sent",
+      channel: "sms",
+    });
+    expect(await smsTo(contact)).toHaveLength(1);
+    expect(await smsTo(registered as string)).toHaveLength(0);
+  });
+
+  it("无法联系: the result goes by SMS even while a vendor-app consent is left", async () => {
+    const r = await wechatResident();
+    await recordConsents(deps.ds, r.id, [{ template: "ticket_progress", accepted: true }]);
+    const { account, phone } = await accountWithPhone();
+    const { ticket, event } = await ticketWithEvent(
+      { residentUserId: r.id, accountId: account.id, status: "closed" },
+      "followed_up",
+    );
+    const result = await sendTicketMessage(deps, {
+      ticketId: ticket.id,
+      eventId: event.id,
+      kind: "unreachable_result",
+    });
+    expect(result).toMatchObject({ status: "sent", channel: "sms" });
+    expect(await wechatMessages(r.openid)).toHaveLength(0);
+    expect(await consent(r.id)).toBe(1);
+    const sms = await smsTo(phone as string);
+    expect(sms).toHaveLength(1);
+    expect(sms[0]?.params.detail).toContain("多次回访未能联系到您");
+  });
+
   it("no consent left: SMS to the account's phone", async () => {
     const r = await wechatResident();
     const { account, phone } = await accountWithPhone();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutboxJob } from "@warmline/server/src/jobs/entities";
+import { AuditLog } from "@warmline/server/src/modules/audit";
+import { HeatingAccount } from "@warmline/server/src/modules/accounts";
 import { Ticket, TicketEvent, createTicket, sweepSla } from "@warmline/server/src/modules/tickets";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
 import { Like } from "typeorm";
@@ -101,6 +103,18 @@ describe("reporting and the workflow", () => {
       method: "thermometer",
     });
     expect(measured.body.sla.measurement.metAt).toBeTruthy();
+    // still cold (17.2 ℃): 处理完成 with a note alone is refused, with the reason
+    expect(measured.body.resolveCheck).toMatchObject({ met: false, floorC10: 200, lastReadingC10: 172 });
+    const tooCold = await tech.api.post(`/api/v1/staff/tickets/${t.id}/resolve`, { note: "排气阀排气，已处理" });
+    expect(tooCold.status).toBe(409);
+    expect(tooCold.body.error.code).toBe("TICKET_ROOM_NOT_WARM");
+    expect(tooCold.body.error.message).toContain("17.2℃");
+    expect(tooCold.body.error.message).toContain("20.0℃");
+    const warm = await tech.api.post(`/api/v1/staff/tickets/${t.id}/measure`, {
+      indoorTempC10: 205,
+      method: "thermometer",
+    });
+    expect(warm.body.resolveCheck).toEqual({ met: true, floorC10: null, lastReadingC10: null, reason: null });
     const resolved = await tech.api.post(`/api/v1/staff/tickets/${t.id}/resolve`, {
       note: "排气阀排气，室温回升至20.5℃",
     });
@@ -115,6 +129,7 @@ describe("reporting and the workflow", () => {
       "responded",
       "dispatched",
       "on_site",
+      "measured",
       "measured",
       "resolved",
     ]);
@@ -345,7 +360,7 @@ describe("hotline desk", () => {
       callerPhone: "13900002222",
     });
     expect(opened.status).toBe(201);
-    expect(opened.body).toMatchObject({ channel: "hotline", priority: "urgent", callerPhone: "139********" });
+    expect(opened.body).toMatchObject({ channel: "hotline", priority: "urgent", contactPhone: "139********" });
     expect(opened.body.events.map((e: { type: string }) => e.type)).toEqual(["created", "call_attached"]);
 
     const again = await agent.api.post("/api/v1/staff/calls", {
@@ -393,5 +408,179 @@ describe("hotline desk", () => {
     });
     expect(linked.body.incidentId).toBe(made[0].id);
     expect(linked.body.linkedTicketIds).toContain(made[0].id);
+  });
+});
+
+describe("联系电话 (contact phone)", () => {
+  const registerPhone = (a: { phoneEnc: string | null }) => srv.deps.vault.decrypt(a.phoneEnc) as string;
+
+  it("a report takes the phone given, else the account's register phone; residents and lists see it masked", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const own = await report(me, account.id);
+    expect(own.contactPhone).toBe(`${registerPhone(account).slice(0, 3)}********`);
+    const given = await report(me, account.id, { contactPhone: "0936-4466666" });
+    expect(given.contactPhone).toBe("093*********");
+    const stored = await srv.deps.ds.getRepository(Ticket).findOneByOrFail({ id: given.id });
+    expect(stored.callerPhoneEnc).not.toContain("4466666");
+    expect(srv.deps.vault.decrypt(stored.callerPhoneEnc)).toBe("0936-4466666");
+    // the resident's own list and the staff board: masked
+    const mine = await me.api.get("/api/v1/me/tickets");
+    expect(mine.body.items.find((x: { id: number }) => x.id === given.id).contactPhone).toBe("093*********");
+    const board = await agent.api.get(`/api/v1/staff/tickets?q=${account.accountNo}&pageSize=50`);
+    expect(board.body.items.find((x: { id: number }) => x.id === given.id).contactPhone).toBe("093*********");
+  });
+
+  it("an empty phone gets one message; a wrong one says what it should look like; no phone at all is refused", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const base = { accountId: account.id, category: "leak", description: "楼上漏水到我家" };
+    const empty = await me.api.post("/api/v1/me/tickets", { ...base, contactPhone: "  " });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details).toEqual([{ path: "contactPhone", message: "请填写联系电话", in: "body" }]);
+    const wrong = await me.api.post("/api/v1/me/tickets", { ...base, contactPhone: "12345" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details).toEqual([
+      { path: "contactPhone", message: expect.stringContaining("请填写正确的手机号或带区号的固定电话"), in: "body" },
+    ]);
+    // the account has no phone on record: the resident must give one
+    await srv.deps.ds.getRepository(HeatingAccount).update({ id: account.id }, { phoneEnc: null, phoneBidx: null });
+    const before = await srv.deps.ds.getRepository(Ticket).countBy({ accountId: account.id });
+    const none = await me.api.post("/api/v1/me/tickets", base);
+    expect(none.status).toBe(400);
+    expect(none.body.error.details).toEqual([{ path: "contactPhone", message: "请填写联系电话", in: "body" }]);
+    expect(await srv.deps.ds.getRepository(Ticket).countBy({ accountId: account.id })).toBe(before);
+    expect((await me.api.post("/api/v1/me/tickets", { ...base, contactPhone: "13912345678" })).status).toBe(201);
+  });
+
+  it("staff who work tickets reveal the full number with no reason asked; every view is audited", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id, { contactPhone: "13912345678" });
+    const audits = () =>
+      srv.deps.ds.getRepository(AuditLog).findBy({ action: "ticket.contact_phone_reveal", targetId: String(t.id) });
+    const first = await agent.api.post(`/api/v1/staff/tickets/${t.id}/contact-phone`, {});
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ ticketId: t.id, phone: "13912345678" });
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/contact-phone`, {});
+    await dispatcher.api.post(`/api/v1/staff/tickets/${t.id}/contact-phone`, {});
+    const rows = await audits();
+    expect(rows).toHaveLength(3);
+    expect(rows.map((r) => r.actorId).sort()).toEqual([agent.staff.id, agent.staff.id, dispatcher.staff.id].sort());
+    expect(rows[0]).toMatchObject({ actorType: "staff", targetType: "ticket", details: { ticketNo: t.ticketNo } });
+
+    // a technician: only on a ticket dispatched to them
+    const refused = await tech.api.post(`/api/v1/staff/tickets/${t.id}/contact-phone`, {});
+    expect(refused.status).toBe(403);
+    expect(await audits()).toHaveLength(3);
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已电话联系" });
+    const stationId = (await dispatcher.api.get("/api/v1/staff/stations")).body.items[0].id;
+    await dispatcher.api.post(`/api/v1/staff/tickets/${t.id}/dispatch`, { stationId, technicianId: tech.staff.id });
+    expect((await tech.api.post(`/api/v1/staff/tickets/${t.id}/contact-phone`, {})).body.phone).toBe("13912345678");
+    expect(await audits()).toHaveLength(4);
+
+    // a role outside the ticket desks, and a missing ticket
+    const cashier = await staffLogin(srv.url, "cashier", DEMO_PASSWORD);
+    expect((await cashier.api.post(`/api/v1/staff/tickets/${t.id}/contact-phone`, {})).status).toBe(403);
+    expect((await agent.api.post("/api/v1/staff/tickets/99999999/contact-phone", {})).status).toBe(404);
+    expect(await audits()).toHaveLength(4);
+  });
+});
+
+describe("处理完成 of a cold-room ticket needs the room warm again", () => {
+  async function onSite(extra: object = {}) {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id, extra);
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已电话联系" });
+    const stationId = (await dispatcher.api.get("/api/v1/staff/stations")).body.items[0].id;
+    await dispatcher.api.post(`/api/v1/staff/tickets/${t.id}/dispatch`, { stationId });
+    await tech.api.post(`/api/v1/staff/tickets/${t.id}/on-site`, {});
+    return { me, t };
+  }
+  const measure = (id: number, indoorTempC10: number, outdoorTempC10?: number) =>
+    tech.api.post(`/api/v1/staff/tickets/${id}/measure`, { indoorTempC10, outdoorTempC10, method: "thermometer" });
+  const resolve = (id: number) => tech.api.post(`/api/v1/staff/tickets/${id}/resolve`, { note: "已排气，已处理" });
+
+  it("with no reading after the visit it is refused; a reading taken before the visit does not count", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id);
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已电话联系" });
+    expect((await measure(t.id, 210)).status).toBe(200);
+    const stationId = (await dispatcher.api.get("/api/v1/staff/stations")).body.items[0].id;
+    await dispatcher.api.post(`/api/v1/staff/tickets/${t.id}/dispatch`, { stationId });
+    const refused = await resolve(t.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "TICKET_ROOM_NOT_WARM", details: { lastReadingC10: null } });
+    expect(refused.body.error.message).toContain("维修后尚未入户测温");
+    const row = await srv.deps.ds.getRepository(Ticket).findOneByOrFail({ id: t.id });
+    expect(row.status).toBe("dispatched");
+    expect(await srv.deps.ds.getRepository(TicketEvent).countBy({ ticketId: t.id, type: "resolved" })).toBe(0);
+  });
+
+  it("below -10 ℃ outside the floor is 18 ℃", async () => {
+    const { t } = await onSite();
+    await measure(t.id, 185, -50);
+    expect((await resolve(t.id)).status).toBe(409);
+    await measure(t.id, 185, -120);
+    expect((await resolve(t.id)).status).toBe(200);
+  });
+
+  it("the resident's 已恢复正常 in the app is enough; others cannot confirm, nor on other tickets", async () => {
+    const { me, t } = await onSite();
+    await measure(t.id, 172);
+    const before = await me.api.get(`/api/v1/me/tickets/${t.id}`);
+    expect(before.body.actions).toEqual(["confirm_restored"]);
+    const other = await residentLogin(srv.url);
+    expect((await other.api.post(`/api/v1/me/tickets/${t.id}/confirm-restored`, {})).status).toBe(404);
+    const confirmed = await me.api.post(`/api/v1/me/tickets/${t.id}/confirm-restored`, {});
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.actions).toEqual([]);
+    expect(confirmed.body.events.at(-1)).toMatchObject({ type: "confirmed", text: "居民在小程序中确认室温已恢复正常" });
+    // a second tap adds nothing
+    await me.api.post(`/api/v1/me/tickets/${t.id}/confirm-restored`, {});
+    expect(await srv.deps.ds.getRepository(TicketEvent).countBy({ ticketId: t.id, type: "confirmed" })).toBe(1);
+    const staffView = await tech.api.get(`/api/v1/staff/tickets/${t.id}`);
+    expect(staffView.body.resolveCheck).toMatchObject({ met: true });
+    expect((await resolve(t.id)).status).toBe(200);
+    // resolved: nothing to confirm any more
+    const late = await me.api.post(`/api/v1/me/tickets/${t.id}/confirm-restored`, {});
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe("TICKET_CONFIRM_NOT_ALLOWED");
+
+    // a leak is not about the room temperature
+    const account = freshAccount();
+    const me2 = await residentWith(account);
+    const leak = await report(me2, account.id, { category: "leak", indoorTempC10: undefined });
+    expect((await me2.api.post(`/api/v1/me/tickets/${leak.id}/confirm-restored`, {})).status).toBe(409);
+  });
+
+  it("a reopened ticket needs new proof: the last cycle's reading does not count", async () => {
+    const { me, t } = await onSite();
+    await measure(t.id, 205);
+    expect((await resolve(t.id)).status).toBe(200);
+    const rated = await me.api.post(`/api/v1/me/tickets/${t.id}/rate`, {
+      satisfied: false,
+      score: 1,
+      comment: "又冷了",
+    });
+    expect(rated.body.status).toBe("new");
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "再次联系居民" });
+    const again = await resolve(t.id);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("TICKET_ROOM_NOT_WARM");
+    await measure(t.id, 201);
+    expect((await resolve(t.id)).status).toBe(200);
+  });
+
+  it("other categories resolve with a note as before", async () => {
+    const account = freshAccount();
+    const me = await residentWith(account);
+    const t = await report(me, account.id, { category: "leak", indoorTempC10: undefined });
+    await agent.api.post(`/api/v1/staff/tickets/${t.id}/respond`, { note: "已联系" });
+    const res = await resolve(t.id);
+    expect(res.status).toBe(200);
+    expect(res.body.resolveCheck).toBeNull();
   });
 });

@@ -61,6 +61,22 @@ describe("service desk, end to end", () => {
     await phone.getByText("室温不达标", { exact: true }).first().click();
     await phone.fill("#indoorTemp", "16.5");
     await phone.fill("#ticketDescription", "卧室暖气片上冷下热，室温只有16度多");
+    // 联系电话: prefilled with the account's register phone, masked; the resident gives another number
+    const contact = phone.locator("#contactPhone");
+    await expect.poll(() => contact.inputValue()).toMatch(/^1\d{2}\*{8}$/);
+    await phone
+      .locator(".contact-phone-field")
+      .getByText(/默认使用户号预留的电话/)
+      .waitFor();
+    await phone.screenshot({ path: path.join(ARTIFACTS, "miniapp-report-contact-phone.png"), fullPage: true });
+    await contact.click();
+    await expect.poll(() => contact.inputValue()).toBe("");
+    await contact.fill("0936-12");
+    await phone.getByText("提交", { exact: true }).click();
+    await phone
+      .locator(".contact-phone-field .error-text", { hasText: "请填写正确的手机号或带区号的固定电话" })
+      .waitFor();
+    await contact.fill("0936-4466888");
     await phone.getByText("提交", { exact: true }).click();
     await phone.locator(".page-ticket").waitFor();
     await phone.getByText("待响应", { exact: true }).first().waitFor();
@@ -86,7 +102,14 @@ describe("service desk, end to end", () => {
     await agent.getByText("已响应", { exact: true }).first().waitFor();
     await agent.close();
 
-    // a technician measures the room and resolves it
+    // the resident is offered 已恢复正常 while the work goes on
+    await phone.reload();
+    await phone.locator(".restored-card").waitFor({ timeout: 30_000 });
+    await phone.waitForTimeout(600);
+    await phone.screenshot({ path: path.join(ARTIFACTS, "miniapp-ticket-restored-card.png"), fullPage: true });
+
+    // a technician measures the room: still 17.2 ℃, so 处理完成 is refused with the reason until a reading
+    // at the floor is recorded after the visit
     const tech = await consoleAs(ctx.browser, ctx.server.url, "technician");
     await tech.goto(ticketUrl);
     await tech.getByRole("button", { name: "入户测温" }).click();
@@ -97,11 +120,58 @@ describe("service desk, end to end", () => {
       .first()
       .waitFor();
     await tech.getByRole("button", { name: "处理完成" }).click();
+    const notice = tech.locator(".ticket-action-resolve .cold-room-notice");
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("最近一次测温17.2℃，低于标准20.0℃");
+    expect(await tech.locator(".ant-modal-footer .ant-btn-primary").last().isDisabled()).toBe(true);
+    await tech.screenshot({ path: path.join(ARTIFACTS, "console-resolve-refused.png") });
+    await notice.getByRole("button", { name: "录入测温" }).click();
+    await tech.locator(".ticket-action-measure").waitFor();
+    await tech.fill("#measure-temp", "20.5");
+    await clickModalOk(tech);
+    await tech
+      .getByText(/入户测温：室温20\.5℃/)
+      .first()
+      .waitFor();
+    await tech.getByRole("button", { name: "处理完成" }).click();
     await tech.fill("#resolve-note", "排除暖气片内空气，室温回升至20.5℃");
     await clickModalOk(tech);
     await tech.getByText("已处理待回访", { exact: true }).first().waitFor();
     await tech.screenshot({ path: path.join(ARTIFACTS, "console-ticket-detail.png"), fullPage: true });
     await tech.close();
+
+    // the follow-up queue shows the agent the number to call: masked, one click (no reason asked) shows it
+    // with a 拨打 link; the ticket detail does the same
+    const caller = await consoleAs(ctx.browser, ctx.server.url, "hotline_agent");
+    await caller.goto(`${ctx.server.url}/console/follow-ups`);
+    // oldest first: the ticket just resolved is on the last page, after the demo season's waiting ones
+    const waiting = await caller.getByText(/^待回访 \d+ 件$/).textContent();
+    const lastPage = Math.ceil(Number(/\d+/.exec(waiting ?? "")?.[0]) / 10);
+    await caller.goto(`${ctx.server.url}/console/follow-ups?page=${lastPage}&pageSize=10`);
+    const card = caller.locator(`.follow-up-item[data-ticket-no="${ticketNo}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.locator(".contact-phone-number").textContent()).toBe("093*********");
+    expect(await card.locator(".contact-phone-call").count()).toBe(0);
+    await card.screenshot({ path: path.join(ARTIFACTS, "console-follow-up-phone-masked.png") });
+    await card.getByRole("button", { name: /查看完整号码/ }).click();
+    const dial = card.getByRole("link", { name: /拨打/ });
+    await dial.waitFor();
+    expect(await dial.getAttribute("href")).toBe("tel:09364466888");
+    expect(await card.locator(".contact-phone-number").textContent()).toContain("0936-4466888");
+    expect(await caller.locator(".ant-modal").count()).toBe(0);
+    await caller.screenshot({ path: path.join(ARTIFACTS, "console-follow-ups.png") });
+    await caller.goto(ticketUrl);
+    const detailPhone = caller.locator(".ticket-detail .contact-phone");
+    await detailPhone.getByRole("button", { name: /查看完整号码/ }).click();
+    await detailPhone.getByRole("link", { name: /拨打/ }).waitFor();
+    await caller.screenshot({ path: path.join(ARTIFACTS, "console-ticket-detail-phone.png") });
+    await caller.close();
+    // each view is one audit row
+    const sup = await consoleAs(ctx.browser, ctx.server.url, "supervisor");
+    await sup.goto(`${ctx.server.url}/console/audit`);
+    await sup.getByText("查看工单联系电话").first().waitFor({ timeout: 30_000 });
+    expect(await sup.getByText("查看工单联系电话").count()).toBeGreaterThanOrEqual(2);
+    await sup.close();
 
     // the resident rates it
     await phone.reload();
@@ -121,11 +191,11 @@ describe("service desk, end to end", () => {
     expect(after.respondedInTime - baseline.respondedInTime).toBe(1);
     expect(after.completed - baseline.completed).toBe(1);
     expect(after.satisfied - baseline.satisfied).toBe(1);
-    const sup = await consoleAs(ctx.browser, ctx.server.url, "supervisor");
-    await sup.goto(`${ctx.server.url}/console/reports/service`);
-    await sup.locator(".service-rates-table").waitFor();
-    await sup.screenshot({ path: path.join(ARTIFACTS, "console-service-rates.png"), fullPage: true });
-    await sup.close();
+    const reporter = await consoleAs(ctx.browser, ctx.server.url, "supervisor");
+    await reporter.goto(`${ctx.server.url}/console/reports/service`);
+    await reporter.locator(".service-rates-table").waitFor();
+    await reporter.screenshot({ path: path.join(ARTIFACTS, "console-service-rates.png"), fullPage: true });
+    await reporter.close();
   });
 
   it("late tickets of the demo season reach the supervisor's 升级提醒; one is acknowledged with a note", async () => {

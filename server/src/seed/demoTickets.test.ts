@@ -5,7 +5,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Router from "@koa/router";
 import { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
-import { computeSla, type SlaEvent, type StaffRole, ServiceRatesSchema, type TicketStatus } from "@warmline/shared";
+import {
+  coldRoomResolveCheck,
+  computeSla,
+  type SlaEvent,
+  type StaffRole,
+  ServiceRatesSchema,
+  type TicketStatus,
+} from "@warmline/shared";
 import ExcelJS from "exceljs";
 import Koa from "koa";
 import { DataSource } from "typeorm";
@@ -29,6 +36,7 @@ import { type SeedTicketsResult, seedDemoTickets } from "./demoTickets";
 const TODAY = "2026-11-27";
 /** 16:00 in Shanghai */
 const NOW = new Date("2026-11-27T08:00:00Z");
+let vaultRef: PiiVault;
 const file = `/tmp/warmline-demo-tickets-${process.pid}.sqlite`;
 let ds: DataSource;
 let result: SeedTicketsResult;
@@ -59,7 +67,8 @@ beforeAll(async () => {
   const vault = new PiiVault(new Map([["k1", randomBytes(32)]]), "k1", randomBytes(32));
   await seedCounty(ds, vault, { accounts: 2000 });
   const t0 = performance.now();
-  result = await seedDemoTickets(ds, TODAY, { now: NOW });
+  result = await seedDemoTickets(ds, TODAY, { now: NOW, vault });
+  vaultRef = vault;
   seedMs = performance.now() - t0;
   tickets = await ds.getRepository(Ticket).find({ order: { id: "ASC" } });
   const events = await ds.getRepository(TicketEvent).find({ order: { ticketId: "ASC", at: "ASC", id: "ASC" } });
@@ -73,6 +82,21 @@ afterAll(async () => {
 });
 
 describe("seedDemoTickets (2,000 accounts, SQLite)", () => {
+  it("writes a 联系电话 on every ticket, and resolves no cold room that was still below the floor", async () => {
+    for (const t of tickets) expect(vaultRef.decrypt(t.callerPhoneEnc)).toMatch(/^139\d{8}$/);
+    let coldResolutions = 0;
+    for (const t of tickets.filter((x) => x.category === "cold_room")) {
+      const log = eventsOf.get(t.id) ?? [];
+      log.forEach((e, i) => {
+        if (e.type !== "resolved") return;
+        coldResolutions += 1;
+        const check = coldRoomResolveCheck(t.category, e.cycle, log.slice(0, i), null);
+        expect(check, `${t.ticketNo} resolved at ${e.at.toISOString()}`).toMatchObject({ required: true, met: true });
+      });
+    }
+    expect(coldResolutions).toBeGreaterThan(50);
+  });
+
   it("writes a season of tickets quickly", () => {
     console.log(`seedDemoTickets: ${result.tickets} tickets, ${result.events} events in ${Math.round(seedMs)} ms`);
     expect(result.from).toBe("2026-10-15");
@@ -249,8 +273,12 @@ describe("三率 routes on the seeded county", () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString("utf8").slice(1).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("分组,工单数,及时响应数,响应率,办结数,办结率,回访数,满意数,满意率");
-    expect(lines.map((l) => l.split(",")[0])).toEqual(["分组", "2026年10月", "2026年11月", "合计"]);
+    expect(lines[0]).toBe(
+      "分组,工单数,合并重复,应响应,及时响应,响应率,应办结,按时办结,办结率,回访联系上,已解决,解决率,满意（含基本满意）,其中基本满意,满意率,无法联系",
+    );
+    // the table, then an empty line and the definitions (指标定义)
+    expect(lines.slice(0, 5).map((l) => l.split(",")[0])).toEqual(["分组", "2026年10月", "2026年11月", "合计", ""]);
+    expect(lines[5]).toBe("指标定义");
     expect(lines[3].split(",")[1]).toBe(String(tickets.length));
     const supervisor = await ds.getRepository(StaffUser).findOneByOrFail({ username: "supervisor" });
     const rows = await ds.getRepository(AuditLog).find({ where: { action: "report.export" }, order: { id: "ASC" } });

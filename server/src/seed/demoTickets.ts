@@ -7,6 +7,7 @@
  * follow-up, SLA snapshot from computeSla), so the report and the board agree with the log.
  */
 import {
+  normalizePhone,
   addDays,
   assessPriority,
   type BizDate,
@@ -37,12 +38,15 @@ import { Building, HeatingAccount, HeatStation } from "../modules/accounts";
 import { StaffUser } from "../modules/staff";
 import { Ticket, TicketEvent } from "../modules/tickets";
 import { OutdoorReading } from "../modules/weather";
+import type { PiiVault } from "../lib/pii";
 import { type Rng, rng } from "./random";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 export interface SeedTicketsOptions {
+  /** encrypts the tickets' 联系电话 (none are written without it) */
+  vault?: PiiVault;
   /** the instant histories are cut at (default: now when `today` is today, else 16:00 of `today`) */
   now?: Date;
   seed?: number;
@@ -450,13 +454,27 @@ function simulate(r: Rng, p: Plan, script: Script, staff: Staff, stationName: st
         const reading =
           p.category === "no_heat" ? r.int(120, 175) : r.chance(0.72) ? floor - r.int(4, 40) : floor + r.int(0, 15);
         const method = r.pick(MEASURE_METHODS);
+        const readingOutdoor = p.outdoorC10 + r.int(-15, 15);
         push("measured", t, "staff", staff.technician, {
           indoorTempC10: reading,
-          outdoorTempC10: p.outdoorC10 + r.int(-15, 15),
+          outdoorTempC10: readingOutdoor,
           method,
           methodLabel: MEASUREMENT_METHOD_LABELS[method],
           note: reading < floor ? "室温低于标准" : "室温达标，向居民解释室温标准",
         });
+        // a cold room is resolved only once it is warm again (shared/tickets/coldRoom.ts): a reading below the
+        // floor (the reading's own outdoor value decides it) is followed by a warm one after the repair
+        const ownFloor = indoorFloorC10(readingOutdoor);
+        if (p.category === "cold_room" && reading < ownFloor) {
+          t = new Date(t.getTime() + 3 * MIN);
+          push("measured", t, "staff", staff.technician, {
+            indoorTempC10: ownFloor + 6,
+            outdoorTempC10: readingOutdoor,
+            method,
+            methodLabel: MEASUREMENT_METHOD_LABELS[method],
+            note: "维修后复测，室温达标",
+          });
+        }
       }
       t = p.category === "leak" ? after(t, 10, 35) : after(t, 4, 15);
     } else {
@@ -637,7 +655,7 @@ export async function seedDemoTickets(
   }
 
   // 4. rows
-  const ticketRows = plans.map((p) => ticketRow(p, now, policy));
+  const ticketRows = plans.map((p) => ticketRow(p, now, policy, opts.vault));
   let events = 0;
   let open = 0;
   await ds.transaction(async (m) => {
@@ -793,7 +811,15 @@ function draft(
   };
 }
 
-function ticketRow(p: Plan, now: Date, policy: SlaPolicy): Partial<Ticket> {
+/** A demo 联系电话 for a ticket (a 139 mobile from its number, so the RNG's sequence is untouched). */
+export function demoContactPhone(ticketNo: string): string {
+  let h = 7;
+  for (const ch of ticketNo) h = (h * 31 + ch.charCodeAt(0)) % 100_000_000;
+  return `139${String(h).padStart(8, "0")}`;
+}
+
+function ticketRow(p: Plan, now: Date, policy: SlaPolicy, vault?: PiiVault): Partial<Ticket> {
+  const phone = vault ? demoContactPhone(p.ticketNo) : null;
   const status = statusFromEvents(p.events);
   const closed = status === "closed";
   const snap = slaSnapshot(p.category, p.events, closed, now, policy);
@@ -813,8 +839,8 @@ function ticketRow(p: Plan, now: Date, policy: SlaPolicy): Partial<Ticket> {
     stationId: p.account?.stationId ?? null,
     address: p.address,
     contactName: p.contactName,
-    callerPhoneEnc: null,
-    callerPhoneBidx: null,
+    callerPhoneEnc: phone && vault ? vault.encrypt(phone) : null,
+    callerPhoneBidx: phone && vault ? vault.blindIndex("phone", normalizePhone(phone)) : null,
     indoorTempC10: p.reportedC10,
     outdoorTempC10: p.outdoorC10,
     description: p.description,

@@ -9,6 +9,8 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
 } from "../tickets/constants";
+import { SATISFACTION_LEVELS } from "../serviceRates";
+import { ContactPhoneSchema } from "../tickets/contactPhone";
 
 /** Temperatures travel as tenths of a degree (integers): 185 = 18.5 °C. */
 const IndoorC10 = z
@@ -43,6 +45,8 @@ export const CreateTicketSchema = z.object({
   indoorTempC10: IndoorC10.optional(),
   description: z.string().trim().min(5, "请描述问题（至少5个字）").max(500, "问题描述不超过500字"),
   preferredContactTime: z.string().trim().max(50).optional(),
+  /** 联系电话; left out = the phone on the account's register record (prefilled, masked, in the form) */
+  contactPhone: ContactPhoneSchema.optional(),
   photoIds: PhotoIds,
 });
 export type CreateTicketInput = z.infer<typeof CreateTicketSchema>;
@@ -145,14 +149,19 @@ export const TicketSummarySchema = z.object({
   suggestIncident: z.boolean(),
   satisfied: z.boolean().nullable(),
   score: z.number().int().nullable(),
+  /** 联系电话 (the caller's number, the one the resident gave), masked; staff reveal it one ticket at a time */
+  contactPhone: z.string().nullable(),
+  /** resolved tickets: the follow-up calls that did not get through since 处理完成 (count, Beijing dates) */
+  followUpMissed: z
+    .object({ count: z.number().int(), days: z.number().int(), meetsRule: z.boolean() })
+    .nullable()
+    .optional(),
 });
 export type TicketSummaryView = z.infer<typeof TicketSummarySchema>;
 
 export const TicketDetailSchema = TicketSummarySchema.extend({
   transferNo: z.string().nullable(),
   contactName: z.string().nullable(),
-  /** masked */
-  callerPhone: z.string().nullable(),
   preferredContactTime: z.string().nullable(),
   dispatchedStationName: z.string().nullable(),
   crew: z.string().nullable(),
@@ -162,8 +171,24 @@ export const TicketDetailSchema = TicketSummarySchema.extend({
   linkedTicketIds: z.array(z.number().int()),
   /** what the viewer may do now */
   actions: z.array(z.string()),
+  /**
+   * cold-room tickets: whether 处理完成 is allowed yet (a reading at or above the floor after the last visit, or
+   * the resident's 已恢复正常); null for other categories and for residents
+   */
+  resolveCheck: z
+    .object({
+      met: z.boolean(),
+      floorC10: z.number().int().nullable(),
+      lastReadingC10: z.number().int().nullable(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type TicketDetailView = z.infer<typeof TicketDetailSchema>;
+
+/** The full contact phone of one ticket, for the staff who work it (each answer is audited). */
+export const ContactPhoneRevealSchema = z.object({ ticketId: z.number().int(), phone: z.string().nullable() });
+export type ContactPhoneReveal = z.infer<typeof ContactPhoneRevealSchema>;
 
 export const TicketListSchema = z.object({ items: z.array(TicketSummarySchema) });
 export const TicketPageSchema = z.object({
@@ -207,6 +232,20 @@ export const DispatchSchema = z.object({
   note: Note,
 });
 export const OnSiteSchema = z.object({ note: Note });
+
+/** 派单: the technicians who can be assigned (active staff with the technician role). */
+export const TechnicianQuerySchema = z.object({
+  /** those of this heat station, and those not tied to a station (county-wide) */
+  stationId: z.coerce.number().int().positive().optional(),
+});
+export type TechnicianQuery = z.infer<typeof TechnicianQuerySchema>;
+export const TechnicianSchema = z.object({
+  id: z.number().int(),
+  displayName: z.string(),
+  stationId: z.number().int().nullable(),
+});
+export type TechnicianView = z.infer<typeof TechnicianSchema>;
+export const TechnicianListSchema = z.object({ items: z.array(TechnicianSchema) });
 export const MeasureSchema = z.object({
   indoorTempC10: IndoorC10,
   outdoorTempC10: OutdoorC10.optional(),
@@ -226,6 +265,40 @@ export const FollowUpSchema = z.object({
   comment: z.string().trim().max(500).optional(),
 });
 export type FollowUpInput = z.infer<typeof FollowUpSchema>;
+
+/**
+ * 回访 by staff: reached (是否解决, 满意程度, score), a call that did not get through (its time is recorded),
+ * or 无法联系 once the missed calls meet UNREACHABLE_RULE (the result then goes out by SMS and the ticket
+ * closes). Old callers that send only `satisfied` + `score` are read as a reached follow-up.
+ */
+export const FOLLOW_UP_OUTCOMES = ["reached", "missed", "unreachable"] as const;
+export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
+export const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string> = {
+  reached: "已联系上",
+  missed: "未接通",
+  unreachable: "无法联系",
+};
+export const StaffFollowUpSchema = z
+  .object({
+    outcome: z.enum(FOLLOW_UP_OUTCOMES, { message: "请选择回访结果" }).default("reached"),
+    /** 是否解决 */
+    solved: z.boolean({ message: "请选择是否解决" }).optional(),
+    /** 满意程度 */
+    level: z.enum(SATISFACTION_LEVELS, { message: "请选择满意程度" }).optional(),
+    /** old form: satisfied yes/no (stands in for solved and level when they are absent) */
+    satisfied: z.boolean().optional(),
+    score: z.number().int().min(1, "评分为1–5分").max(5, "评分为1–5分").optional(),
+    comment: z.string().trim().max(500).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome !== "reached") return;
+    if (v.solved === undefined && v.satisfied === undefined)
+      ctx.addIssue({ code: "custom", path: ["solved"], message: "请选择是否解决" });
+    if (v.level === undefined && v.satisfied === undefined)
+      ctx.addIssue({ code: "custom", path: ["level"], message: "请选择满意程度" });
+    if (v.score === undefined) ctx.addIssue({ code: "custom", path: ["score"], message: "请评分（1–5分）" });
+  });
+export type StaffFollowUpInput = z.input<typeof StaffFollowUpSchema>;
 export const GradeSchema = z.object({ grade: z.enum(INCIDENT_GRADES), reason: z.string().trim().min(2).max(200) });
 export const LinkSchema = z.object({ incidentTicketId: z.number().int().positive() });
 export const NoteSchema = z.object({ note: z.string().trim().min(1).max(500) });
@@ -302,14 +375,27 @@ export const ServiceRateRowSchema = z.object({
   /** the day / ISO week start / month, or the station / channel */
   key: z.string(),
   label: z.string(),
+  /** the counts: definitions in serviceRates.ts (SERVICE_RATE_DEFINITIONS, SERVICE_RATE_SCOPE) */
   tickets: z.number().int(),
+  /** linked into another ticket's incident: in no rate */
+  duplicates: z.number().int(),
+  responseDue: z.number().int(),
   respondedInTime: z.number().int(),
+  completionDue: z.number().int(),
+  /** 按时办结: handled within the limit and replied */
   completed: z.number().int(),
+  /** the last follow-up reached the resident */
   followedUp: z.number().int(),
+  solved: z.number().int(),
+  /** 满意 + 基本满意 */
   satisfied: z.number().int(),
+  basicSatisfied: z.number().int(),
+  /** 无法联系 by the rule: out of 解决率 and 满意率 */
+  unreachable: z.number().int(),
   /** ratios 0..1, null when the denominator is 0 */
   responseRate: z.number().nullable(),
   completionRate: z.number().nullable(),
+  solveRate: z.number().nullable(),
   satisfactionRate: z.number().nullable(),
 });
 export type ServiceRateRow = z.infer<typeof ServiceRateRowSchema>;

@@ -65,6 +65,8 @@ export const TICKET_EVENT_TYPES = [
   "resumed",
   "resolved",
   "followed_up",
+  /** a follow-up call that did not get through (the 无法联系 rule counts these; its time is the event's) */
+  "follow_up_missed",
   "reopened",
   "closed",
   "graded",
@@ -73,6 +75,8 @@ export const TICKET_EVENT_TYPES = [
   "linked",
   "warned",
   "escalated",
+  /** the resident says in the app that the room is warm again (已恢复正常) */
+  "confirmed",
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 export const TICKET_EVENT_LABELS: Record<TicketEventType, string> = {
@@ -85,6 +89,7 @@ export const TICKET_EVENT_LABELS: Record<TicketEventType, string> = {
   resumed: "恢复计时",
   resolved: "处理完成",
   followed_up: "回访",
+  follow_up_missed: "回访未接通",
   reopened: "重新处理",
   closed: "办结",
   graded: "调整事故等级",
@@ -93,6 +98,7 @@ export const TICKET_EVENT_LABELS: Record<TicketEventType, string> = {
   linked: "合并为同一事件",
   warned: "时限预警",
   escalated: "超时升级",
+  confirmed: "居民确认已恢复正常",
 };
 
 /** which clock an SLA warning / escalation is about */

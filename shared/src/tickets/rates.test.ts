@@ -30,20 +30,22 @@ const ok = { satisfied: true, score: 5 };
 const notOk = { satisfied: false, score: 1 };
 
 /**
- * The hand-worked set (range 2026-11-23 Mon … 2026-11-30 Mon), what each ticket contributes:
- *                                            in time  completed  followed  satisfied
- * T1 11-23 城东 wechat   all well                1        1          1         1
- * T2 11-24 城东 hotline  responded after 45 min   0        1          1         1
- * T3 11-25 城西 wechat   unsatisfied, reopened,  1        1          1         1   (first cycle counts for
- *                        responded late, closed                                     the response)
- * T4 11-26 城西 alipay   unsatisfied, reopened   1        0          1         0
- * T5 11-27 none 12345    resolved, no follow-up  1        0          0         0
- * T6 11-27 城东 wechat   23:30 Shanghai (15:30Z) 1        0          0         0
- * T7 11-28 none hotline  00:30 Shanghai (16:30Z on 11-27), paused before the response: 15 min used
- *                                                1        1          1         1
- * T8 11-29 城西 visit    Sunday 23:50: ISO week 48   1    1          1         1
+ * The hand-worked set (range 2026-11-23 Mon … 2026-11-30 Mon), what each ticket contributes at NOW (every
+ * clock has run out by then, so every ticket is due for both 响应 and 办结; 一般 grade: 60 min to resolve):
+ *                                            响应及时  按时办结  回访联系上  已解决  满意
+ * T1 11-23 城东 wechat   all well                 1        1          1        1      1
+ * T2 11-24 城东 hotline  responded after 45 min,  0        0          1        1      1
+ *                        resolved after 90 min
+ * T3 11-25 城西 wechat   unsatisfied, reopened,   1        0          1        1      1   (first cycle counts
+ *                        second cycle resolved 120 min after the reopening              for the response)
+ * T4 11-26 城西 alipay   unsatisfied, reopened    1        0          1        0      0
+ * T5 11-27 none 12345    resolved, no follow-up   1        0          0        0      0
+ * T6 11-27 城东 wechat   23:30 Shanghai (15:30Z)  1        0          0        0      0
+ * T7 11-28 none hotline  00:30 Shanghai (16:30Z on 11-27), paused before the response: 15 min used,
+ *                        resolved with 35 min used 1       1          1        1      1
+ * T8 11-29 城西 visit    Sunday 23:50: ISO week 48 1       1          1        1      1
  * T9 11-30 城东 wechat   Monday 00:10: week 49, never responded
- *                                                0        0          0         0
+ *                                                 0        0          0        0      0
  * outside the range: 11-22 23:59 and 12-01 00:00 Shanghai.
  */
 const T = [
@@ -119,9 +121,19 @@ const q = (groupBy: ServiceRatesQuery["groupBy"]): ServiceRatesQuery => ({
   to: "2026-11-30",
   groupBy,
 });
-/** [key, tickets, respondedInTime, completed, followedUp, satisfied] */
+/** [key, tickets, responseDue, respondedInTime, completionDue, completed, followedUp, solved, satisfied] */
 const counts = (v: ServiceRatesView) =>
-  v.rows.map((r) => [r.key, r.tickets, r.respondedInTime, r.completed, r.followedUp, r.satisfied]);
+  v.rows.map((r) => [
+    r.key,
+    r.tickets,
+    r.responseDue,
+    r.respondedInTime,
+    r.completionDue,
+    r.completed,
+    r.followedUp,
+    r.solved,
+    r.satisfied,
+  ]);
 
 describe("ticketOutcome", () => {
   it("applies each rule", () => {
@@ -139,7 +151,20 @@ describe("ticketOutcome", () => {
       true,
       false,
     ]);
-    expect(o.map((x) => x.completed)).toEqual([true, true, true, false, false, false, true, true, false, false, false]);
+    expect(o.map((x) => x.completed)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect(o.map((x) => x.completionDue)).toEqual(Array(11).fill(true));
     expect(o.map((x) => x.satisfied)).toEqual([true, true, true, false, false, false, true, true, false, false, false]);
     // Shanghai dates, not UTC ones
     expect(o[5].date).toBe("2026-11-27");
@@ -150,14 +175,18 @@ describe("ticketOutcome", () => {
 
   it("ignores events after the report time", () => {
     const t = T[4];
-    const later = { ...t, events: [...t.events, { type: "closed" as const, at: sh("2026-12-06 09:00") }] };
-    expect(ticketOutcome(later, NOW).completed).toBe(false);
-    expect(ticketOutcome(later, sh("2026-12-06 10:00")).completed).toBe(true);
+    const later = {
+      ...t,
+      events: [...t.events, { type: "followed_up" as const, at: sh("2026-11-28 09:00"), data: ok }],
+    };
+    expect(ticketOutcome(later, sh("2026-11-28 08:00")).completed).toBe(false);
+    expect(ticketOutcome(later, sh("2026-11-28 08:00")).followUp).toBe("none");
+    expect(ticketOutcome(later, sh("2026-11-28 10:00")).completed).toBe(true);
     // a response still open at the report time is not in time once 30 minutes have passed
     expect(ticketOutcome(T[8], sh("2026-11-30 00:30")).respondedInTime).toBe(false);
   });
 
-  it("counts a closed ticket reopened afterwards as not completed", () => {
+  it("counts a closed ticket reopened afterwards as not completed (its new cycle is late by then)", () => {
     const t = ticket(1, "wechat", "cold_room", [
       ["created", "2026-11-23 09:00"],
       ["responded", "2026-11-23 09:05"],
@@ -174,26 +203,33 @@ describe("rateRows", () => {
   it("groups by day on Shanghai dates, every day of the range listed", () => {
     const v = rateRows(T, q("day"), NOW);
     expect(counts(v)).toEqual([
-      ["2026-11-23", 1, 1, 1, 1, 1],
-      ["2026-11-24", 1, 0, 1, 1, 1],
-      ["2026-11-25", 1, 1, 1, 1, 1],
-      ["2026-11-26", 1, 1, 0, 1, 0],
-      ["2026-11-27", 2, 2, 0, 0, 0],
-      ["2026-11-28", 1, 1, 1, 1, 1],
-      ["2026-11-29", 1, 1, 1, 1, 1],
-      ["2026-11-30", 1, 0, 0, 0, 0],
+      ["2026-11-23", 1, 1, 1, 1, 1, 1, 1, 1],
+      ["2026-11-24", 1, 1, 0, 1, 0, 1, 1, 1],
+      ["2026-11-25", 1, 1, 1, 1, 0, 1, 1, 1],
+      ["2026-11-26", 1, 1, 1, 1, 0, 1, 0, 0],
+      ["2026-11-27", 2, 2, 2, 2, 0, 0, 0, 0],
+      ["2026-11-28", 1, 1, 1, 1, 1, 1, 1, 1],
+      ["2026-11-29", 1, 1, 1, 1, 1, 1, 1, 1],
+      ["2026-11-30", 1, 1, 0, 1, 0, 0, 0, 0],
     ]);
     expect(v.rows[4].label).toBe("2026年11月27日（周五）");
     expect(v.total).toEqual({
       key: "total",
       label: "合计",
       tickets: 9,
+      duplicates: 0,
+      responseDue: 9,
       respondedInTime: 7,
-      completed: 5,
+      completionDue: 9,
+      completed: 3,
       followedUp: 6,
+      solved: 5,
       satisfied: 5,
+      basicSatisfied: 0,
+      unreachable: 0,
       responseRate: 7 / 9,
-      completionRate: 5 / 9,
+      completionRate: 3 / 9,
+      solveRate: 5 / 6,
       satisfactionRate: 5 / 6,
     });
     expect(v.rows[7].satisfactionRate).toBeNull();
@@ -203,12 +239,12 @@ describe("rateRows", () => {
   it("groups by ISO week (Monday key) and by month", () => {
     const w = rateRows(T, q("week"), NOW);
     expect(counts(w)).toEqual([
-      ["2026-11-23", 8, 7, 5, 6, 5],
-      ["2026-11-30", 1, 0, 0, 0, 0],
+      ["2026-11-23", 8, 8, 7, 8, 3, 6, 5, 5],
+      ["2026-11-30", 1, 1, 0, 1, 0, 0, 0, 0],
     ]);
     expect(w.rows.map((r) => r.label)).toEqual(["2026年第48周 (11-23～11-29)", "2026年第49周 (11-30～12-06)"]);
     const m = rateRows(T, q("month"), NOW);
-    expect(counts(m)).toEqual([["2026-11", 9, 7, 5, 6, 5]]);
+    expect(counts(m)).toEqual([["2026-11", 9, 9, 7, 9, 3, 6, 5, 5]]);
     expect(m.rows[0].label).toBe("2026年11月");
     const across = rateRows(T, { from: "2026-11-30", to: "2026-12-01", groupBy: "month" }, NOW);
     expect(across.rows.map((r) => [r.key, r.label, r.tickets])).toEqual([
@@ -219,22 +255,20 @@ describe("rateRows", () => {
 
   it("groups by station (no station last) and by channel (every channel)", () => {
     const s = rateRows(T, q("station"), NOW);
-    expect(
-      s.rows.map((r) => [r.key, r.label, r.tickets, r.respondedInTime, r.completed, r.followedUp, r.satisfied]),
-    ).toEqual([
-      ["1", "城东换热站", 4, 2, 2, 2, 2],
-      ["2", "城西换热站", 3, 3, 2, 3, 2],
-      ["none", "未关联换热站", 2, 2, 1, 1, 1],
+    expect(s.rows.map((r) => r.label)).toEqual(["城东换热站", "城西换热站", "未关联换热站"]);
+    expect(counts(s)).toEqual([
+      ["1", 4, 4, 2, 4, 1, 2, 2, 2],
+      ["2", 3, 3, 3, 3, 1, 3, 2, 2],
+      ["none", 2, 2, 2, 2, 1, 1, 1, 1],
     ]);
     const c = rateRows(T, q("channel"), NOW);
-    expect(
-      c.rows.map((r) => [r.key, r.label, r.tickets, r.respondedInTime, r.completed, r.followedUp, r.satisfied]),
-    ).toEqual([
-      ["12345", "12345转办", 1, 1, 0, 0, 0],
-      ["alipay", "支付宝小程序", 1, 1, 0, 1, 0],
-      ["hotline", "供热热线", 2, 1, 2, 2, 2],
-      ["visit", "入户走访", 1, 1, 1, 1, 1],
-      ["wechat", "微信小程序", 4, 3, 2, 2, 2],
+    expect(c.rows.map((r) => r.label)).toEqual(["12345转办", "支付宝小程序", "供热热线", "入户走访", "微信小程序"]);
+    expect(counts(c)).toEqual([
+      ["12345", 1, 1, 1, 1, 0, 0, 0, 0],
+      ["alipay", 1, 1, 1, 1, 0, 1, 0, 0],
+      ["hotline", 2, 2, 1, 2, 1, 2, 2, 2],
+      ["visit", 1, 1, 1, 1, 1, 1, 1, 1],
+      ["wechat", 4, 4, 3, 4, 1, 2, 2, 2],
     ]);
     expect(c.total.tickets).toBe(9);
   });

@@ -1,21 +1,30 @@
 /**
- * 三率 (response rate, completion rate, satisfaction rate) of the service desk, every figure recomputed
- * from the ticket event log (pure: the server loads the tickets and their events, these rules count them):
+ * 三率 (响应率, 解决率, 满意率) and the plan's 办结率 of the service desk, every figure recomputed from the
+ * ticket event log (pure: the server loads the tickets and their events, these rules count them). The
+ * definitions, in words, are in ../serviceRates.ts (SERVICE_RATE_DEFINITIONS, SERVICE_RATE_SCOPE); this file
+ * is their arithmetic:
  *
  * - a ticket counts in the period of its "created" event (Shanghai date), at its station (the station of
  *   its account's building, "未关联换热站" when none) and under its channel;
- * - responded in time: the first cycle's response clock (computeSla, events before the first reopening)
- *   was met and not breached;
- * - completed (办结): it has a "closed" event and no "reopened" event after the last one;
- * - followed up: at least one "followed_up" event; satisfied: the last one says data.satisfied === true.
+ * - a duplicate (linked into another ticket's incident) counts in `tickets` and `duplicates` only;
+ * - response: the first cycle's response clock (computeSla, events before the first reopening); due once
+ *   met or breached, in time when met and not breached;
+ * - completion (按时办结): the current cycle's resolution clock met and not breached, and the result replied
+ *   (a follow-up that reached the resident, or a 无法联系 follow-up with the result sent by SMS) within
+ *   REPLY_LIMIT_HOURS of the resolution; due once completed, or once the resolution clock is breached, or
+ *   once the reply window after the resolution has closed;
+ * - solve / satisfaction: the last follow-up (readFollowUp) that reached the resident; 无法联系 (per
+ *   UNREACHABLE_RULE) is counted apart and left out of both.
  *
  * Everything is evaluated at the report time (`now`): a ticket created in the range and closed after its
- * end still counts as completed, as 12345 practice reports a month's tickets with their current outcome.
+ * end counts with its outcome at `now`, as 12345 practice reports a month's tickets with their current outcome.
  */
 import type { RateGroup, ServiceRateRow, ServiceRatesQuery, ServiceRatesView } from "../api/tickets";
 import { addDays, type BizDate, daysBetween, isBizDate, shanghaiDate } from "../billing/dates";
 import { roundHalfUp } from "../billing/money";
+import { type FollowUpReading, REPLY_LIMIT_HOURS, readFollowUp } from "../serviceRates";
 import {
+  type IncidentGrade,
   TICKET_CHANNEL_LABELS,
   TICKET_CHANNELS,
   type TicketCategory,
@@ -43,6 +52,8 @@ export interface RateTicket {
   stationName: string | null;
   channel: TicketChannel;
   category: TicketCategory;
+  /** the lead ticket of its incident (itself when it leads), null when not linked */
+  incidentId?: number | null;
   events: RateEvent[];
 }
 
@@ -50,24 +61,45 @@ export interface RateTicket {
 export interface TicketOutcome {
   /** Shanghai date of the "created" event */
   date: BizDate;
+  /** linked into another ticket's incident: left out of every rate */
+  duplicate: boolean;
+  responseDue: boolean;
   respondedInTime: boolean;
+  completionDue: boolean;
   completed: boolean;
-  followedUp: boolean;
+  /** the last follow-up that counts: reached the resident, 无法联系 by the rule, or none yet */
+  followUp: "reached" | "unreachable" | "none";
+  solved: boolean;
+  /** 满意 or 基本满意 */
   satisfied: boolean;
+  basicSatisfied: boolean;
 }
 
-/** The event types the rates depend on (the response clock: created, responded, pauses, reopenings). */
+/** The event types the rates depend on (the clocks: created, responded, pauses, grades, reopenings; follow-ups). */
 export const RATE_EVENT_TYPES: readonly TicketEventType[] = [
   "created",
   "responded",
   "paused",
   "resumed",
+  "resolved",
+  "graded",
   "reopened",
   "closed",
   "followed_up",
 ];
+/** the event types whose data the rates read (grades for the resolution budget, follow-up answers) */
+export const RATE_EVENT_DATA_TYPES: readonly TicketEventType[] = ["created", "graded", "followed_up"];
 
 const byTime = (a: RateEvent, b: RateEvent) => a.at.getTime() - b.at.getTime();
+const REPLY_LIMIT_MS = REPLY_LIMIT_HOURS * 3600_000;
+
+function slaEvents(events: RateEvent[]): SlaEvent[] {
+  return events.map((e) => ({
+    type: e.type,
+    at: e.at,
+    data: e.type === "created" || e.type === "graded" ? (e.data as { grade?: IncidentGrade } | null) : null,
+  }));
+}
 
 export function ticketOutcome(t: RateTicket, now: Date, policy: SlaPolicy = DEFAULT_SLA_POLICY): TicketOutcome {
   // stable sort by time, ignoring anything recorded after the report time
@@ -78,45 +110,74 @@ export function ticketOutcome(t: RateTicket, now: Date, policy: SlaPolicy = DEFA
     created = { type: "created", at: t.createdAt };
     events.unshift(created);
   }
+  const date = shanghaiDate(created.at);
+  const duplicate = t.incidentId !== null && t.incidentId !== undefined && t.incidentId !== t.id;
+
+  // response: the first cycle
   const firstReopen = events.findIndex((e) => e.type === "reopened");
   const firstCycle = firstReopen < 0 ? events : events.slice(0, firstReopen);
-  const respondedInTime = respondedInTimeFirstCycle(t.category, firstCycle, created.at, now, policy);
+  const response = responseFirstCycle(t.category, firstCycle, created.at, now, policy);
 
-  let lastClosed = -1;
-  let lastReopened = -1;
-  let followUp: RateEvent | null = null;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    if (e.type === "closed") lastClosed = i;
-    else if (e.type === "reopened") lastReopened = i;
-    else if (e.type === "followed_up") followUp = e;
+  // completion: the current cycle, handled in time and replied in time
+  const sla = computeSla(t.category, slaEvents(events), now, policy);
+  const lastReopen = events.map((e) => e.type).lastIndexOf("reopened");
+  const cycle = lastReopen < 0 ? events : events.slice(lastReopen + 1);
+  const resolvedAt = sla.resolution.metAt;
+  let replyAt: Date | null = null;
+  if (resolvedAt) {
+    for (const e of cycle) {
+      if (e.type !== "followed_up" || e.at.getTime() < resolvedAt.getTime()) continue;
+      const r = readFollowUp(e.data);
+      const at = r.kind === "reached" ? e.at : r.kind === "unreachable" ? r.smsAt : null;
+      if (at && (replyAt === null || at.getTime() < replyAt.getTime())) replyAt = at;
+    }
   }
+  const handledInTime = resolvedAt !== null && !sla.resolution.breached;
+  const repliedInTime =
+    resolvedAt !== null && replyAt !== null && replyAt.getTime() - resolvedAt.getTime() <= REPLY_LIMIT_MS;
+  const completed = handledInTime && repliedInTime;
+  const replyWindowOver = resolvedAt !== null && now.getTime() - resolvedAt.getTime() > REPLY_LIMIT_MS;
+  const completionDue = completed || sla.resolution.breached || replyWindowOver;
+
+  // solve / satisfaction: the last follow-up that counts
+  let last: FollowUpReading | null = null;
+  for (const e of events) {
+    if (e.type !== "followed_up") continue;
+    const r = readFollowUp(e.data);
+    if (r.kind !== "incomplete") last = r;
+  }
+  const reached = last?.kind === "reached" ? last : null;
   return {
-    date: shanghaiDate(created.at),
-    respondedInTime,
-    completed: lastClosed >= 0 && lastReopened < lastClosed,
-    followedUp: followUp !== null,
-    satisfied: followUp?.data?.satisfied === true,
+    date,
+    duplicate,
+    responseDue: response.due,
+    respondedInTime: response.inTime,
+    completionDue,
+    completed,
+    followUp: reached ? "reached" : last?.kind === "unreachable" ? "unreachable" : "none",
+    solved: reached?.solved === true,
+    satisfied: reached !== null && reached.level !== "unsatisfied",
+    basicSatisfied: reached?.level === "basic",
   };
 }
 
-/** Whether the response clock of the first cycle (the events before the first reopening) was met in time. */
-function respondedInTimeFirstCycle(
+/** Whether the response clock of the first cycle (the events before the first reopening) is due, and was met in time. */
+function responseFirstCycle(
   category: TicketCategory,
   events: RateEvent[],
   createdAt: Date,
   now: Date,
   policy: SlaPolicy,
-): boolean {
+): { due: boolean; inTime: boolean } {
   const responded = events.find((e) => e.type === "responded");
-  if (!responded) return false;
   // Exact shortcut for the common case: service time never exceeds wall-clock time (service windows and
   // pauses only take time away), so a first contact within the budget on the wall clock is in time.
-  if (responded.at.getTime() - createdAt.getTime() <= policy.responseMinutes * 60_000) return true;
+  if (responded && responded.at.getTime() - createdAt.getTime() <= policy.responseMinutes * 60_000) {
+    return { due: true, inTime: true };
+  }
   // only the response clock is read: it depends on the times alone (grades only move the resolution clock)
-  const slaEvents: SlaEvent[] = events.map((e) => ({ type: e.type, at: e.at }));
-  const clock = computeSla(category, slaEvents, now, policy).response;
-  return clock.metAt !== null && !clock.breached;
+  const clock = computeSla(category, slaEvents(events), now, policy).response;
+  return { due: clock.metAt !== null || clock.breached, inTime: clock.metAt !== null && !clock.breached };
 }
 
 // --- the range ---
@@ -178,10 +239,16 @@ export function periodLabel(groupBy: "day" | "week" | "month", key: string): str
 
 interface Counts {
   tickets: number;
+  duplicates: number;
+  responseDue: number;
   respondedInTime: number;
+  completionDue: number;
   completed: number;
   followedUp: number;
+  solved: number;
   satisfied: number;
+  basicSatisfied: number;
+  unreachable: number;
 }
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
@@ -191,20 +258,42 @@ function toRow(key: string, label: string, c: Counts): ServiceRateRow {
     key,
     label,
     ...c,
-    responseRate: ratio(c.respondedInTime, c.tickets),
-    completionRate: ratio(c.completed, c.tickets),
+    responseRate: ratio(c.respondedInTime, c.responseDue),
+    completionRate: ratio(c.completed, c.completionDue),
+    solveRate: ratio(c.solved, c.followedUp),
     satisfactionRate: ratio(c.satisfied, c.followedUp),
   };
 }
 
-const zero = (): Counts => ({ tickets: 0, respondedInTime: 0, completed: 0, followedUp: 0, satisfied: 0 });
+const zero = (): Counts => ({
+  tickets: 0,
+  duplicates: 0,
+  responseDue: 0,
+  respondedInTime: 0,
+  completionDue: 0,
+  completed: 0,
+  followedUp: 0,
+  solved: 0,
+  satisfied: 0,
+  basicSatisfied: 0,
+  unreachable: 0,
+});
 
 function add(c: Counts, o: TicketOutcome) {
   c.tickets += 1;
+  if (o.duplicate) {
+    c.duplicates += 1;
+    return;
+  }
+  if (o.responseDue) c.responseDue += 1;
   if (o.respondedInTime) c.respondedInTime += 1;
+  if (o.completionDue) c.completionDue += 1;
   if (o.completed) c.completed += 1;
-  if (o.followedUp) c.followedUp += 1;
+  if (o.followUp === "reached") c.followedUp += 1;
+  if (o.followUp === "unreachable") c.unreachable += 1;
+  if (o.solved) c.solved += 1;
   if (o.satisfied) c.satisfied += 1;
+  if (o.basicSatisfied) c.basicSatisfied += 1;
 }
 
 /** The time periods of a range, in order (every one, also those without tickets, for continuous charts). */

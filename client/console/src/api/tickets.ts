@@ -4,6 +4,7 @@ import {
   type CallView,
   type CreateCallInput,
   type IncidentGrade,
+  type MyTicketTab,
   type PhotoView,
   PhotoSchema,
   type RateGroup,
@@ -12,6 +13,8 @@ import {
   type StaffCreateTicketInput,
   TICKET_ACTION_VERBS,
   type TicketAction,
+  TechnicianListSchema,
+  type TechnicianView,
   TicketDetailSchema,
   type TicketDetailView,
   type TicketCategory,
@@ -60,6 +63,11 @@ export async function searchTickets(p: TicketSearchParams, signal?: AbortSignal)
   return parseWith(TicketPageSchema, await api.get("/api/v1/staff/tickets", query, signal));
 }
 
+/** 我的工单: tickets dispatched to me; open ones by the next due time, done ones (recent) latest first. */
+export async function listMyTickets(tab: MyTicketTab, signal?: AbortSignal): Promise<TicketPage> {
+  return parseWith(TicketPageSchema, await api.get("/api/v1/staff/my-tickets", { tab, pageSize: 100 }, signal));
+}
+
 export async function getTicket(id: number, signal?: AbortSignal): Promise<TicketDetailView> {
   return parseWith(TicketDetailSchema, await api.get(`/api/v1/staff/tickets/${id}`, undefined, signal));
 }
@@ -98,6 +106,12 @@ export async function uploadPhoto(file: Blob, filename?: string): Promise<PhotoV
   const form = new FormData();
   form.append("file", file, filename ?? (file instanceof File ? file.name : "photo"));
   return parseWith(PhotoSchema, await api.request("/api/v1/staff/photos", { method: "POST", form }));
+}
+
+/** GET /staff/technicians: the technicians a dispatcher can assign (a station's own, and county-wide ones). */
+export async function listTechnicians(stationId: number | undefined, signal?: AbortSignal): Promise<TechnicianView[]> {
+  const query = stationId ? `?stationId=${stationId}` : "";
+  return parseWith(TechnicianListSchema, await api.get(`/api/v1/staff/technicians${query}`, undefined, signal)).items;
 }
 
 export async function listStations(signal?: AbortSignal): Promise<Station[]> {

@@ -13,13 +13,13 @@ import {
   ResumeSchema,
   type IncidentGrade,
 } from "@warmline/shared";
-import { Alert, App, Form, Input, Modal, Select, type UploadFile } from "antd";
-import type { ReactNode } from "react";
-import { messageOf } from "../api/api";
+import { Alert, App, Button, Form, Input, Modal, Select, type UploadFile } from "antd";
+import { type ReactNode, useEffect } from "react";
+import { isApiError, messageOf } from "../api/api";
 import { type PhotoView, searchTickets, type TicketAction, type TicketDetailView } from "../api/tickets";
 import { c10Of, tempRule } from "../forms/tempRule";
 import { zodRule } from "../forms/zodRule";
-import { useStations, useTicketAction } from "../queries/tickets";
+import { useStations, useTechnicians, useTicketAction } from "../queries/tickets";
 import { FollowUpFields, type FollowUpValues, followUpInput } from "./FollowUpFields";
 import { PhotoUpload, photoFilesOf, photoIdsOf, photosRule } from "./PhotoUpload";
 
@@ -41,6 +41,7 @@ export const TICKET_ACTION_LABELS: Record<TicketAction, string> = {
 type Values = FollowUpValues & {
   note?: string;
   stationId?: number;
+  technicianId?: number;
   crew?: string;
   temp?: string;
   outdoorTemp?: string;
@@ -59,7 +60,12 @@ function inputOf(action: TicketAction, v: Values): object {
     case "respond":
       return { note: v.note?.trim() };
     case "dispatch":
-      return { stationId: v.stationId, crew: trimmed(v.crew), note: trimmed(v.note) };
+      return {
+        stationId: v.stationId,
+        technicianId: v.technicianId ?? undefined,
+        crew: trimmed(v.crew),
+        note: trimmed(v.note),
+      };
     case "on_site":
     case "resume":
       return { note: trimmed(v.note) };
@@ -119,6 +125,43 @@ const photosItem = (
   </Form.Item>
 );
 
+/** 维修人员: the station's technicians (and county-wide ones) once a station is chosen; optional. */
+function TechnicianSelect({ id, value, onChange }: { id?: string; value?: number; onChange?: (v?: number) => void }) {
+  const form = Form.useFormInstance<Values>();
+  const stationId = Form.useWatch("stationId", form);
+  const technicians = useTechnicians(stationId, stationId !== undefined);
+  const items = technicians.data ?? [];
+  // another station chosen: a technician who is not among its people is dropped
+  useEffect(() => {
+    if (value !== undefined && technicians.data && !technicians.data.some((t) => t.id === value)) onChange?.(undefined);
+  }, [technicians.data, value, onChange]);
+  return (
+    <Select<number>
+      id={id}
+      allowClear
+      showSearch={{ optionFilterProp: "label" }}
+      disabled={stationId === undefined}
+      placeholder={
+        stationId === undefined
+          ? "请先选择换热站"
+          : technicians.isError
+            ? "维修人员列表加载失败"
+            : technicians.data && items.length === 0
+              ? "该换热站暂无维修人员"
+              : "选填：指派到人后出现在其“我的工单”中"
+      }
+      loading={technicians.isFetching}
+      status={technicians.isError ? "error" : undefined}
+      value={value}
+      onChange={(v) => onChange?.(v ?? undefined)}
+      options={items.map((t) => ({
+        value: t.id,
+        label: t.stationId === null ? `${t.displayName}（全县）` : t.displayName,
+      }))}
+    />
+  );
+}
+
 function StationSelect({ id, value, onChange }: { id?: string; value?: number; onChange?: (v: number) => void }) {
   const stations = useStations();
   return (
@@ -155,6 +198,9 @@ function fieldsOf(action: TicketAction, ticket: TicketDetailView): ReactNode {
             rules={[{ required: true, message: "请选择换热站" }]}
           >
             <StationSelect id="dispatch-station" />
+          </Form.Item>
+          <Form.Item label="维修人员" name="technicianId" htmlFor="dispatch-technician">
+            <TechnicianSelect id="dispatch-technician" />
           </Form.Item>
           <Form.Item label="维修班组" name="crew" htmlFor="dispatch-crew" rules={[zodRule(DispatchSchema.shape.crew)]}>
             <Input id="dispatch-crew" maxLength={40} placeholder="如：维修一班" />
@@ -225,7 +271,7 @@ function fieldsOf(action: TicketAction, ticket: TicketDetailView): ReactNode {
         </>
       );
     case "follow_up":
-      return <FollowUpFields />;
+      return <FollowUpFields missed={ticket.followUpMissed} />;
     case "grade":
       return (
         <>
@@ -297,21 +343,67 @@ interface Props {
   /** the step to take; null = closed */
   action: TicketAction | null;
   onClose: () => void;
+  /** opens another step instead (处理完成 refused for a cold room → 入户测温) */
+  onSwitch?: (action: TicketAction) => void;
+}
+
+/**
+ * 处理完成 of a cold-room ticket without proof that the room is warm again: why it cannot be done yet, and the
+ * way forward (record a reading; or the resident confirms 已恢复正常 in the app).
+ */
+function ColdRoomNotice({ reason, onMeasure }: { reason: string; onMeasure?: () => void }) {
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      className="cold-room-notice"
+      role="alert"
+      style={{ marginBottom: 16 }}
+      title="室温尚未确认达标，暂不能处理完成"
+      description={
+        <>
+          <div>{reason}</div>
+          {onMeasure && (
+            <Button
+              size="small"
+              type="primary"
+              style={{ marginTop: 8 }}
+              className="cold-room-measure"
+              onClick={onMeasure}
+            >
+              录入测温
+            </Button>
+          )}
+        </>
+      }
+    />
+  );
 }
 
 /**
  * One dialog for every step on a ticket. The server answers the ticket as it is now (kept as the page's data);
  * a refusal (409 TICKET_BAD_STATE: someone else moved it meanwhile, validation) is shown in the dialog.
  */
-export function TicketActionModal({ ticket, action, onClose }: Props) {
-  return action ? <ActionDialog key={action} ticket={ticket} action={action} onClose={onClose} /> : null;
+export function TicketActionModal({ ticket, action, onClose, onSwitch }: Props) {
+  return action ? (
+    <ActionDialog key={action} ticket={ticket} action={action} onClose={onClose} onSwitch={onSwitch} />
+  ) : null;
 }
 
-function ActionDialog({ ticket, action, onClose }: Props & { action: TicketAction }) {
+function ActionDialog({ ticket, action, onClose, onSwitch }: Props & { action: TicketAction }) {
   const [form] = Form.useForm<Values>();
   const { message } = App.useApp();
   const step = useTicketAction(ticket.id);
   const label = TICKET_ACTION_LABELS[action];
+  const notWarm = action === "resolve" && ticket.resolveCheck?.met === false ? ticket.resolveCheck.reason : null;
+  const refusedNotWarm = isApiError(step.error) && step.error.code === "TICKET_ROOM_NOT_WARM";
+  const toMeasure =
+    onSwitch && ticket.actions.includes("measure")
+      ? () => {
+          step.reset();
+          onSwitch("measure");
+        }
+      : undefined;
 
   const submit = async () => {
     const v = await form.validateFields();
@@ -344,6 +436,7 @@ function ActionDialog({ ticket, action, onClose }: Props & { action: TicketActio
       okText="确定"
       cancelText="取消"
       confirmLoading={step.isPending}
+      okButtonProps={{ disabled: notWarm !== null }}
       onOk={() => submit().catch(() => undefined)}
       onCancel={() => {
         step.reset();
@@ -351,9 +444,13 @@ function ActionDialog({ ticket, action, onClose }: Props & { action: TicketActio
       }}
       width={action === "measure" || action === "resolve" ? 620 : 520}
     >
-      {step.isError && (
-        <Alert type="error" showIcon role="alert" title={messageOf(step.error)} style={{ marginBottom: 16 }} />
-      )}
+      {notWarm !== null && <ColdRoomNotice reason={notWarm ?? ""} onMeasure={toMeasure} />}
+      {step.isError &&
+        (refusedNotWarm ? (
+          <ColdRoomNotice reason={messageOf(step.error)} onMeasure={toMeasure} />
+        ) : (
+          <Alert type="error" showIcon role="alert" title={messageOf(step.error)} style={{ marginBottom: 16 }} />
+        ))}
       <Form
         form={form}
         name={`ticket-${action}`}

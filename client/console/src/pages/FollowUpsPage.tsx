@@ -1,10 +1,31 @@
 import { ReloadOutlined } from "@ant-design/icons";
 import { TICKET_CATEGORY_LABELS, TICKET_CHANNEL_LABELS } from "@warmline/shared";
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Pagination, Row, Space, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Form,
+  Pagination,
+  Row,
+  Space,
+  Tag,
+  Typography,
+} from "antd";
 import { Link } from "react-router";
 import { messageOf } from "../api/api";
 import type { TicketSummaryView } from "../api/tickets";
-import { FollowUpFields, type FollowUpValues, followUpInput } from "../components/FollowUpFields";
+import { ContactPhone } from "../components/ContactPhone";
+import {
+  FollowUpFields,
+  type FollowUpValues,
+  followUpDone,
+  followUpInput,
+  missedText,
+} from "../components/FollowUpFields";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { ReplyTemplate } from "../components/ReplyTemplate";
 import { PriorityTag } from "../components/TicketTags";
@@ -22,9 +43,8 @@ function FollowUpItem({ ticket: t }: { ticket: TicketSummaryView }) {
   const submit = async (v: FollowUpValues) => {
     try {
       const after = await step.mutateAsync({ action: "follow_up", input: followUpInput(v) });
-      message.success(
-        after.status === "closed" ? `工单 ${t.ticketNo} 回访完成，已办结` : `工单 ${t.ticketNo} 居民不满意，已重新处理`,
-      );
+      message.success(followUpDone(t.ticketNo, v.outcome, after.status));
+      if (v.outcome === "missed") form.resetFields();
     } catch {
       // shown in the card
     }
@@ -40,6 +60,11 @@ function FollowUpItem({ ticket: t }: { ticket: TicketSummaryView }) {
           <Link to={`/tickets/${t.id}`}>{t.ticketNo}</Link>
           <Typography.Text type="secondary">{TICKET_CATEGORY_LABELS[t.category] ?? t.category}</Typography.Text>
           <PriorityTag priority={t.priority} reasons={t.priorityReasons} />
+          {t.followUpMissed && t.followUpMissed.count > 0 && (
+            <Tag color={t.followUpMissed.meetsRule ? "orange" : "default"} className="follow-up-missed-tag">
+              {missedText(t.followUpMissed)}
+            </Tag>
+          )}
         </Space>
       }
     >
@@ -50,6 +75,7 @@ function FollowUpItem({ ticket: t }: { ticket: TicketSummaryView }) {
               size="small"
               column={1}
               items={[
+                { key: "phone", label: "联系电话", children: <ContactPhone ticketId={t.id} masked={t.contactPhone} /> },
                 { key: "account", label: "户号", children: orEmpty(t.accountNo) },
                 { key: "address", label: "地址", children: t.address },
                 { key: "station", label: "换热站", children: orEmpty(t.stationName) },
@@ -77,7 +103,7 @@ function FollowUpItem({ ticket: t }: { ticket: TicketSummaryView }) {
             // a refusal is about what was sent: it goes once the form is edited
             onValuesChange={() => step.isError && step.reset()}
           >
-            <FollowUpFields />
+            <FollowUpFields missed={t.followUpMissed} />
             <Button type="primary" htmlType="submit" loading={step.isPending}>
               提交回访
             </Button>

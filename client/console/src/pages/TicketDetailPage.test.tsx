@@ -178,6 +178,43 @@ describe("工单详情", () => {
     expect(screen.queryByRole("button", { name: "处理完成" })).toBeNull();
   }, 60_000);
 
+  it("a cold room still cold: 处理完成 says why, cannot be confirmed, and leads to 入户测温", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/tickets/5");
+    signedInAs(fake, staffWith("technician"));
+    const reason = "室温不达标工单须在维修后测得室温不低于20.0℃……：维修后最近一次测温17.2℃，低于标准20.0℃";
+    const cold = ticketDetail(
+      {
+        actions: ["measure", "resolve", "note"],
+        resolveCheck: { met: false, floorC10: 200, lastReadingC10: 172, reason },
+      },
+      { status: "on_site" },
+    );
+    fake.on(DETAIL, json(200, cold));
+    await detail();
+    await user.click(screen.getByRole("button", { name: "处理完成" }));
+    const dialog = await modal("处理完成");
+    expect(dialog.textContent).toContain("室温尚未确认达标，暂不能处理完成");
+    expect(dialog.textContent).toContain("最近一次测温17.2℃，低于标准20.0℃");
+    expect(ok(dialog).hasAttribute("disabled")).toBe(true);
+    await user.click(within(dialog).getByRole("button", { name: "录入测温" }));
+    const measure = await modal("入户测温");
+    expect(measure.querySelector("#measure-temp")).toBeTruthy();
+  }, 60_000);
+
+  it("the contact phone: masked, one click shows the full number to dial", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/tickets/5");
+    signedInAs(fake, staffWith("dispatcher"));
+    fake.on(DETAIL, json(200, ticketDetail({}, { contactPhone: "139********" })));
+    fake.on("POST /api/v1/staff/tickets/5/contact-phone", json(200, { ticketId: 5, phone: "13912345678" }));
+    const root = await detail();
+    expect(root.textContent).toContain("139********");
+    await user.click(within(root).getByRole("button", { name: /查看完整号码/ }));
+    const dial = await within(root).findByRole("link", { name: /拨打/ });
+    expect(dial.getAttribute("href")).toBe("tel:13912345678");
+  }, 60_000);
+
   it("a dispatcher sends the ticket to a station and links it into an incident by its lead's 工单号", async () => {
     const user = userEvent.setup();
     const { fake } = renderApp("/tickets/5");
@@ -205,6 +242,16 @@ describe("工单详情", () => {
         ],
       }),
     );
+    const technicians = [
+      { id: 7, displayName: "维修员·王师傅", stationId: 3 },
+      { id: 8, displayName: "维修员·李师傅", stationId: null },
+    ];
+    // asked for the proposed station, then for the one chosen
+    fake.on(
+      "GET /api/v1/staff/technicians",
+      json(200, { items: technicians.slice(1) }),
+      json(200, { items: technicians }),
+    );
     fake.on("POST /api/v1/staff/tickets/5/dispatch", json(200, dispatched));
     fake.on(
       "GET /api/v1/staff/tickets",
@@ -225,10 +272,19 @@ describe("工单详情", () => {
     // the ticket's own station is proposed
     await waitFor(() => expect(dialog.querySelector(".ant-select")?.textContent).toContain("城东换热站"));
     await chooseOption("dispatch-station", "城西换热站");
+    // the technicians of the chosen station (and county-wide ones, marked 全县)
+    await chooseOption("dispatch-technician", "维修员·王师傅");
+    expect(fake.callsTo("GET /api/v1/staff/technicians").map((c) => c.url)).toContain(
+      "/api/v1/staff/technicians?stationId=3",
+    );
     await user.type(input("dispatch-crew"), "维修二班");
     await user.click(ok(dialog));
     await gone();
-    expect(fake.callsTo("POST /api/v1/staff/tickets/5/dispatch")[0].body).toEqual({ stationId: 3, crew: "维修二班" });
+    expect(fake.callsTo("POST /api/v1/staff/tickets/5/dispatch")[0].body).toEqual({
+      stationId: 3,
+      technicianId: 7,
+      crew: "维修二班",
+    });
     await waitFor(() => expect(root.textContent).toContain("城西换热站 / 维修二班"));
 
     await user.click(screen.getByRole("button", { name: "合并事件" }));

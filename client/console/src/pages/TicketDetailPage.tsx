@@ -10,6 +10,7 @@ import { useState } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { isApiError } from "../api/api";
 import { TICKET_ACTIONS, type TicketAction } from "../api/tickets";
+import { ContactPhone } from "../components/ContactPhone";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { ReplyTemplate } from "../components/ReplyTemplate";
 import { SlaClocks } from "../components/SlaClocks";
@@ -17,7 +18,10 @@ import { TICKET_ACTION_LABELS, TicketActionModal } from "../components/TicketAct
 import { GradeTag, PriorityTag, SuggestIncidentTag, TicketStatusTag } from "../components/TicketTags";
 import { PhotoStrip, TicketTimeline } from "../components/TicketTimeline";
 import { EMPTY, formatDateTime, orEmpty } from "../format";
+import { useAuth } from "../auth/AuthContext";
+import { hasAnyRole } from "../auth/roles";
 import { DESKS } from "../layout/desks";
+import { usePhone } from "../layout/usePhone";
 import { useTicket } from "../queries/tickets";
 import { formatTempC10, templateKeyFor } from "../tickets";
 
@@ -31,8 +35,9 @@ const PRIMARY: ReadonlySet<TicketAction> = new Set([
   "follow_up",
 ]);
 
-function fields(t: TicketDetailView): DescriptionsProps["items"] {
-  return [
+/** The fields; on a phone one per row (a field spanning several columns would not fit). */
+function fields(t: TicketDetailView, phone: boolean): DescriptionsProps["items"] {
+  const items: NonNullable<DescriptionsProps["items"]> = [
     { key: "no", label: "工单号", children: t.ticketNo },
     { key: "status", label: "状态", children: <TicketStatusTag status={t.status} /> },
     { key: "category", label: "问题类型", children: TICKET_CATEGORY_LABELS[t.category] ?? t.category },
@@ -73,7 +78,7 @@ function fields(t: TicketDetailView): DescriptionsProps["items"] {
       children: t.dispatchedStationName ? `${t.dispatchedStationName}${t.crew ? ` / ${t.crew}` : ""}` : EMPTY,
     },
     { key: "contact", label: "联系人", children: orEmpty(t.contactName) },
-    { key: "phone", label: "来电号码", children: orEmpty(t.callerPhone) },
+    { key: "phone", label: "联系电话", children: <ContactPhone ticketId={t.id} masked={t.contactPhone} /> },
     { key: "contactTime", label: "方便联系时间", children: orEmpty(t.preferredContactTime) },
     { key: "indoor", label: "室内温度", children: formatTempC10(t.indoorTempC10) },
     { key: "outdoor", label: "室外温度", children: formatTempC10(t.outdoorTempC10) },
@@ -116,6 +121,7 @@ function fields(t: TicketDetailView): DescriptionsProps["items"] {
     },
     { key: "description", label: "问题描述", children: t.description, span: 3 },
   ];
+  return phone ? items.map(({ span: _span, ...item }) => item) : items;
 }
 
 /** 工单详情: every field, photos, the SLA clocks ticking, the event timeline and the steps the viewer may take. */
@@ -125,12 +131,13 @@ export function TicketDetailPage() {
   const location = useLocation();
   const ticket = useTicket(id);
   const [action, setAction] = useState<TicketAction | null>(null);
+  const { staff } = useAuth();
+  const phone = usePhone();
+  // with no page to go back to: the list this viewer opens tickets from
+  const home = hasAnyRole(staff?.roles, DESKS.slaBoard.roles) ? DESKS.slaBoard.path : DESKS.myTickets.path;
 
   const back = (
-    <Button
-      icon={<ArrowLeftOutlined />}
-      onClick={() => (location.key === "default" ? navigate(DESKS.slaBoard.path) : navigate(-1))}
-    >
+    <Button icon={<ArrowLeftOutlined />} onClick={() => (location.key === "default" ? navigate(home) : navigate(-1))}>
       返回
     </Button>
   );
@@ -189,7 +196,13 @@ export function TicketDetailPage() {
                 </Typography.Text>
               )}
             </Space>
-            <Descriptions bordered size="small" column={3} items={fields(t)} styles={{ label: { width: 120 } }} />
+            <Descriptions
+              bordered
+              size="small"
+              column={phone ? 1 : 3}
+              items={fields(t, phone)}
+              styles={{ label: { width: phone ? 112 : 120 } }}
+            />
             {t.photos.length > 0 && (
               <div>
                 <Typography.Text strong>居民上传的照片</Typography.Text>
@@ -220,7 +233,7 @@ export function TicketDetailPage() {
           <TicketTimeline events={t.events} />
         </Card>
       )}
-      {t && <TicketActionModal ticket={t} action={action} onClose={() => setAction(null)} />}
+      {t && <TicketActionModal ticket={t} action={action} onClose={() => setAction(null)} onSwitch={setAction} />}
     </Space>
   );
 }

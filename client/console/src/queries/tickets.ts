@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreateCallInput, StaffCreateTicketInput } from "@warmline/shared";
+import type { CreateCallInput, MyTicketTab, StaffCreateTicketInput } from "@warmline/shared";
 import { isApiError } from "../api/api";
 import {
   type CallSearchParams,
@@ -8,7 +8,9 @@ import {
   getServiceRates,
   getTicket,
   listCalls,
+  listMyTickets,
   listStations,
+  listTechnicians,
   type ServiceRatesParams,
   searchTickets,
   type TicketAction,
@@ -38,6 +40,16 @@ export function useTicketSearch(p: TicketSearchParams, options: { enabled?: bool
     staleTime: 0,
     enabled: options.enabled ?? true,
     refetchInterval: options.live ? (q) => (unlessRefused(q.state.error) ? TICKET_REFRESH_MS : false) : false,
+  });
+}
+
+/** 我的工单, live like the board; under the ticket lists' key, so a step on any ticket refreshes it. */
+export function useMyTickets(tab: MyTicketTab) {
+  return useQuery({
+    queryKey: [...queryKeys.ticketSearchAll, "mine", tab],
+    queryFn: ({ signal }) => listMyTickets(tab, signal),
+    staleTime: 0,
+    refetchInterval: (q) => (unlessRefused(q.state.error) ? TICKET_REFRESH_MS : false),
   });
 }
 
@@ -89,6 +101,16 @@ export function useStations() {
     queryKey: queryKeys.stations,
     queryFn: ({ signal }) => listStations(signal),
     staleTime: 10 * 60 * 1000,
+  });
+}
+
+/** 派单's technician choices for a station (only while the dispatch dialog is open). */
+export function useTechnicians(stationId: number | undefined, enabled = true) {
+  return useQuery({
+    queryKey: ["technicians", stationId ?? null] as const,
+    queryFn: ({ signal }) => listTechnicians(stationId, signal),
+    staleTime: 60 * 1000,
+    enabled,
   });
 }
 

@@ -31,6 +31,11 @@ export function rateTicket(ticketId: number, input: FollowUpInput): Promise<Tick
   return request<TicketDetailView>(`${TICKETS_PATH}/${id(ticketId)}/rate`, { method: "POST", data: input });
 }
 
+/** 已恢复正常: the resident says the room is warm again (cold-room tickets being worked on; 409 otherwise). */
+export function confirmRestored(ticketId: number): Promise<TicketDetailView> {
+  return request<TicketDetailView>(`${TICKETS_PATH}/${id(ticketId)}/confirm-restored`, { method: "POST" });
+}
+
 export interface ConsentResult {
   template: MessageTemplate;
   accepted: boolean;

@@ -38,7 +38,13 @@ import { MessageDelivery, SubscribeConsent, Ticket, TicketEvent } from "../ticke
  */
 
 export const TICKET_NOTIFY_JOB = "tickets.notify";
-export const TICKET_NOTIFY_KINDS = ["responded", "dispatched", "resolved", "follow_up_due"] as const;
+export const TICKET_NOTIFY_KINDS = [
+  "responded",
+  "dispatched",
+  "resolved",
+  "follow_up_due",
+  "unreachable_result",
+] as const;
 export type TicketNotifyKind = (typeof TICKET_NOTIFY_KINDS)[number];
 export const TicketNotifyPayloadSchema = z.object({
   ticketId: z.number().int().positive(),
@@ -212,6 +218,12 @@ export function ticketMessageContent(
       tip: "问题解决了吗？请评价本次服务",
       detail: "问题解决了吗？请在小程序中评价本次服务。",
     },
+    unreachable_result: {
+      status: TICKET_STATUS_LABELS.closed,
+      text: `您的工单${ticket.ticketNo}已处理完成。我们多次回访未能与您取得联系，特以短信告知处理结果；如仍有问题，请致电供热服务热线或在小程序中重新反映。`,
+      tip: "多次回访未联系上，已办结",
+      detail: "多次回访未能联系到您，工单已处理完成。如仍有问题请再次反映。",
+    },
   };
   return { template: templateOf(kind), ticketNo: ticket.ticketNo, time: beijing(at), station, ...byKind[kind] };
 }
@@ -262,14 +274,18 @@ function decrypt(deps: Deps, stored: string | null): string | null {
   }
 }
 
-/** The account holder's mobile, else the caller's (hotline tickets); null when neither is a mobile number. */
-async function phoneFor(deps: Deps, ticket: Ticket): Promise<string | null> {
+/**
+ * The ticket's 联系电话 (the number the resident or caller gave for this ticket), else the account holder's
+ * registered mobile; null when neither is a mobile number.
+ */
+export async function phoneFor(deps: Deps, ticket: Ticket): Promise<string | null> {
+  const contact = normaliseMobile(decrypt(deps, ticket.callerPhoneEnc));
+  if (contact) return contact;
   if (ticket.accountId) {
     const account = await deps.ds.getRepository(HeatingAccount).findOneBy({ id: ticket.accountId });
-    const phone = normaliseMobile(decrypt(deps, account?.phoneEnc ?? null));
-    if (phone) return phone;
+    return normaliseMobile(decrypt(deps, account?.phoneEnc ?? null));
   }
-  return normaliseMobile(decrypt(deps, ticket.callerPhoneEnc));
+  return null;
 }
 
 /** The vendor app and recipient id of the ticket's resident, if any. */
@@ -394,7 +410,12 @@ async function sendClaimed(
   if (channel === "none") {
     // a consent is taken and the channel remembered together: a retry sends on it without taking another
     channel = await ds.transaction(async (m) => {
-      const took = target && ticket.residentUserId && (await takeConsent(m, ticket.residentUserId, content.template));
+      // the 无法联系 result is an SMS by definition (the resident did not answer the phone or the app)
+      const took =
+        payload.kind !== "unreachable_result" &&
+        target &&
+        ticket.residentUserId &&
+        (await takeConsent(m, ticket.residentUserId, content.template));
       const chosen: DeliveryChannel = took && target ? CHANNEL[target.vendor] : "sms";
       await m.getRepository(MessageDelivery).update({ id: d.id }, { channel: chosen });
       return chosen;

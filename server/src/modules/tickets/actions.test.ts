@@ -82,7 +82,7 @@ function sampleInput<V extends TicketAction>(verb: V, other: number): ActionInpu
     pause: { reason: "居民不在家，约定明早上门" },
     resume: {},
     resolve: { note: "排气阀排气，室温回升至20.5℃" },
-    follow_up: { satisfied: true, score: 5 },
+    follow_up: { outcome: "reached", satisfied: true, score: 5 },
     grade: { grade: "major", reason: "整栋楼不热" },
     link: { incidentTicketId: other },
     note: { note: "居民要求上门前电话联系" },
@@ -194,7 +194,7 @@ describe("each step's events", () => {
       staff,
       id,
       "measure",
-      { indoorTempC10: 172, outdoorTempC10: -85, method: "thermometer", note: "卧室" },
+      { indoorTempC10: 205, outdoorTempC10: -85, method: "thermometer", note: "卧室" },
       at(45),
     );
     await act(env.deps, staff, id, "resolve", { note: "排气阀排气，室温回升至20.5℃" }, at(50));
@@ -204,7 +204,7 @@ describe("each step's events", () => {
       staff,
       id,
       "follow_up",
-      { satisfied: true, score: 5, comment: "很及时" },
+      { outcome: "reached", satisfied: true, score: 5, comment: "很及时" },
       at(70),
     );
     expect(closed).toMatchObject({ status: "closed", satisfied: true, score: 5, closedAt: at(70), cycle: 0 });
@@ -228,11 +228,12 @@ describe("each step's events", () => {
       stationName: "城东换热站",
       crew: "维修一班",
       technicianId: null,
+      technicianName: null,
       note: null,
     });
     expect(data.on_site).toEqual({ note: "已到达" });
     expect(data.measured).toEqual({
-      indoorTempC10: 172,
+      indoorTempC10: 205,
       outdoorTempC10: -85,
       method: "thermometer",
       methodLabel: "温度计（室中央1.5米高处）",
@@ -240,7 +241,14 @@ describe("each step's events", () => {
     });
     expect(data.resolved).toEqual({ note: "排气阀排气，室温回升至20.5℃" });
     expect(data.note).toEqual({ note: "居民很满意" });
-    expect(data.followed_up).toEqual({ satisfied: true, score: 5, comment: "很及时" });
+    expect(data.followed_up).toEqual({
+      outcome: "reached",
+      solved: true,
+      level: "satisfied",
+      satisfied: true,
+      score: 5,
+      comment: "很及时",
+    });
     expect(data.closed).toBeNull();
 
     // the outdoor value read on site is a reading at the dispatched station
@@ -413,7 +421,7 @@ describe("an unsatisfied follow-up", () => {
       staff,
       t.id,
       "follow_up",
-      { satisfied: false, score: 2, comment: "还是不热" },
+      { outcome: "reached", satisfied: false, score: 2, comment: "还是不热" },
       at(100),
     );
     expect(reopened).toMatchObject({
@@ -427,7 +435,11 @@ describe("an unsatisfied follow-up", () => {
     });
     const events = await eventsOf(env.deps.ds, t.id);
     expect(events.slice(-2).map((e) => [e.type, e.cycle, e.data])).toEqual([
-      ["followed_up", 0, { satisfied: false, score: 2, comment: "还是不热" }],
+      [
+        "followed_up",
+        0,
+        { outcome: "reached", solved: false, level: "unsatisfied", satisfied: false, score: 2, comment: "还是不热" },
+      ],
       ["reopened", 1, { reason: "还是不热" }],
     ]);
     // the clocks start again from the reopening
@@ -465,7 +477,12 @@ describe("an unsatisfied follow-up", () => {
     expect(rated).toMatchObject({ status: "new", cycle: 1 });
     const events = await eventsOf(env.deps.ds, t.id);
     expect(events.slice(-2).map((e) => [e.type, e.actorKind, e.actorId, e.data])).toEqual([
-      ["followed_up", "resident", resident, { satisfied: false, score: 1, comment: null }],
+      [
+        "followed_up",
+        "resident",
+        resident,
+        { outcome: "reached", solved: false, level: "unsatisfied", satisfied: false, score: 1, comment: null },
+      ],
       ["reopened", "resident", resident, { reason: "回访不满意" }],
     ]);
   });

@@ -52,7 +52,8 @@ export class Ticket {
   @Index() @Int({ name: "incident_id", nullable: true }) incidentId!: number | null;
   @Int({ name: "dispatched_station_id", nullable: true }) dispatchedStationId!: number | null;
   @Str(40, { nullable: true }) crew!: string | null;
-  @Int({ name: "technician_id", nullable: true }) technicianId!: number | null;
+  /** 我的工单 (GET /staff/my-tickets) looks tickets up by it */
+  @Index() @Int({ name: "technician_id", nullable: true }) technicianId!: number | null;
   @Int({ default: 0 }) cycle!: number;
   /** the last follow-up */
   @Bool({ nullable: true }) satisfied!: boolean | null;

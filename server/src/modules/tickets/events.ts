@@ -7,7 +7,7 @@ import { Ticket, TicketEvent } from "./entities";
 export type Actor = { kind: "resident"; id: number } | { kind: "staff"; id: number } | { kind: "system"; id: null };
 
 /** The messages to the resident a step may queue (the job "tickets.notify" of the notifications module). */
-export type TicketNotifyKind = "responded" | "dispatched" | "resolved" | "follow_up_due";
+export type TicketNotifyKind = "responded" | "dispatched" | "resolved" | "follow_up_due" | "unreachable_result";
 
 function mysqlLike(m: EntityManager): boolean {
   return m.connection.options.type !== "better-sqlite3";

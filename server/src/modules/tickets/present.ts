@@ -3,6 +3,8 @@ import {
   type SlaPolicy,
   INCIDENT_GRADE_LABELS,
   maskPhone,
+  SATISFACTION_LEVEL_LABELS,
+  type SatisfactionLevel,
   type PhotoView,
   SLA_CLOCK_LABELS,
   type SlaClock,
@@ -17,6 +19,8 @@ import type { Deps } from "../../deps";
 import { HeatingAccount, HeatStation } from "../accounts";
 import { StaffUser } from "../staff";
 import { Ticket, TicketEvent, TicketPhoto } from "./entities";
+import { coldRoomCheck, WORKING_STATUSES } from "./coldRoom";
+import { missedSinceResolved, missedSummary } from "./followUpCalls";
 import { photoViews } from "./photos";
 import { allowedActions } from "./actions";
 import { slaDto, slaEvents } from "./sla";
@@ -36,7 +40,7 @@ export function eventText(e: Pick<TicketEvent, "type" | "data">): string {
     case "responded":
       return str(d.note) || "已与您取得联系";
     case "dispatched":
-      return `派单至${str(d.stationName)}${d.crew ? ` / ${str(d.crew)}` : ""}${d.note ? `：${str(d.note)}` : ""}`;
+      return `派单至${str(d.stationName)}${d.crew ? ` / ${str(d.crew)}` : ""}${d.technicianName ? ` / 维修人员${str(d.technicianName)}` : ""}${d.note ? `：${str(d.note)}` : ""}`;
     case "on_site":
       return `维修人员已到场${d.note ? `：${str(d.note)}` : ""}`;
     case "measured":
@@ -47,12 +51,29 @@ export function eventText(e: Pick<TicketEvent, "type" | "data">): string {
       return str(d.note) || "恢复计时";
     case "resolved":
       return `处理完成：${str(d.note)}`;
-    case "followed_up":
-      return `${d.satisfied ? "满意" : "不满意"}，${String(d.score ?? "")}分${d.comment ? `：${str(d.comment)}` : ""}`;
+    case "followed_up": {
+      const tail = d.comment ? `：${str(d.comment)}` : "";
+      if (d.outcome === "unreachable") {
+        const n = Array.isArray(d.attempts) ? d.attempts.length : 0;
+        return `无法联系（${n}次未接通），处理结果已短信告知${tail}`;
+      }
+      const level =
+        typeof d.level === "string" && d.level in SATISFACTION_LEVEL_LABELS
+          ? SATISFACTION_LEVEL_LABELS[d.level as SatisfactionLevel]
+          : d.satisfied
+            ? "满意"
+            : "不满意";
+      const solved = typeof d.solved === "boolean" ? (d.solved ? "已解决，" : "未解决，") : "";
+      return `${solved}${level}，${String(d.score ?? "")}分${tail}`;
+    }
+    case "follow_up_missed":
+      return `回访电话未接通${d.comment ? `：${str(d.comment)}` : ""}`;
     case "reopened":
       return `重新处理：${str(d.reason) || "回访不满意"}`;
     case "closed":
-      return "工单办结";
+      return d.reason === "unreachable" ? "工单办结（无法联系）" : "工单办结";
+    case "confirmed":
+      return "居民在小程序中确认室温已恢复正常";
     case "graded":
       return `事故等级调整为${INCIDENT_GRADE_LABELS[d.grade as keyof typeof INCIDENT_GRADE_LABELS] ?? ""}${d.reason ? `：${str(d.reason)}` : ""}`;
     case "note":
@@ -132,7 +153,30 @@ function summary(t: Ticket, l: Lookups, now: Date, policy: SlaPolicy): TicketSum
     suggestIncident: t.suggestIncident,
     satisfied: t.satisfied,
     score: t.score,
+    contactPhone: null,
+    followUpMissed:
+      t.status === "resolved" ? missedSummary(missedSinceResolved(l.events.get(t.id) ?? [], t.cycle)) : null,
   };
+}
+
+/** The masked 联系电话 (only the first digits; staff reveal the full number one ticket at a time, audited). */
+export function maskedContactPhone(deps: Pick<Deps, "vault">, t: Pick<Ticket, "callerPhoneEnc">): string | null {
+  try {
+    return maskPhone(deps.vault.decrypt(t.callerPhoneEnc));
+  } catch {
+    return null;
+  }
+}
+
+/** Fills the masked 联系电话 of listed tickets (the list presenters know no keys). */
+export async function withContactPhones<V extends { items: TicketSummaryView[] }>(deps: Deps, page: V): Promise<V> {
+  const ids = page.items.map((t) => t.id);
+  if (!ids.length) return page;
+  const rows = await deps.ds
+    .getRepository(Ticket)
+    .find({ select: { id: true, callerPhoneEnc: true }, where: { id: In(ids) } });
+  const phones = new Map(rows.map((r) => [r.id, maskedContactPhone(deps, r)]));
+  return { ...page, items: page.items.map((t) => ({ ...t, contactPhone: phones.get(t.id) ?? null })) };
 }
 
 export async function presentTickets(
@@ -181,11 +225,12 @@ export async function presentTicketDetail(
         .filter((id) => id !== t.id)
     : [];
   const paused = base.sla.paused;
+  const check = await coldRoomCheck(ds, t, now);
   return {
     ...base,
     transferNo: t.transferNo,
     contactName: t.contactName,
-    callerPhone: resident ? null : maskPhone(deps.vault.decrypt(t.callerPhoneEnc)),
+    contactPhone: maskedContactPhone(deps, t),
     preferredContactTime: t.preferredContactTime,
     dispatchedStationName: t.dispatchedStationId ? (l.stations.get(t.dispatchedStationId)?.name ?? null) : null,
     crew: t.crew,
@@ -197,7 +242,17 @@ export async function presentTicketDetail(
     actions: resident
       ? t.status === "resolved"
         ? ["rate"]
-        : []
+        : (WORKING_STATUSES as readonly string[]).includes(t.status) &&
+            check.required &&
+            !(check.met && check.by === "resident")
+          ? ["confirm_restored"]
+          : []
       : allowedActions(t, paused).filter((a) => viewer.actions(a)),
+    resolveCheck:
+      resident || !check.required || !(WORKING_STATUSES as readonly string[]).includes(t.status)
+        ? null
+        : check.met
+          ? { met: true, floorC10: null, lastReadingC10: null, reason: null }
+          : { met: false, floorC10: check.floorC10, lastReadingC10: check.lastReadingC10, reason: check.reason },
   };
 }

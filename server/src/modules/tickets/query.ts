@@ -1,6 +1,7 @@
-import type { TicketQuery } from "@warmline/shared";
+import type { MyTicketQuery, TechnicianQuery, TechnicianView, TicketQuery } from "@warmline/shared";
 import type { Deps } from "../../deps";
 import { HeatingAccount } from "../accounts";
+import { StaffRoleGrant, StaffUser } from "../staff";
 import { Ticket } from "./entities";
 import { presentTickets } from "./present";
 
@@ -38,4 +39,53 @@ export async function searchTickets(deps: Deps, q: TicketQuery) {
     .take(q.pageSize)
     .getManyAndCount();
   return { items: await presentTickets(ds, rows, deps.config.sla), total, page: q.page, pageSize: q.pageSize };
+}
+
+/** How far back 我的工单's 已完成 tab reaches. */
+const RECENT_DONE_DAYS = 30;
+
+/**
+ * 我的工单: the tickets dispatched to this staff member (technicianId). open: not yet resolved, sorted like the
+ * SLA board (overdue first, then the least time left, paused ones last); done: resolved or closed within the
+ * last 30 days, the latest first.
+ */
+export async function myTickets(deps: Deps, staffId: number, q: MyTicketQuery, now = new Date()) {
+  const { ds } = deps;
+  const qb = ds
+    .getRepository(Ticket)
+    .createQueryBuilder("t")
+    .where("t.technician_id = :staffId", { staffId })
+    .andWhere(`t.status ${q.tab === "open" ? "NOT IN" : "IN"} ('resolved', 'closed')`);
+  if (q.tab === "open") {
+    qb.orderBy("CASE WHEN t.sla_next_due_at IS NULL THEN 1 ELSE 0 END", "ASC").addOrderBy("t.sla_next_due_at", "ASC");
+  } else {
+    const since = new Date(now.getTime() - RECENT_DONE_DAYS * 86_400_000);
+    qb.andWhere("t.resolved_at >= :since", { since }).orderBy("t.resolved_at", "DESC");
+  }
+  qb.addOrderBy("t.id", "ASC");
+  const [rows, total] = await qb
+    .skip((q.page - 1) * q.pageSize)
+    .take(q.pageSize)
+    .getManyAndCount();
+  return { items: await presentTickets(ds, rows, deps.config.sla), total, page: q.page, pageSize: q.pageSize };
+}
+
+/**
+ * 派单's technician list: active staff with the technician role; with a station, those of that station and
+ * those tied to none (county-wide), the station's own first.
+ */
+export async function listTechnicians(deps: Deps, q: TechnicianQuery): Promise<TechnicianView[]> {
+  const qb = deps.ds
+    .getRepository(StaffUser)
+    .createQueryBuilder("s")
+    .innerJoin(StaffRoleGrant, "g", "g.staff_user_id = s.id AND g.role = :role", { role: "technician" })
+    .where("s.status = 'active'");
+  if (q.stationId) {
+    qb.andWhere("(s.station_id = :stationId OR s.station_id IS NULL)", { stationId: q.stationId }).orderBy(
+      "CASE WHEN s.station_id IS NULL THEN 1 ELSE 0 END",
+      "ASC",
+    );
+  }
+  const rows = await qb.addOrderBy("s.display_name", "ASC").addOrderBy("s.id", "ASC").distinct(true).getMany();
+  return rows.map((s) => ({ id: s.id, displayName: s.displayName, stationId: s.stationId }));
 }

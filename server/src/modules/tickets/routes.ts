@@ -2,12 +2,19 @@ import {
   CallPageSchema,
   CallQuerySchema,
   CallSchema,
+  ContactPhoneRevealSchema,
   CreateCallSchema,
   CreateTicketSchema,
   FollowUpSchema,
   HOTLINE_ROLES,
   IdParamSchema,
+  MY_TICKETS_ROLES,
+  MyTicketQuerySchema,
+  DISPATCH_ROLES,
+  TechnicianListSchema,
+  TechnicianQuerySchema,
   StaffCreateTicketSchema,
+  TICKET_BOARD_ROLES,
   TICKET_DESK_ROLES,
   TicketDetailSchema,
   type TicketEventType,
@@ -24,8 +31,10 @@ import { HeatStation } from "../accounts";
 import { ResidentUser } from "../residents";
 import { ACTION_LIST, type AnyTicketAction, type TicketAction, type TicketActionDef } from "./actions";
 import { createCall, listCalls } from "./calls";
-import { presentTicketDetail, presentTickets } from "./present";
-import { searchTickets } from "./query";
+import { revealContactPhone } from "./contactPhone";
+import { confirmRestored } from "./coldRoom";
+import { presentTicketDetail, presentTickets, withContactPhones } from "./present";
+import { listTechnicians, myTickets, searchTickets } from "./query";
 import { performAction, residentCreateTicket, residentRate, staffCreateTicket } from "./service";
 import { Ticket } from "./entities";
 import { AppError } from "../../http/errors";
@@ -96,7 +105,7 @@ export function ticketRoutes(deps: Deps) {
         const rows = await ds
           .getRepository(Ticket)
           .find({ where: { residentUserId: residentId(ctx) }, order: { id: "DESC" }, take: 100 });
-        return { items: await presentTickets(ds, rows, deps.config.sla) };
+        return withContactPhones(deps, { items: await presentTickets(ds, rows, deps.config.sla) });
       },
     }),
     route({
@@ -129,18 +138,61 @@ export function ticketRoutes(deps: Deps) {
         return presentTicketDetail(deps, t, { kind: "resident" });
       },
     }),
+    route({
+      method: "post",
+      path: "/me/tickets/:id/confirm-restored",
+      summary: "确认室温已恢复正常（室温不达标工单）",
+      tags: ["resident"],
+      auth: "resident",
+      params: IdParamSchema,
+      response: TicketDetailSchema,
+      errors: [404, 409],
+      async handler({ params }, ctx) {
+        const rid = residentId(ctx);
+        await deps.access.require(ctx.state.auth, "ticket.read", params.id);
+        const t = await confirmRestored(ds, { kind: "resident", id: rid }, params.id);
+        return presentTicketDetail(deps, t, { kind: "resident" });
+      },
+    }),
     // --- staff ---
+    route({
+      method: "post",
+      path: "/staff/tickets/:id/contact-phone",
+      summary: "查看工单联系电话（完整号码，每次查看记入审计日志）",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: TICKET_DESK_ROLES,
+      params: IdParamSchema,
+      response: ContactPhoneRevealSchema,
+      errors: [403, 404],
+      async handler({ params }, ctx) {
+        return revealContactPhone(deps, ctx, params.id);
+      },
+    }),
     route({
       method: "get",
       path: "/staff/tickets",
       summary: "工单查询与 SLA 看板（按剩余时间排序）",
       tags: ["tickets"],
       auth: "staff",
-      roles: TICKET_DESK_ROLES,
+      roles: TICKET_BOARD_ROLES,
       query: TicketQuerySchema,
       response: TicketPageSchema,
       async handler({ query }) {
-        return searchTickets(deps, query);
+        return withContactPhones(deps, await searchTickets(deps, query));
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/my-tickets",
+      summary: "我的工单（派给本人的工单，按到期时间排序）",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: MY_TICKETS_ROLES,
+      query: MyTicketQuerySchema,
+      response: TicketPageSchema,
+      async handler({ query }, ctx) {
+        return withContactPhones(deps, await myTickets(deps, staffAuth(ctx).id, query));
       },
     }),
     route({
@@ -184,6 +236,19 @@ export function ticketRoutes(deps: Deps) {
       async handler() {
         const rows = await ds.getRepository(HeatStation).find({ order: { code: "ASC" } });
         return { items: rows.map((s) => ({ id: s.id, name: s.name })) };
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/technicians",
+      summary: "可派单的维修人员（在岗、具维修人员角色；可按换热站筛选）",
+      tags: ["tickets"],
+      auth: "staff",
+      roles: DISPATCH_ROLES,
+      query: TechnicianQuerySchema,
+      response: TechnicianListSchema,
+      async handler({ query }) {
+        return { items: await listTechnicians(deps, query) };
       },
     }),
     route({

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   assessPriority,
+  CONTACT_PHONE_EMPTY,
   type CreateTicketInput,
   DEFAULT_PRIORITY_RULES,
   type FollowUpInput,
@@ -9,7 +10,7 @@ import {
   type TicketChannel,
   type TicketEventType,
 } from "@warmline/shared";
-import { type DataSource, type EntityManager, MoreThanOrEqual } from "typeorm";
+import { type EntityManager, MoreThanOrEqual } from "typeorm";
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
 import { Building, HeatingAccount } from "../accounts";
@@ -55,13 +56,35 @@ async function recentOutdoorC10(m: EntityManager, now: Date, stationId: number |
   return null;
 }
 
+/**
+ * The ticket's one 联系电话, encrypted with its blind index: the number given (hotline caller, the resident's
+ * report form), else — for the mini-program, whose form prefills it masked — the account's register phone.
+ */
+function contactPhoneOf(
+  deps: Deps,
+  input: NewTicket,
+  account: HeatingAccount | null,
+): { enc: string | null; bidx: string | null } {
+  const given = input.contactPhone ?? input.callerPhone;
+  if (given) return { enc: deps.vault.encrypt(given), bidx: deps.vault.blindIndex("phone", normalizePhone(given)) };
+  if (!input.accountPhoneFallback) return { enc: null, bidx: null };
+  if (!account?.phoneEnc)
+    throw new AppError("VALIDATION_FAILED", [{ path: "contactPhone", message: CONTACT_PHONE_EMPTY, in: "body" }]);
+  return { enc: account.phoneEnc, bidx: account.phoneBidx };
+}
+
 interface NewTicket {
   channel: TicketChannel;
   category: Ticket["category"];
   accountId?: number;
   residentUserId?: number | null;
   transferNo?: string;
+  /** the hotline caller's number (staff) */
   callerPhone?: string;
+  /** 联系电话 the resident gave in the report form */
+  contactPhone?: string;
+  /** no phone given: take the account's register phone, and refuse when it has none (mini-program) */
+  accountPhoneFallback?: boolean;
   contactName?: string;
   address?: string;
   indoorTempC10?: number;
@@ -85,6 +108,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: NewTicket, n
       if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
       building = account.buildingId ? await m.getRepository(Building).findOneBy({ id: account.buildingId }) : null;
     }
+    const contact = contactPhoneOf(deps, input, account);
     const windowStart = new Date(now.getTime() - DEFAULT_PRIORITY_RULES.clusterWindowMinutes * 60_000);
     const buildingReports = building
       ? (await m.getRepository(Ticket).countBy({ buildingId: building.id, createdAt: MoreThanOrEqual(windowStart) })) +
@@ -111,8 +135,8 @@ export async function createTicket(deps: Deps, actor: Actor, input: NewTicket, n
         stationId: building?.stationId ?? null,
         address: account?.address ?? input.address ?? "",
         contactName: input.contactName ?? null,
-        callerPhoneEnc: input.callerPhone ? deps.vault.encrypt(input.callerPhone) : null,
-        callerPhoneBidx: input.callerPhone ? deps.vault.blindIndex("phone", normalizePhone(input.callerPhone)) : null,
+        callerPhoneEnc: contact.enc,
+        callerPhoneBidx: contact.bidx,
         indoorTempC10: input.indoorTempC10 ?? null,
         outdoorTempC10: outdoorC10,
         description: input.description,
@@ -161,7 +185,11 @@ export async function residentCreateTicket(
   channel: TicketChannel,
   input: CreateTicketInput,
 ) {
-  return createTicket(deps, { kind: "resident", id: residentId }, { ...input, channel, residentUserId: residentId });
+  return createTicket(
+    deps,
+    { kind: "resident", id: residentId },
+    { ...input, channel, residentUserId: residentId, accountPhoneFallback: true },
+  );
 }
 
 export async function staffCreateTicket(deps: Deps, staffId: number, input: StaffCreateTicketInput) {
@@ -224,5 +252,5 @@ export async function performAction<I, E extends TicketEventType>(
 /** A resident rates their own ticket (another resident's id answers 404 like a missing one: ticket.read). */
 export async function residentRate(deps: Deps, residentId: number, id: number, input: FollowUpInput) {
   await deps.access.require({ kind: "resident", id: residentId }, "ticket.read", id);
-  return act(deps, { kind: "resident", id: residentId }, id, "follow_up", input);
+  return act(deps, { kind: "resident", id: residentId }, id, "follow_up", { outcome: "reached", ...input });
 }

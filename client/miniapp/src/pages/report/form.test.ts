@@ -13,9 +13,15 @@ import {
   reportFailure,
   subscribeTemplates,
   validateReport,
+  withAccount,
 } from "./form";
 
-const filled = { ...emptyReportForm(3), category: "cold_room" as const, description: "卧室暖气片不热，室温偏低" };
+const filled = {
+  ...emptyReportForm(3),
+  category: "cold_room" as const,
+  description: "卧室暖气片不热，室温偏低",
+  contactPhone: "13912345678",
+};
 
 describe("parseIndoorTemp", () => {
   it.each([
@@ -71,23 +77,30 @@ describe("validateReport", () => {
         indoorTempC10: 165,
         description: "卧室暖气片不热，室温偏低",
         preferredContactTime: "18:00以后",
+        contactPhone: "13912345678",
         photoIds: [11, 12],
       },
     });
   });
 
   it("leaves out what was not given, and a reading left over from another category", () => {
+    const phone = { contactPhone: "13912345678" };
     expect(validateReport({ ...filled, category: "leak", indoorTemp: "16.5" }, [])).toEqual({
-      input: { accountId: 3, category: "leak", description: "卧室暖气片不热，室温偏低" },
+      input: { accountId: 3, category: "leak", description: "卧室暖气片不热，室温偏低", ...phone },
     });
     expect(validateReport({ ...filled, indoorTemp: "" }, [])).toEqual({
-      input: { accountId: 3, category: "cold_room", description: "卧室暖气片不热，室温偏低" },
+      input: { accountId: 3, category: "cold_room", description: "卧室暖气片不热，室温偏低", ...phone },
     });
   });
 
   it("gives the messages under the fields", () => {
     expect(validateReport(emptyReportForm(), [])).toEqual({
-      fields: { accountId: "请选择户号", category: "请选择问题类型", description: "请描述问题（至少5个字）" },
+      fields: {
+        accountId: "请选择户号",
+        category: "请选择问题类型",
+        description: "请描述问题（至少5个字）",
+        contactPhone: "请填写联系电话",
+      },
     });
     expect(validateReport({ ...filled, indoorTemp: "45" }, [])).toEqual({
       fields: { indoorTemp: "室内温度应在0–40℃之间" },
@@ -175,9 +188,12 @@ describe("messages while the resident fixes the form", () => {
   it("a message goes as soon as its field is valid; the others stay until the next 提交", () => {
     const empty = emptyReportForm();
     const described = { ...empty, description: "卧室暖气片不热" };
-    expect(recheckOf(empty, described)).toEqual({ accountId: "请选择户号", category: "请选择问题类型" });
+    const left = { accountId: "请选择户号", category: "请选择问题类型", contactPhone: "请填写联系电话" };
+    expect(recheckOf(empty, described)).toEqual(left);
     const chosen = { ...described, accountId: 3, category: "leak" as const };
-    expect(recheckOf(described, chosen, { accountId: "请选择户号", category: "请选择问题类型" })).toEqual({});
+    expect(recheckOf(described, chosen, left)).toEqual({ contactPhone: "请填写联系电话" });
+    // picking an account with a register phone fills the phone in: its message goes too
+    expect(recheckOf(described, withAccount(chosen, 3, "139********"), left)).toEqual({});
   });
 
   it("a message follows the field while it is still wrong", () => {
@@ -211,5 +227,32 @@ describe("messages while the resident fixes the form", () => {
     expect(recheckReport(messages, filled, [uploaded], changedReportFields(filled, filled, true))).toEqual({});
     // nothing changed, nothing rechecked
     expect(changedReportFields(filled, { ...filled })).toEqual([]);
+  });
+});
+
+describe("联系电话", () => {
+  const blank = { ...filled, category: "leak" as const, contactPhone: "" };
+  const base = withAccount(blank, 3, "139********");
+
+  it("is prefilled with the account's register phone (masked), which the server then takes", () => {
+    expect(base.contactPhone).toBe("139********");
+    const checked = validateReport(base, []);
+    expect("input" in checked && checked.input.contactPhone).toBeUndefined();
+  });
+
+  it("follows the chosen account until the resident types a number of their own", () => {
+    expect(withAccount(base, 4, "138********").contactPhone).toBe("138********");
+    expect(withAccount(base, 4, null).contactPhone).toBe("");
+    const typed = { ...base, contactPhone: "0936-4466666" };
+    expect(withAccount(typed, 4, "138********").contactPhone).toBe("0936-4466666");
+    const checked = validateReport(typed, []);
+    expect("input" in checked && checked.input.contactPhone).toBe("0936-4466666");
+  });
+
+  it("says one thing for an empty field and another for a wrong number", () => {
+    const none = withAccount(blank, 3, null);
+    expect(validateReport(none, [])).toEqual({ fields: { contactPhone: "请填写联系电话" } });
+    const wrong = validateReport({ ...base, contactPhone: "139****1234" }, []);
+    expect("fields" in wrong && wrong.fields.contactPhone).toContain("请填写正确的手机号或带区号的固定电话");
   });
 });

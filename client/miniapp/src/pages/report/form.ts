@@ -55,9 +55,20 @@ export interface ReportForm {
   indoorTemp: string;
   description: string;
   contactTime: string;
+  /** 联系电话 as typed; prefilled with the chosen account's register phone (masked) */
+  contactPhone: string;
+  /** the chosen account's register phone, masked (what the prefill shows); null when it has none */
+  accountPhone: string | null;
 }
 
-export type ReportField = "accountId" | "category" | "indoorTemp" | "description" | "contactTime" | "photos";
+export type ReportField =
+  | "accountId"
+  | "category"
+  | "indoorTemp"
+  | "description"
+  | "contactTime"
+  | "contactPhone"
+  | "photos";
 export type ReportFieldErrors = Partial<Record<ReportField, string>>;
 
 /** The API's field names → the form's. */
@@ -67,16 +78,39 @@ const FIELD_OF: Record<string, ReportField> = {
   indoorTempC10: "indoorTemp",
   description: "description",
   preferredContactTime: "contactTime",
+  contactPhone: "contactPhone",
   photoIds: "photos",
 };
 
 export function emptyReportForm(accountId: number | null = null): ReportForm {
-  return { accountId, category: null, indoorTemp: "", description: "", contactTime: "" };
+  return {
+    accountId,
+    category: null,
+    indoorTemp: "",
+    description: "",
+    contactTime: "",
+    contactPhone: "",
+    accountPhone: null,
+  };
 }
 
 /**
+ * The form after the resident picks an account: the phone field follows the account's register phone
+ * (masked) unless the resident typed a number of their own.
+ */
+export function withAccount(form: ReportForm, accountId: number | null, accountPhone: string | null): ReportForm {
+  const typed = form.contactPhone.trim() !== "" && form.contactPhone !== form.accountPhone;
+  return { ...form, accountId, accountPhone, contactPhone: typed ? form.contactPhone : (accountPhone ?? "") };
+}
+
+/** The prefilled (masked) register phone is still in the field: the server takes the account's number. */
+export const usesAccountPhone = (form: ReportForm): boolean =>
+  form.accountPhone !== null && form.contactPhone.trim() === form.accountPhone;
+
+/**
  * Checks the form with the server's own schema (same messages) and gives the body to send: the reading
- * only for the categories that ask for it, no empty contact time.
+ * only for the categories that ask for it, no empty contact time, no phone while the account's (prefilled,
+ * masked) is kept.
  */
 export function validateReport(
   form: ReportForm,
@@ -96,6 +130,7 @@ export function validateReport(
     indoorTempC10,
     description: form.description,
     preferredContactTime: contactTime || undefined,
+    contactPhone: usesAccountPhone(form) ? undefined : form.contactPhone,
     photoIds: photoIds.length ? photoIds : undefined,
   });
   if (!parsed.success) {
@@ -113,7 +148,7 @@ export function validateReport(
  * category (it is asked for only for some), the photos when they changed.
  */
 export function changedReportFields(before: ReportForm, after: ReportForm, photosChanged = false): ReportField[] {
-  const changed: ReportField[] = changedFields(before, after);
+  const changed = changedFields(before, after).filter((f) => f !== "accountPhone") as ReportField[];
   if (changed.includes("category")) changed.push("indoorTemp");
   if (photosChanged) changed.push("photos");
   return changed;

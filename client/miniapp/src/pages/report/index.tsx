@@ -31,7 +31,9 @@ import {
   recheckReport,
   reportFailure,
   subscribeTemplates,
+  usesAccountPhone,
   validateReport,
+  withAccount,
 } from "./form";
 import "./index.scss";
 
@@ -86,7 +88,7 @@ export default function ReportPage() {
         setAccounts(items);
         // opened from an account: that one; a single bound account: that one
         const preset = items.find((a) => a.id === wanted) ?? (items.length === 1 ? items[0] : undefined);
-        setForm((f) => ({ ...f, accountId: preset?.id ?? null }));
+        setForm((f) => withAccount(f, preset?.id ?? null, preset?.phoneMasked ?? null));
       },
       (err) => setLoadError(describeError(err)),
     );
@@ -197,7 +199,7 @@ export default function ReportPage() {
                 key={account.id}
                 className={`report-account${form.accountId === account.id ? " is-selected" : ""}`}
                 data-account-id={account.id}
-                onClick={() => !busy && change({ accountId: account.id })}
+                onClick={() => !busy && setForm((f) => withAccount(f, account.id, account.phoneMasked))}
               >
                 <Text className="check">{form.accountId === account.id ? "✓" : ""}</Text>
                 <View className="report-account-main">
@@ -261,6 +263,33 @@ export default function ReportPage() {
                 {form.description.length}/{DESCRIPTION_MAX}
               </Text>
               {fields.description ? <Text className="error-text">{fields.description}</Text> : null}
+            </View>
+
+            <View className="field contact-phone-field">
+              <Text className="field-label">联系电话</Text>
+              <Input
+                {...inputIdProps("contactPhone")}
+                className="field-input"
+                type="text"
+                maxlength={20}
+                placeholder="手机号或带区号的固定电话"
+                value={form.contactPhone}
+                // the masked register phone cannot be edited digit by digit: a tap starts a new number,
+                // leaving the field empty puts the account's number back
+                onFocus={() => usesAccountPhone(form) && change({ contactPhone: "" })}
+                onBlur={() =>
+                  setForm((f) =>
+                    f.contactPhone.trim() === "" && f.accountPhone ? { ...f, contactPhone: f.accountPhone } : f,
+                  )
+                }
+                onInput={(e) => change({ contactPhone: e.detail.value })}
+              />
+              <Text className="muted field-hint">
+                {usesAccountPhone(form)
+                  ? "默认使用户号预留的电话；如需工作人员拨打其他号码，请点击后重新填写"
+                  : "工作人员将通过此电话与您联系"}
+              </Text>
+              {fields.contactPhone ? <Text className="error-text">{fields.contactPhone}</Text> : null}
             </View>
 
             <View className="field">

@@ -7,7 +7,7 @@ import { Kv } from "../../components/Kv";
 import { TicketStatusTag } from "../../components/TicketStatusTag";
 import { resolveApiUrl } from "../../services/config";
 import { describeError } from "../../services/errors";
-import { getTicket, rateTicket } from "../../services/tickets";
+import { confirmRestored, getTicket, rateTicket } from "../../services/tickets";
 import { formatDateTime, orDash } from "../../utils/format";
 import { positiveId } from "../../utils/params";
 import { useNow } from "../../utils/useNow";
@@ -82,6 +82,8 @@ export default function TicketPage() {
   const [rating, setRating] = useState<RatingForm>(emptyRating);
   const [ratingError, setRatingError] = useState("");
   const [ratingBusy, setRatingBusy] = useState(false);
+  const [confirmBusy, setConfirmBusy] = useState(false);
+  const [confirmError, setConfirmError] = useState("");
   // the message under the rating goes as soon as the rating is complete (not only at the next 提交)
   useEffect(() => setRatingError((shown) => recheckRating(shown, rating)), [rating]);
   /** answers to requests older than the last change (a rating) are dropped */
@@ -156,6 +158,30 @@ export default function TicketPage() {
     }
   }
 
+  async function submitRestored() {
+    if (!ticket || confirmBusy) return;
+    const sure = await Taro.showModal({
+      title: "确认已恢复正常",
+      content: "确认室内温度已恢复正常（不低于20℃）？确认后工作人员即可结束处理。",
+      confirmText: "已恢复",
+      cancelText: "还没有",
+    });
+    if (!sure.confirm) return;
+    setConfirmBusy(true);
+    setConfirmError("");
+    seq.current++;
+    try {
+      show(await confirmRestored(ticket.id));
+      seq.current++;
+      void Taro.showToast({ title: "已告知工作人员", icon: "success" });
+    } catch (err) {
+      setConfirmError(describeError(err));
+      void reload();
+    } finally {
+      setConfirmBusy(false);
+    }
+  }
+
   if (!ticket) {
     return <View className="page page-ticket">{error ? <Text className="error-text">{error}</Text> : null}</View>;
   }
@@ -183,6 +209,11 @@ export default function TicketPage() {
             {temperatureText(ticket.indoorTempC10)}
           </Kv>
         ) : null}
+        {ticket.contactPhone ? (
+          <Kv label="联系电话" valueClass="ticket-contact-phone">
+            {ticket.contactPhone}
+          </Kv>
+        ) : null}
         {ticket.preferredContactTime ? <Kv label="方便联系时间">{ticket.preferredContactTime}</Kv> : null}
         {ticket.dispatchedStationName ? (
           <Kv label="处理单位">{[ticket.dispatchedStationName, ticket.crew].filter(Boolean).join(" / ")}</Kv>
@@ -208,6 +239,26 @@ export default function TicketPage() {
           <Text className="muted sla-paused-note">等待您的配合（如约定上门时间），计时已暂停。</Text>
         ) : null}
       </View>
+
+      {ticket.actions.includes("confirm_restored") ? (
+        <View className="card restored-card">
+          <View className="card-title">
+            <Text>室温恢复了吗？</Text>
+          </View>
+          <Text className="muted restored-hint">
+            如果维修后室内温度已恢复正常，请点下方按钮告诉我们；工作人员收到后即可结束处理。
+          </Text>
+          {confirmError ? <Text className="error-text">{confirmError}</Text> : null}
+          <Button
+            className={`btn btn-primary restored-submit${confirmBusy ? " is-busy" : ""}`}
+            loading={confirmBusy}
+            disabled={confirmBusy}
+            onClick={() => void submitRestored()}
+          >
+            已恢复正常
+          </Button>
+        </View>
+      ) : null}
 
       {ticket.status === "resolved" ? (
         <View className="card rate-card">

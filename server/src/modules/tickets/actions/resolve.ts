@@ -1,4 +1,5 @@
 import { FIELD_ROLES, ResolveSchema } from "@warmline/shared";
+import { requireWarmRoom } from "../coldRoom";
 import { defineAction } from "./types";
 
 /** The follow-up reminder is due when nobody has followed up this long after the resolution. */
@@ -6,7 +7,8 @@ export const FOLLOW_UP_REMINDER_MS = 2 * 3600_000;
 
 /**
  * 处理完成: stops the resolution clock (a paused ticket resumes first, so the pause ends with the work);
- * tells the resident and sets the follow-up reminder.
+ * tells the resident and sets the follow-up reminder. A cold-room ticket needs proof that the room is warm
+ * again first (a reading at the floor after the last visit, or the resident's 已恢复正常): 409 TICKET_ROOM_NOT_WARM.
  */
 export const resolve = defineAction({
   verb: "resolve",
@@ -16,7 +18,8 @@ export const resolve = defineAction({
   roles: FIELD_ROLES,
   states: ["responded", "dispatched", "on_site"],
   events: ["resumed", "resolved"],
-  async apply({ ticket, sla, now, record, notify, attachPhotos }, input) {
+  async apply({ m, ticket, sla, now, record, notify, attachPhotos }, input) {
+    await requireWarmRoom(m, ticket, now);
     if (sla.paused) await record("resumed", { note: "处理完成，恢复计时" });
     const e = await record("resolved", { note: input.note });
     await attachPhotos(input.photoIds, e);
