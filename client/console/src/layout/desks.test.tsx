@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { signedInAs, staffWith } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
-import { deskOf } from "./desks";
+import { DESKS, deskOf, homePath } from "./desks";
 
 /** Menu entries as the signed-in staff member sees them. */
 async function menuFor(...roles: Parameters<typeof staffWith>) {
@@ -41,6 +41,7 @@ describe("desks by role", () => {
   it("a supervisor has 收费台, 供热季 and 审计日志", async () => {
     const { items } = await menuFor("supervisor");
     expect(items.map((t) => t.trim())).toEqual([
+      "我的工单",
       "账户查询",
       "热线受理",
       "SLA 看板",
@@ -52,9 +53,23 @@ describe("desks by role", () => {
       "发票管理",
       "供热季",
       "三率报表",
+      "困难初审",
+      "困难复核",
+      "困难汇总",
       "升级提醒",
       "审计日志",
     ]);
+  });
+
+  it("hardship review desks: 困难初审 for community reviewers, 困难复核 and 困难汇总 for centre reviewers", async () => {
+    const community = await menuFor("community_reviewer");
+    expect(community.items.map((t) => t.trim())).toEqual(["账户查询", "困难初审"]);
+    cleanup();
+    const center = await menuFor("center_reviewer");
+    expect(center.items.some((t) => t.includes("困难复核"))).toBe(true);
+    expect(center.items.some((t) => t.includes("困难汇总"))).toBe(true);
+    expect(center.items.some((t) => t.includes("困难初审"))).toBe(false);
+    expect(deskOf("/hardship/applications/7", [DESKS.hardshipCenter])?.label).toBe("困难复核");
   });
 
   it("升级提醒 is for supervisors and admins; a dispatcher is refused without asking, not even for the bell", async () => {
@@ -71,16 +86,16 @@ describe("desks by role", () => {
     expect(deskOf("/alerts")?.label).toBe("升级提醒");
   });
 
-  it("service desk: a technician has the SLA board only; hotline, follow-ups and the report are refused without asking", async () => {
+  it("service desk: a technician has 我的工单 only; the board, hotline, follow-ups and the report are refused without asking", async () => {
     const tech = await menuFor("technician");
-    expect(tech.items.some((t) => t.includes("SLA 看板"))).toBe(true);
-    for (const desk of ["热线受理", "回访队列", "三率报表"])
+    expect(tech.items.some((t) => t.includes("我的工单"))).toBe(true);
+    for (const desk of ["SLA 看板", "热线受理", "回访队列", "三率报表"])
       expect(
         tech.items.some((t) => t.includes(desk)),
         desk,
       ).toBe(false);
     cleanup();
-    for (const path of ["/hotline", "/follow-ups", "/reports/service"]) {
+    for (const path of ["/sla-board", "/hotline", "/follow-ups", "/reports/service"]) {
       const { fake } = renderApp(path);
       signedInAs(fake, staffWith("technician"));
       expect(await screen.findByText("没有权限"), path).toBeTruthy();
@@ -143,8 +158,17 @@ describe("desks by role", () => {
     expect(deskOf("/payments/flagged")?.label).toBe("异常款项");
     expect(deskOf("/paymentsx")).toBeUndefined();
     expect(deskOf("/accounts/42")?.label).toBe("账户查询");
-    // a ticket opens from the SLA board
+    // a ticket opens from the SLA board, or from 我的工单 for those without the board
     expect(deskOf("/tickets/5")?.label).toBe("SLA 看板");
+    expect(deskOf("/tickets/5", [DESKS.accounts, DESKS.myTickets])?.label).toBe("我的工单");
     expect(deskOf("/reports/service")?.label).toBe("三率报表");
+  });
+
+  it("a technician's home is 我的工单; everyone else starts at the account search", () => {
+    expect(homePath(["technician"])).toBe("/my-tickets");
+    expect(homePath(["dispatcher", "technician"])).toBe("/my-tickets");
+    expect(homePath(["dispatcher"])).toBe("/accounts");
+    expect(homePath(["supervisor"])).toBe("/accounts");
+    expect(homePath(undefined)).toBe("/accounts");
   });
 });

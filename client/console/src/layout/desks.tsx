@@ -7,24 +7,38 @@ import {
   ExceptionOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  ImportOutlined,
   PayCircleOutlined,
   PhoneOutlined,
+  PieChartOutlined,
   ReconciliationOutlined,
+  SafetyCertificateOutlined,
   SearchOutlined,
   SmileOutlined,
+  TeamOutlined,
+  ToolOutlined,
 } from "@ant-design/icons";
-import { ACCOUNT_DESK_ROLES, AUDIT_READ_ROLES, type StaffRole } from "@warmline/shared";
+import {
+  ACCOUNT_DESK_ROLES,
+  AUDIT_READ_ROLES,
+  REGISTER_IMPORT_ROLES,
+  STAFF_ADMIN_ROLES,
+  type StaffRole,
+} from "@warmline/shared";
 import type { ReactNode } from "react";
+import { Navigate } from "react-router";
+import { useAuth } from "../auth/AuthContext";
 import {
   ALERT_ROLES,
   BILLING_ADMIN_ROLES,
   FOLLOW_UP_ROLES,
   HOTLINE_ROLES,
   INVOICE_DESK_ROLES,
+  MY_TICKETS_ROLES,
   OFFLINE_PAYMENT_ROLES,
   PAYMENT_DESK_ROLES,
   SERVICE_REPORT_ROLES,
-  TICKET_DESK_ROLES,
+  TICKET_BOARD_ROLES,
 } from "../auth/roles";
 
 export interface Desk {
@@ -36,9 +50,10 @@ export interface Desk {
 
 /** The desks that exist. Add one here when its page exists; the menu and route guards read this list. */
 export const DESKS = {
+  myTickets: { path: "/my-tickets", label: "我的工单", icon: <ToolOutlined />, roles: MY_TICKETS_ROLES },
   accounts: { path: "/accounts", label: "账户查询", icon: <SearchOutlined />, roles: ACCOUNT_DESK_ROLES },
   hotline: { path: "/hotline", label: "热线受理", icon: <PhoneOutlined />, roles: HOTLINE_ROLES },
-  slaBoard: { path: "/sla-board", label: "SLA 看板", icon: <DashboardOutlined />, roles: TICKET_DESK_ROLES },
+  slaBoard: { path: "/sla-board", label: "SLA 看板", icon: <DashboardOutlined />, roles: TICKET_BOARD_ROLES },
   followUps: { path: "/follow-ups", label: "回访队列", icon: <SmileOutlined />, roles: FOLLOW_UP_ROLES },
   cashier: { path: "/cashier", label: "收费台", icon: <PayCircleOutlined />, roles: OFFLINE_PAYMENT_ROLES },
   payments: { path: "/payments", label: "缴费查询", icon: <FileSearchOutlined />, roles: PAYMENT_DESK_ROLES },
@@ -57,14 +72,42 @@ export const DESKS = {
     icon: <BarChartOutlined />,
     roles: SERVICE_REPORT_ROLES,
   },
+  hardshipCommunity: {
+    path: "/hardship/community",
+    label: "困难初审",
+    icon: <SafetyCertificateOutlined />,
+    roles: ["community_reviewer", "supervisor", "admin"],
+  },
+  hardshipCenter: {
+    path: "/hardship/center",
+    label: "困难复核",
+    icon: <SafetyCertificateOutlined />,
+    roles: ["center_reviewer", "supervisor", "admin"],
+  },
+  hardshipSummary: {
+    path: "/hardship/summary",
+    label: "困难汇总",
+    icon: <PieChartOutlined />,
+    roles: ["center_reviewer", "supervisor", "admin"],
+  },
   alerts: { path: "/alerts", label: "升级提醒", icon: <AlertOutlined />, roles: ALERT_ROLES },
   audit: { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: AUDIT_READ_ROLES },
+  staff: { path: "/staff", label: "员工管理", icon: <TeamOutlined />, roles: STAFF_ADMIN_ROLES },
+  register: { path: "/register", label: "台账导入", icon: <ImportOutlined />, roles: REGISTER_IMPORT_ROLES },
 } satisfies Record<string, Desk>;
 
 export const DESK_LIST: Desk[] = Object.values(DESKS);
 
-/** Pages that are not desks of their own but belong to one in the menu (a ticket opens from the SLA board). */
-const BELONGS_TO: readonly { prefix: string; desk: Desk }[] = [{ prefix: "/tickets/", desk: DESKS.slaBoard }];
+/**
+ * Pages that are not desks of their own but belong to one in the menu: a ticket opens from the SLA board, or
+ * from 我的工单 for those who have no board (the first one the viewer has wins).
+ */
+const BELONGS_TO: readonly { prefix: string; desk: Desk }[] = [
+  { prefix: "/tickets/", desk: DESKS.slaBoard },
+  { prefix: "/tickets/", desk: DESKS.myTickets },
+  { prefix: "/hardship/applications/", desk: DESKS.hardshipCommunity },
+  { prefix: "/hardship/applications/", desk: DESKS.hardshipCenter },
+];
 
 /** The desk a path belongs to: the longest desk path it is in (/payments/flagged is not 缴费查询). */
 export function deskOf(pathname: string, desks: readonly Desk[] = DESK_LIST): Desk | undefined {
@@ -73,4 +116,18 @@ export function deskOf(pathname: string, desks: readonly Desk[] = DESK_LIST): De
   return desks
     .filter((d) => pathname === d.path || pathname.startsWith(`${d.path}/`))
     .reduce<Desk | undefined>((best, d) => (!best || d.path.length > best.path.length ? d : best), undefined);
+}
+
+/**
+ * Where a staff member lands after signing in: a technician's day is the tickets dispatched to them (我的工单);
+ * everyone else starts at the account search.
+ */
+export function homePath(roles: readonly StaffRole[] | undefined): string {
+  return roles?.includes("technician") ? DESKS.myTickets.path : DESKS.accounts.path;
+}
+
+/** The console's root: on to the signed-in staff member's home desk. */
+export function HomeRedirect() {
+  const { staff } = useAuth();
+  return <Navigate to={homePath(staff?.roles)} replace />;
 }

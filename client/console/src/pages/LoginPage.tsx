@@ -10,7 +10,7 @@ import "./login.css";
 
 function returnPath(state: unknown): string {
   const from = (state as { from?: unknown } | null)?.from;
-  return typeof from === "string" && from.startsWith("/") && !from.startsWith("/login") ? from : "/accounts";
+  return typeof from === "string" && from.startsWith("/") && !from.startsWith("/login") ? from : "/";
 }
 
 export function LoginPage() {
