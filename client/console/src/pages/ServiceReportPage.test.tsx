@@ -19,12 +19,16 @@ const byDay = {
       key: "2026-01-10",
       label: "2026-01-10",
       tickets: 4,
+      responseDue: 4,
       respondedInTime: 2,
+      completionDue: 4,
       completed: 1,
       followedUp: 0,
+      solved: 0,
       satisfied: 0,
       responseRate: 0.5,
       completionRate: 0.25,
+      solveRate: null,
       satisfactionRate: null,
     }),
   ],
@@ -32,12 +36,19 @@ const byDay = {
     key: "total",
     label: "合计",
     tickets: 14,
+    duplicates: 1,
+    responseDue: 13,
     respondedInTime: 11,
+    completionDue: 12,
     completed: 9,
     followedUp: 5,
+    solved: 4,
     satisfied: 4,
-    responseRate: 11 / 14,
-    completionRate: 9 / 14,
+    basicSatisfied: 1,
+    unreachable: 2,
+    responseRate: 11 / 13,
+    completionRate: 9 / 12,
+    solveRate: 0.8,
     satisfactionRate: 0.8,
   }),
 };
@@ -48,11 +59,14 @@ const byStation = {
 };
 
 const table = () =>
-  waitFor(() => {
-    const el = document.querySelector(".service-rates-table");
-    if (!el?.querySelector("tr[data-row-key]")) throw new Error("no rows yet");
-    return el as HTMLElement;
-  });
+  waitFor(
+    () => {
+      const el = document.querySelector(".service-rates-table");
+      if (!el?.querySelector("tr[data-row-key]")) throw new Error("no rows yet");
+      return el as HTMLElement;
+    },
+    { timeout: 10_000 },
+  ); // the first render of the page is slow on a busy machine
 const cells = (tr: Element) => [...tr.querySelectorAll("td")].map((td) => td.textContent);
 
 afterEach(() => {
@@ -93,22 +107,51 @@ describe("三率报表", () => {
     ]);
     expect((document.getElementById("report-from") as HTMLInputElement).value).toBe("2025-10-15");
     expect((document.getElementById("report-to") as HTMLInputElement).value).toBe("2026-01-10");
-    expect([...t.querySelectorAll("thead th")].map((th) => th.textContent)).toEqual([
+    expect([...t.querySelectorAll("thead th")].map((th) => th.textContent?.trim())).toEqual([
       "日期",
       "工单数",
-      "及时响应数",
+      "合并重复",
       "响应率",
-      "办结数",
       "办结率",
-      "回访数",
-      "满意数",
+      "解决率",
       "满意率",
+      "其中基本满意",
+      "无法联系",
     ]);
+    // each rate over its numerator/denominator
     const rows = [...t.querySelectorAll("tbody tr[data-row-key]")];
-    expect(cells(rows[0])).toEqual(["2026-01-09", "10", "9", "90.0%", "8", "80.0%", "5", "4", "80.0%"]);
-    expect(cells(rows[1])).toEqual(["2026-01-10", "4", "2", "50.0%", "1", "25.0%", "0", "0", "—"]);
+    expect(cells(rows[0])).toEqual([
+      "2026-01-09",
+      "10",
+      "0",
+      "90.0%9/10",
+      "80.0%8/10",
+      "80.0%4/5",
+      "80.0%4/5",
+      "0",
+      "0",
+    ]);
+    expect(cells(rows[1])).toEqual(["2026-01-10", "4", "0", "50.0%2/4", "25.0%1/4", "—0/0", "—0/0", "0", "0"]);
     const total = t.querySelector(".service-rates-total") as HTMLElement;
-    expect(cells(total)).toEqual(["合计", "14", "11", "78.6%", "9", "64.3%", "5", "4", "80.0%"]);
+    expect(cells(total)).toEqual(["合计", "14", "1", "84.6%11/13", "75.0%9/12", "80.0%4/5", "80.0%4/5", "1", "2"]);
+
+    // the four rates of the range as cards: rate, numerator / denominator, target, what the denominator leaves out
+    const card = (key: string) => document.querySelector(`.rate-card-${key}`) as HTMLElement;
+    expect(card("completion").querySelector(".rate-card-value")?.textContent).toBe("75.0%");
+    expect(card("completion").querySelector(".rate-card-counts")?.textContent).toBe("按时办结 9 / 应办结 12");
+    expect(card("completion").textContent).toContain("目标 超98%");
+    expect(card("completion").querySelector(".rate-card-help")?.textContent).toContain("时限未到的不计入");
+    expect(card("satisfaction").querySelector(".rate-card-counts")?.textContent).toBe("满意 4 / 回访联系上 5");
+    expect(card("satisfaction").querySelector(".rate-card-help")?.textContent).toContain("满意含基本满意 1 件。");
+    expect(card("solve").querySelector(".rate-card-value")?.textContent).toBe("80.0%");
+    expect(document.querySelector(".rate-aside")?.textContent).toBe(
+      "合并重复 1 件不计入任何比率；无法联系 2 件不计入解决率、满意率。",
+    );
+    // the full definition on hover, the rules for all rates folded below the cards
+    await user.hover(card("completion").querySelector(".rate-title") as HTMLElement);
+    expect((await screen.findAllByText(/办结不以满意为条件/, undefined, { timeout: 5000 })).length).toBeGreaterThan(0);
+    await user.click(screen.getByText("统计口径（各比率的分子、分母与无法联系规则）"));
+    expect(await screen.findByText(/累计至少3次呼叫未接通/, undefined, { timeout: 5000 })).toBeTruthy();
 
     // rates over time as lines, and the stations' rates as bars
     const charts = await waitFor(() => {
@@ -117,9 +160,9 @@ describe("三率报表", () => {
       return el as HTMLElement;
     });
     expect(charts.querySelector('svg[aria-label="三率走势"]')).toBeTruthy();
-    expect(charts.querySelectorAll(".chart-rates path")).toHaveLength(3);
-    // two stations × three rates
-    expect(charts.querySelectorAll(".chart-stations rect")).toHaveLength(6);
+    expect(charts.querySelectorAll(".chart-rates path")).toHaveLength(4);
+    // two stations × four rates
+    expect(charts.querySelectorAll(".chart-stations rect")).toHaveLength(8);
     expect(charts.textContent).toContain("城西换热站");
 
     await user.click(screen.getByRole("button", { name: /导出CSV/ }));

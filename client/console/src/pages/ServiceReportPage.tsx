@@ -1,12 +1,21 @@
 import { DownloadOutlined } from "@ant-design/icons";
-import { RATE_GROUPS, type RateGroup, type ServiceRateRow, ServiceRatesQuerySchema } from "@warmline/shared";
+import {
+  RATE_GROUPS,
+  type RateGroup,
+  SERVICE_RATE_COUNT_LABELS,
+  SERVICE_RATE_DEFINITIONS,
+  type ServiceRateDefinition,
+  type ServiceRateRow,
+  ServiceRatesQuerySchema,
+} from "@warmline/shared";
 import { useMutation } from "@tanstack/react-query";
 import { App, Button, Card, Col, Form, Input, Radio, Row, Space, Table, type TableColumnsType, Typography } from "antd";
-import { useMemo } from "react";
+import { type ReactNode, useMemo } from "react";
 import { messageOf } from "../api/api";
 import { downloadServiceRates, type ExportFormat, type ServiceRatesParams } from "../api/tickets";
 import { BarChart, type ChartSeries, LineChart } from "../components/Charts";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { RateTitle, ServiceRateCards } from "../components/ServiceRateCards";
 import { saveBlob } from "../components/saveBlob";
 import { zodRule } from "../forms/zodRule";
 import { shanghaiDate } from "../format";
@@ -30,11 +39,47 @@ const KEY_TITLES: Record<RateGroup, string> = {
   channel: "渠道",
 };
 
-const RATE_SERIES = [
-  { key: "responseRate", name: "响应率", color: "#1677ff" },
-  { key: "completionRate", name: "办结率", color: "#52c41a" },
-  { key: "satisfactionRate", name: "满意率", color: "#fa8c16" },
-] as const;
+const RATE_COLORS: Record<ServiceRateDefinition["key"], string> = {
+  response: "#1677ff",
+  completion: "#52c41a",
+  solve: "#722ed1",
+  satisfaction: "#fa8c16",
+};
+const RATE_SERIES = SERVICE_RATE_DEFINITIONS.map((d) => ({
+  key: d.rateField,
+  name: d.name,
+  color: RATE_COLORS[d.key],
+}));
+
+/** A rate cell: the rate, and under it the numerator / denominator it comes from. */
+function RateCell({ row, d }: { row: ServiceRateRow; d: ServiceRateDefinition }) {
+  return (
+    <span className={`rate-cell rate-cell-${d.key}`}>
+      <span className="rate-value">{formatRate(row[d.rateField])}</span>
+      <br />
+      <Typography.Text type="secondary" className="rate-counts" style={{ fontSize: 12 }}>
+        {row[d.numeratorField]}/{row[d.denominatorField]}
+      </Typography.Text>
+    </span>
+  );
+}
+
+/** The table's columns after the group: counts and the four rates (the 合计 row uses the same list). */
+const VALUE_COLUMNS: {
+  key: string;
+  title: ReactNode;
+  value: (r: ServiceRateRow) => ReactNode;
+}[] = [
+  { key: "tickets", title: SERVICE_RATE_COUNT_LABELS.tickets, value: (r) => r.tickets },
+  { key: "duplicates", title: SERVICE_RATE_COUNT_LABELS.duplicates, value: (r) => r.duplicates },
+  ...SERVICE_RATE_DEFINITIONS.map((d) => ({
+    key: d.rateField,
+    title: <RateTitle d={d} />,
+    value: (r: ServiceRateRow) => <RateCell row={r} d={d} />,
+  })),
+  { key: "basicSatisfied", title: SERVICE_RATE_COUNT_LABELS.basicSatisfied, value: (r) => r.basicSatisfied },
+  { key: "unreachable", title: SERVICE_RATE_COUNT_LABELS.unreachable, value: (r) => r.unreachable },
+];
 
 const percentAxis = (v: number) => `${Math.round(v * 100)}%`;
 const countAxis = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
@@ -51,7 +96,8 @@ const EXPORTS: { format: ExportFormat; label: string }[] = [
 ];
 
 /**
- * 三率报表: timely response, completion and satisfaction rates by day / week / month / station / channel,
+ * 三率报表: 响应率, 解决率, 满意率 and the plan's 办结率 (definitions from @warmline/shared serviceRates.ts,
+ * shown on the cards, the column tooltips and the folded 统计口径) by day / week / month / station / channel,
  * for this heating season (10-15 to today) unless another range is chosen; a table with totals, charts,
  * and the same report as CSV or Excel.
  */
@@ -84,20 +130,18 @@ export function ServiceReportPage() {
   const rateSeries: ChartSeries[] = RATE_SERIES.map((x) => ({ ...x, values: rows.map((r) => r[x.key]) }));
   const countSeries: ChartSeries[] = [
     { key: "tickets", name: "工单数", color: "#8c8c8c", values: rows.map((r) => r.tickets) },
-    { key: "completed", name: "办结数", color: "#52c41a", values: rows.map((r) => r.completed) },
+    { key: "completed", name: "按时办结数", color: "#52c41a", values: rows.map((r) => r.completed) },
   ];
   const stationSeries: ChartSeries[] = RATE_SERIES.map((x) => ({ ...x, values: stationRows.map((r) => r[x.key]) }));
 
   const columns: TableColumnsType<ServiceRateRow> = [
-    { title: KEY_TITLES[params.groupBy], dataIndex: "label", width: 140 },
-    { title: "工单数", dataIndex: "tickets", align: "right" },
-    { title: "及时响应数", dataIndex: "respondedInTime", align: "right" },
-    { title: "响应率", dataIndex: "responseRate", align: "right", render: formatRate },
-    { title: "办结数", dataIndex: "completed", align: "right" },
-    { title: "办结率", dataIndex: "completionRate", align: "right", render: formatRate },
-    { title: "回访数", dataIndex: "followedUp", align: "right" },
-    { title: "满意数", dataIndex: "satisfied", align: "right" },
-    { title: "满意率", dataIndex: "satisfactionRate", align: "right", render: formatRate },
+    { title: KEY_TITLES[params.groupBy], dataIndex: "label", width: 250 },
+    ...VALUE_COLUMNS.map((c) => ({
+      key: c.key,
+      title: c.title,
+      align: "right" as const,
+      render: (_: unknown, r: ServiceRateRow) => c.value(r),
+    })),
   ];
   const total = report.data?.total;
 
@@ -173,10 +217,11 @@ export function ServiceReportPage() {
             </Form.Item>
           </Form>
           <Typography.Text type="secondary">
-            统计区间 {params.from} 至 {params.to}（北京时间）。响应率 = 及时响应数 / 工单数；办结率 = 办结数 /
-            工单数；满意率 = 满意数 / 回访数。
+            统计区间 {params.from} 至 {params.to}
+            （北京时间，按工单提交日期），按报表生成时的处理结果计算。每个比率下方为 分子/分母，悬停问号查看口径。
           </Typography.Text>
           {report.isError && <QueryErrorAlert error={report.error} onRetry={() => void report.refetch()} />}
+          {total && <ServiceRateCards total={total} />}
           <Table<ServiceRateRow>
             className="service-rates-table"
             rowKey="key"
@@ -193,30 +238,11 @@ export function ServiceReportPage() {
                     <Table.Summary.Cell index={0}>
                       <Typography.Text strong>合计</Typography.Text>
                     </Table.Summary.Cell>
-                    <Table.Summary.Cell index={1} align="right">
-                      {total.tickets}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={2} align="right">
-                      {total.respondedInTime}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={3} align="right">
-                      {formatRate(total.responseRate)}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={4} align="right">
-                      {total.completed}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={5} align="right">
-                      {formatRate(total.completionRate)}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={6} align="right">
-                      {total.followedUp}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={7} align="right">
-                      {total.satisfied}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={8} align="right">
-                      {formatRate(total.satisfactionRate)}
-                    </Table.Summary.Cell>
+                    {VALUE_COLUMNS.map((c, i) => (
+                      <Table.Summary.Cell key={c.key} index={i + 1} align="right">
+                        {c.value(total)}
+                      </Table.Summary.Cell>
+                    ))}
                   </Table.Summary.Row>
                 </Table.Summary>
               ) : undefined
@@ -241,7 +267,7 @@ export function ServiceReportPage() {
               ) : params.groupBy === "station" ? (
                 <BarChart
                   className="chart-counts"
-                  title="各换热站工单数与办结数"
+                  title="各换热站工单数与按时办结数"
                   labels={labels}
                   keys={keys}
                   series={countSeries}

@@ -27,7 +27,7 @@ export function reportRoutes(deps: Deps, opts: ReportOptions = {}) {
     route({
       method: "get",
       path: "/staff/reports/service-rates",
-      summary: "三率统计（响应率、办结率、满意率），按日/周/月/换热站/渠道分组",
+      summary: "三率统计（响应率、解决率、满意率）与办结率，按日/周/月/换热站/渠道分组",
       tags: ["reports"],
       auth: "staff",
       roles: SERVICE_REPORT_ROLES,

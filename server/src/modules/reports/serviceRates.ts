@@ -1,11 +1,13 @@
 /**
- * The 三率 report read from the database: the tickets of a range and the events the rates need, counted by
- * the rules in @warmline/shared (tickets/rates.ts). The range is checked here and refused in the API's terms.
+ * The 三率 (+ 办结率) report read from the database: the tickets of a range and the events the rates need,
+ * counted by the rules in @warmline/shared (tickets/rates.ts; definitions in serviceRates.ts). The range is
+ * checked here and refused in the API's terms.
  */
 import {
   addDays,
   type BizDate,
   DEFAULT_SLA_POLICY,
+  RATE_EVENT_DATA_TYPES,
   RATE_EVENT_TYPES,
   type RateTicket,
   rateRangeProblem,
@@ -70,6 +72,7 @@ export async function loadRateTickets(ds: DataSource, from: BizDate, to: BizDate
     stationName: string | null;
     channel: TicketChannel;
     category: TicketCategory;
+    incidentId: number | string | null;
   }[] = await ds
     .getRepository(Ticket)
     .createQueryBuilder("t")
@@ -80,6 +83,7 @@ export async function loadRateTickets(ds: DataSource, from: BizDate, to: BizDate
     .addSelect("s.name", "stationName")
     .addSelect("t.channel", "channel")
     .addSelect("t.category", "category")
+    .addSelect("t.incident_id", "incidentId")
     .where("t.created_at >= :start AND t.created_at < :end", { start, end })
     .getRawMany();
   const byId = new Map<number, RateTicket>();
@@ -91,6 +95,7 @@ export async function loadRateTickets(ds: DataSource, from: BizDate, to: BizDate
       stationName: r.stationName ?? null,
       channel: r.channel,
       category: r.category,
+      incidentId: r.incidentId === null || r.incidentId === undefined ? null : Number(r.incidentId),
       events: [],
     });
   }
@@ -102,10 +107,11 @@ export async function loadRateTickets(ds: DataSource, from: BizDate, to: BizDate
     .select("e.ticket_id", "ticketId")
     .addSelect("e.type", "type")
     .addSelect("e.at", "at")
-    // only follow-ups need their data (satisfied); other events' notes stay in the database
-    .addSelect("CASE WHEN e.type = 'followed_up' THEN e.data ELSE NULL END", "data")
+    // only grades and follow-up answers need their data; other events' notes stay in the database
+    .addSelect("CASE WHEN e.type IN (:...dataTypes) THEN e.data ELSE NULL END", "data")
     .where("t.created_at >= :start AND t.created_at < :end", { start, end })
     .andWhere("e.type IN (:...types)", { types: RATE_EVENT_TYPES })
+    .setParameter("dataTypes", RATE_EVENT_DATA_TYPES)
     .orderBy("e.ticket_id")
     .addOrderBy("e.at")
     .addOrderBy("e.id")
