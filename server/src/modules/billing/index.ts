@@ -6,6 +6,7 @@ import { billingRoutes } from "./routes";
 export { generateSeasonBills, startBillRun } from "./billRun";
 export { balanceOf, billsOfAccount, policyOf, presentBill } from "./bills";
 export { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "./entities";
+export { coveredBillsState, type ReliefLine, resumeLateFeeFrom, startHardshipRelief } from "./hardshipRelief";
 export { createSeason, presentSeason } from "./seasonService";
 
 export const BILLING_JOBS = ["billing.generate_season"] as const;
