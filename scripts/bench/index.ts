@@ -3,9 +3,10 @@
  * then prints a short summary.
  *
  *   pnpm bench [--accounts 50000] [--orders 2000] [--concurrency 32] [--warmup 100] [--bare-passes 5]
- *              [--only bills|notify]
+ *              [--rows 50000] [--only bills|notify|register]
  *
- * Each benchmark also runs alone: `pnpm tsx scripts/bench/billGeneration.ts`, `… notifyIngest.ts`.
+ * Each benchmark also runs alone: `pnpm tsx scripts/bench/billGeneration.ts`, `… notifyIngest.ts`,
+ * `… registerImport.ts`.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type BillBenchResult, billSummaryRows } from "./billGeneration";
 import { type NotifyBenchResult, notifySummaryRows } from "./notifyIngest";
+import { type RegisterBenchResult, registerSummaryRows } from "./registerImport";
 import { machineLine, scratchDir, table } from "./support";
 
 const { values } = parseArgs({
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     concurrency: { type: "string" },
     warmup: { type: "string" },
     "bare-passes": { type: "string" },
+    rows: { type: "string" },
     only: { type: "string" },
   },
 });
@@ -45,15 +48,17 @@ const started = Date.now();
 let failed = 0;
 let bills: BillBenchResult | null = null;
 let notify: NotifyBenchResult | null = null;
+let register: RegisterBenchResult | null = null;
+const runs = (name: string) => values.only === undefined || values.only === name;
 try {
-  if (values.only !== "notify") {
+  if (runs("bills")) {
     const out = path.join(scratch.dir, "bills.json");
     const code = await child("billGeneration.ts", [...pass(["accounts"]), "--json-out", out]);
     if (code === 0 && fs.existsSync(out)) bills = JSON.parse(fs.readFileSync(out, "utf8"));
     else failed++;
     console.log("");
   }
-  if (values.only !== "bills") {
+  if (runs("notify")) {
     const out = path.join(scratch.dir, "notify.json");
     const code = await child("notifyIngest.ts", [
       ...pass(["orders", "concurrency", "warmup", "bare-passes"]),
@@ -61,6 +66,13 @@ try {
       out,
     ]);
     if (code === 0 && fs.existsSync(out)) notify = JSON.parse(fs.readFileSync(out, "utf8"));
+    else failed++;
+  }
+  if (runs("register")) {
+    console.log("");
+    const out = path.join(scratch.dir, "register.json");
+    const code = await child("registerImport.ts", [...pass(["rows"]), "--json-out", out]);
+    if (code === 0 && fs.existsSync(out)) register = JSON.parse(fs.readFileSync(out, "utf8"));
     else failed++;
   }
 } finally {
@@ -85,6 +97,14 @@ if (notify) {
       ? `  every order paid exactly once (${notify.checks.ledgerEntries} ledger entries), every answer 2xx`
       : `  PROBLEM: ingest outcomes ${JSON.stringify(notify.checks.outcomes)}, replay ${JSON.stringify(notify.checks.replayOutcomes)}`,
   );
+}
+if (register) {
+  console.log(
+    `\nAccount register import, ${register.rows.toLocaleString("en-US")} rows ${register.format.toUpperCase()} on MariaDB (lower ratio is better; peak RSS of the import ${register.importPeakRssMiB.toFixed(0)} MiB):`,
+  );
+  console.log(table(registerSummaryRows(register)));
+  if (register.accountsAfter !== register.rows)
+    console.log(`  PROBLEM: ${register.accountsAfter} accounts after importing ${register.rows} rows`);
 }
 if (failed) {
   console.log(`\n${failed} benchmark(s) failed: see their output above`);

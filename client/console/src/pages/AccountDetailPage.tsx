@@ -1,5 +1,5 @@
-import { ArrowLeftOutlined, EyeOutlined, PayCircleOutlined } from "@ant-design/icons";
-import { PII_FIELDS, type RevealResult, mayReveal } from "@warmline/shared";
+import { ArrowLeftOutlined, EditOutlined, EyeOutlined, PayCircleOutlined, SwapOutlined } from "@ant-design/icons";
+import { ACCOUNT_UPKEEP_ROLES, PII_FIELDS, type RevealResult, mayReveal } from "@warmline/shared";
 import { App, Button, Card, Result, Skeleton, Space } from "antd";
 import { useState } from "react";
 import { useLocation, useNavigate, useParams } from "react-router";
@@ -7,6 +7,7 @@ import { isApiError } from "../api/api";
 import { useAuth } from "../auth/AuthContext";
 import { hasAnyRole } from "../auth/roles";
 import { AccountDescriptions } from "../components/AccountDescriptions";
+import { AccountEditModal, AccountTransferModal } from "../components/AccountEditModals";
 import { AccountMoneyTabs } from "../components/AccountMoneyTabs";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { RevealModal } from "../components/RevealModal";
@@ -21,6 +22,8 @@ export function AccountDetailPage() {
   const { staff } = useAuth();
   const account = useAccount(id);
   const [revealOpen, setRevealOpen] = useState(false);
+  const [editing, setEditing] = useState<"edit" | "transfer" | null>(null);
+  const mayEdit = hasAnyRole(staff?.roles, ACCOUNT_UPKEEP_ROLES);
   // Unmasked values live only while this page is open.
   const [revealed, setRevealed] = useState<RevealResult>({});
 
@@ -54,6 +57,16 @@ export function AccountDetailPage() {
                 收费
               </Button>
             )}
+            {mayEdit && account.data && (
+              <>
+                <Button icon={<EditOutlined />} onClick={() => setEditing("edit")}>
+                  修改信息
+                </Button>
+                <Button icon={<SwapOutlined />} onClick={() => setEditing("transfer")}>
+                  过户
+                </Button>
+              </>
+            )}
             {allowed.length > 0 && account.data && (
               <Button type="primary" ghost icon={<EyeOutlined />} onClick={() => setRevealOpen(true)}>
                 查看完整信息
@@ -68,6 +81,29 @@ export function AccountDetailPage() {
         {account.data && <AccountDescriptions account={account.data} revealed={revealed} />}
       </Card>
       {account.data && <AccountMoneyTabs accountId={id} />}
+      {mayEdit && account.data && (
+        <>
+          <AccountEditModal
+            account={account.data}
+            open={editing === "edit"}
+            onClose={() => setEditing(null)}
+            onSaved={() => {
+              setEditing(null);
+              message.success("账户信息已修改，已记入审计日志");
+            }}
+          />
+          <AccountTransferModal
+            account={account.data}
+            open={editing === "transfer"}
+            onClose={() => setEditing(null)}
+            onDone={(n) => {
+              setEditing(null);
+              setRevealed({});
+              message.success(`过户完成，已解除原户主的 ${n} 个绑定`);
+            }}
+          />
+        </>
+      )}
       {allowed.length > 0 && (
         <RevealModal
           accountId={id}

@@ -1,5 +1,9 @@
 import {
   ACCOUNT_DESK_ROLES,
+  ACCOUNT_UPKEEP_ROLES,
+  AccountTransferResultSchema,
+  AccountTransferSchema,
+  AccountUpdateSchema,
   AccountSearchQuerySchema,
   BindAccountSchema,
   CommunityListSchema,
@@ -17,6 +21,7 @@ import { route } from "../../http/route";
 import { bindAccount, getBoundAccount, listBoundAccounts, unbindAccount } from "./bindingService";
 import { Community, HeatingAccount } from "./entities";
 import { getStaffAccount, revealAccountPii, searchAccounts } from "./staffAccountService";
+import { transferAccount, updateAccount } from "./upkeepService";
 
 export function residentAccountRoutes(deps: Deps) {
   // binding requests per client address (RATE_LIMIT_BIND); failures are limited further in bindAccount
@@ -122,6 +127,36 @@ export function staffAccountRoutes(deps: Deps) {
       errors: [403, 404],
       async handler({ params, body }, ctx) {
         return revealAccountPii(deps, ctx, params.id, body);
+      },
+    }),
+    route({
+      method: "patch",
+      path: "/staff/accounts/:id",
+      summary: "修改账户信息（地址、面积（下一期账单起生效）、类别、电话、身份证号；记入审计日志）",
+      tags: ["staff"],
+      auth: "staff",
+      roles: ACCOUNT_UPKEEP_ROLES,
+      params: IdParamSchema,
+      body: AccountUpdateSchema,
+      response: StaffAccountSchema,
+      errors: [404],
+      async handler({ params, body }, ctx) {
+        return updateAccount(deps, ctx, params.id, body);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/accounts/:id/transfer",
+      summary: "过户（原户主的绑定解除，历史与未缴账单留在本户）",
+      tags: ["staff"],
+      auth: "staff",
+      roles: ACCOUNT_UPKEEP_ROLES,
+      params: IdParamSchema,
+      body: AccountTransferSchema,
+      response: AccountTransferResultSchema,
+      errors: [404],
+      async handler({ params, body }, ctx) {
+        return transferAccount(deps, ctx, params.id, body);
       },
     }),
     route({
