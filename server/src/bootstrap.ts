@@ -24,10 +24,12 @@ import { auditModule } from "./modules/audit";
 import { authModule, TokenService } from "./modules/auth";
 import { billingModule } from "./modules/billing";
 import { FileKinds, filesModule } from "./modules/files";
+import { hardshipModule } from "./modules/hardship";
 import { invoicesModule, invoicingPort } from "./modules/invoices";
 import { notificationsModule } from "./modules/notifications";
 import { paymentsModule } from "./modules/payments";
 import { reportsModule } from "./modules/reports";
+import { registerModule } from "./modules/register";
 import { residentsModule } from "./modules/residents";
 import { staffModule } from "./modules/staff";
 import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
@@ -52,8 +54,10 @@ export const MODULES: readonly WarmlineModule[] = [
   paymentsModule,
   invoicesModule,
   ticketsModule,
+  hardshipModule,
   notificationsModule,
   reportsModule,
+  registerModule,
 ];
 
 /** every entity of the schema; migrations must create exactly these tables (checked by a test) */

@@ -244,6 +244,11 @@ const EnvSchema = z.object({
     )
     .optional(),
   SLA_MEASUREMENT_HOURS: z.coerce.number().int().min(1).max(72).default(24),
+  /** hardship plans: days an instalment may be late before the plan defaults; months between instalments */
+  HARDSHIP_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(15),
+  HARDSHIP_INSTALMENT_SPACING_MONTHS: z.coerce.number().int().min(1).max(3).default(1),
+  /** working days an application may wait for one review step before the supervisors are alerted */
+  HARDSHIP_REVIEW_ALERT_WORKDAYS: z.coerce.number().int().min(1).max(30).default(3),
   /** lifetime of a PDF download link */
   FILE_LINK_TTL_S: z.coerce.number().int().min(10).default(600),
   /** a TTF/OTF/TTC with Chinese glyphs for PDFs; default: the bundled Noto Sans SC */
@@ -555,6 +560,11 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       fontFile: env.PDF_FONT_FILE ? path.resolve(env.PDF_FONT_FILE) : null,
     },
     sla: slaPolicyOf(env),
+    hardship: {
+      graceDays: env.HARDSHIP_GRACE_DAYS,
+      spacingMonths: env.HARDSHIP_INSTALMENT_SPACING_MONTHS,
+      reviewAlertWorkdays: env.HARDSHIP_REVIEW_ALERT_WORKDAYS,
+    },
     serveClients: env.SERVE_CLIENTS,
     seedDemo: env.SEED_DEMO,
   };

@@ -1,6 +1,7 @@
 import { BIND_FACTOR_LABELS } from "./api/accounts";
 import { PAYMENT_CHANNEL_LABELS } from "./api/payments";
 import { formatYuan } from "./billing/money";
+import { HARDSHIP_CHANNEL_LABELS, HARDSHIP_PLAN_KIND_LABELS } from "./hardship";
 import { STAFF_ROLE_LABELS } from "./roles";
 
 /**
@@ -14,7 +15,14 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "staff.login_locked": "锁定期间尝试登录",
   "staff.login_disabled": "停用账号尝试登录",
   "staff.unlock": "解除工作人员账号锁定",
+  "staff.create": "新建工作人员账号",
+  "staff.update": "修改工作人员信息",
+  "staff.password_reset": "重置工作人员密码",
+  "staff.password_change": "修改本人密码",
+  "staff.disable": "停用工作人员账号",
+  "staff.enable": "启用工作人员账号",
   "pii.reveal": "查看完整个人信息",
+  "ticket.contact_phone_reveal": "查看工单联系电话",
   "account.bind": "居民绑定户号",
   "account.unbind": "居民解绑户号",
   "season.create": "新建供热季",
@@ -26,10 +34,25 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "payment.resolve_flag": "处理异常款项",
   "payment.reconcile": "发起对账",
   "invoice.reissue": "重开发票",
+  "invoice.refetch_documents": "重新获取发票版式文件",
   "invoice_title.create": "保存发票抬头",
   "invoice_title.delete": "删除发票抬头",
   "alert.ack": "知悉升级提醒",
   "report.export": "导出报表",
+  "register.upload": "上传户籍台账（校验）",
+  "register.apply": "执行户籍台账导入",
+  "account.import_create": "台账导入新建账户",
+  "account.import_update": "台账导入更新账户",
+  "account.update": "修改账户信息",
+  "account.transfer": "账户过户",
+  "hardship.apply": "提交困难缓缴/分期申请",
+  "hardship.withdraw": "撤回困难缓缴/分期申请",
+  "hardship.community_approve": "困难申请社区初审通过",
+  "hardship.community_reject": "困难申请社区初审不通过",
+  "hardship.center_approve": "困难申请供热中心复核通过",
+  "hardship.center_reject": "困难申请供热中心复核不通过",
+  "bill.hardship_relief": "困难计划免缴滞纳金",
+  "hardship.reinstate": "恢复已违约的困难分期/缓缴计划",
 };
 
 /** what an audit row is about */
@@ -46,6 +69,9 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   ticket: "工单",
   alert: "升级提醒",
   report: "报表",
+  register_import: "户籍台账导入",
+  hardship_application: "困难缓缴/分期申请",
+  payment_plan: "分期/缓缴计划",
   staff_user: "工作人员",
   resident_user: "居民用户",
 };
@@ -55,6 +81,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   reason: "原因",
   fields: "查看内容",
   accountNo: "户号",
+  ticketNo: "工单号",
   accountId: "账户编号",
   factor: "验证方式",
   method: "收费方式",
@@ -82,6 +109,34 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   note: "备注",
   roles: "角色",
   role: "角色",
+  username: "用户名",
+  displayName: "姓名",
+  stationId: "所属换热站",
+  communityId: "所属社区",
+  phoneChanged: "更改手机号",
+  rolesBefore: "原角色",
+  generated: "系统生成临时密码",
+  mustChangePassword: "下次登录须修改密码",
+  forced: "首次登录强制修改",
+  fileName: "文件名",
+  totalRows: "总行数",
+  createCount: "新增",
+  updateCount: "更新",
+  errorCount: "错误行",
+  skipErrors: "跳过错误行",
+  createPlaces: "新建小区/楼栋",
+  importId: "导入编号",
+  rowNo: "行号",
+  changes: "修改内容",
+  ownerBefore: "原户主",
+  ownerAfter: "新户主",
+  endedBindings: "解除绑定数",
+  hardshipChannel: "受理渠道",
+  planKind: "方案",
+  planPrincipalFen: "分期/缓缴本金",
+  termsChanged: "复核调整方案",
+  dueDate: "缴费截止日",
+  planId: "计划编号",
 };
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {
@@ -92,11 +147,30 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   groupBy: { day: "按日", week: "按周", month: "按月", station: "按换热站", channel: "按渠道" },
   action: { allocate: "冲抵欠费", refund: "原路退回" },
   roles: STAFF_ROLE_LABELS,
+  rolesBefore: STAFF_ROLE_LABELS,
   role: STAFF_ROLE_LABELS,
+  hardshipChannel: HARDSHIP_CHANNEL_LABELS,
+  planKind: HARDSHIP_PLAN_KIND_LABELS,
+};
+
+/** fields named in "changes" details (account upkeep) */
+const CHANGE_FIELD_LABELS: Record<string, string> = {
+  address: "地址",
+  heatedArea: "供热面积",
+  category: "用户类别",
+  phone: "联系电话",
+  idNumber: "身份证号",
+  ownerName: "户主姓名",
 };
 
 function valueText(key: string, value: unknown): string {
   if (value === null || value === undefined || value === "") return "—";
+  if (key === "changes" && typeof value === "object" && !Array.isArray(value)) {
+    // a field change: { field, label?, before, after }
+    const c = value as { field?: string; label?: string; before?: unknown; after?: unknown };
+    const label = c.label ?? CHANGE_FIELD_LABELS[c.field ?? ""] ?? c.field;
+    return `${label}：${valueText("", c.before)} → ${valueText("", c.after)}`;
+  }
   if (Array.isArray(value)) return value.map((v) => valueText(key, v)).join("、");
   if (typeof value === "boolean") return value ? "是" : "否";
   if (typeof value === "number" && /Fen$/.test(key)) return formatYuan(value);

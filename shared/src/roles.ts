@@ -95,6 +95,14 @@ export const TICKET_DESK_ROLES: readonly StaffRole[] = [
   "supervisor",
   "admin",
 ];
+/** the SLA board and the ticket search over every ticket; a technician has 我的工单 instead */
+export const TICKET_BOARD_ROLES: readonly StaffRole[] = [
+  "hotline_agent",
+  "dispatcher",
+  "grid_worker",
+  "supervisor",
+  "admin",
+];
 /** open tickets for callers / visits / 12345 transfers, log calls, first contact, follow-up calls */
 export const HOTLINE_ROLES: readonly StaffRole[] = [
   "hotline_agent",
@@ -107,6 +115,8 @@ export const HOTLINE_ROLES: readonly StaffRole[] = [
 export const DISPATCH_ROLES: readonly StaffRole[] = ["dispatcher", "supervisor", "admin"];
 /** on-site work: arrive, measure, resolve */
 export const FIELD_ROLES: readonly StaffRole[] = ["technician", "dispatcher", "supervisor", "admin"];
+/** 我的工单: the tickets dispatched to oneself (whoever may do the on-site work) */
+export const MY_TICKETS_ROLES: readonly StaffRole[] = FIELD_ROLES;
 /** follow-up (回访) calls */
 export const FOLLOW_UP_ROLES: readonly StaffRole[] = ["hotline_agent", "supervisor", "admin"];
 /** the three rates (三率) report and its export */

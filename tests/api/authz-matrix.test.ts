@@ -35,6 +35,13 @@ const EVERY_ROLE: readonly StaffRole[] = [
 const MATRIX: Record<RouteKey, Allowed> = {
   // staff: self, user management, audit
   "GET /api/v1/staff/me": ANY_STAFF,
+  "POST /api/v1/staff/me/password": ANY_STAFF,
+  "GET /api/v1/staff/users": ["admin"],
+  "POST /api/v1/staff/users": ["admin"],
+  "PATCH /api/v1/staff/users/:id": ["admin"],
+  "POST /api/v1/staff/users/:id/reset-password": ["admin"],
+  "POST /api/v1/staff/users/:id/disable": ["admin"],
+  "POST /api/v1/staff/users/:id/enable": ["admin"],
   "POST /api/v1/staff/users/:id/unlock": ["admin"],
   "GET /api/v1/staff/audit-logs": ["supervisor", "admin"],
 
@@ -43,6 +50,19 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "GET /api/v1/staff/accounts/:id": EVERY_ROLE,
   "POST /api/v1/staff/accounts/:id/reveal": ANY_STAFF,
   "GET /api/v1/staff/communities": ANY_STAFF,
+  // account upkeep (address, area, category, phone, ID number, 过户): supervisors and administrators
+  "PATCH /api/v1/staff/accounts/:id": ["supervisor", "admin"],
+  "POST /api/v1/staff/accounts/:id/transfer": ["supervisor", "admin"],
+
+  // the account register import (用户信息自动录入): administrators only; upload, template and report are
+  // mounted by the register module (multipart and files, not JSON)
+  "GET /api/v1/staff/register-imports": ["admin"],
+  "GET /api/v1/staff/register-imports/:id": ["admin"],
+  "GET /api/v1/staff/register-imports/:id/rows": ["admin"],
+  "POST /api/v1/staff/register-imports/:id/apply": ["admin"],
+  "POST /api/v1/staff/register-imports": ["admin"],
+  "GET /api/v1/staff/register-template.xlsx": ["admin"],
+  "GET /api/v1/staff/register-imports/:id/report.csv": ["admin"],
 
   // billing
   "GET /api/v1/staff/accounts/:id/bills": EVERY_ROLE,
@@ -80,15 +100,28 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "GET /api/v1/staff/invoices/:id": ["hotline_agent", "cashier", "center_reviewer", "supervisor", "admin"],
   "POST /api/v1/staff/invoices/:id/link": ["hotline_agent", "cashier", "center_reviewer", "supervisor", "admin"],
   "POST /api/v1/staff/invoices/:id/reissue": ["cashier", "supervisor", "admin"],
+  "POST /api/v1/staff/invoices/:id/refetch-documents": ["cashier", "supervisor", "admin"],
   "POST /api/v1/staff/payments/:id/receipt-link": ["cashier", "grid_worker", "center_reviewer", "supervisor", "admin"],
 
   // tickets: the service desk and the workflow steps
   "GET /api/v1/staff/stations": ANY_STAFF,
   "GET /api/v1/staff/calls": ["hotline_agent", "dispatcher", "grid_worker", "supervisor", "admin"],
   "POST /api/v1/staff/calls": ["hotline_agent", "dispatcher", "grid_worker", "supervisor", "admin"],
-  "GET /api/v1/staff/tickets": ["hotline_agent", "dispatcher", "technician", "grid_worker", "supervisor", "admin"],
+  "GET /api/v1/staff/tickets": ["hotline_agent", "dispatcher", "grid_worker", "supervisor", "admin"],
+  "GET /api/v1/staff/my-tickets": ["technician", "dispatcher", "supervisor", "admin"],
+  // 派单: the technicians a dispatcher can assign
+  "GET /api/v1/staff/technicians": ["dispatcher", "supervisor", "admin"],
   "POST /api/v1/staff/tickets": ["hotline_agent", "dispatcher", "grid_worker", "supervisor", "admin"],
   "GET /api/v1/staff/tickets/:id": ["hotline_agent", "dispatcher", "technician", "grid_worker", "supervisor", "admin"],
+  // the full 联系电话 of one ticket, audited per view (a technician: only on the tickets dispatched to them)
+  "POST /api/v1/staff/tickets/:id/contact-phone": [
+    "hotline_agent",
+    "dispatcher",
+    "technician",
+    "grid_worker",
+    "supervisor",
+    "admin",
+  ],
   "POST /api/v1/staff/tickets/:id/respond": ["hotline_agent", "dispatcher", "grid_worker", "supervisor", "admin"],
   "POST /api/v1/staff/tickets/:id/dispatch": ["dispatcher", "supervisor", "admin"],
   "POST /api/v1/staff/tickets/:id/grade": ["dispatcher", "supervisor", "admin"],
@@ -124,6 +157,41 @@ const MATRIX: Record<RouteKey, Allowed> = {
   // mounted by the tickets module (multipart upload, not a JSON route)
   "POST /api/v1/staff/photos": ["hotline_agent", "dispatcher", "technician", "grid_worker", "supervisor", "admin"],
 
+  // hardship relief (困难缓缴/分期): staff apply for residents, two review steps, the account's view
+  "POST /api/v1/staff/hardship/applications": ["hotline_agent", "grid_worker", "supervisor", "admin"],
+  "GET /api/v1/staff/hardship/applications": [
+    "hotline_agent",
+    "grid_worker",
+    "community_reviewer",
+    "center_reviewer",
+    "supervisor",
+    "admin",
+  ],
+  "GET /api/v1/staff/hardship/applications/:id": [
+    "hotline_agent",
+    "grid_worker",
+    "community_reviewer",
+    "center_reviewer",
+    "supervisor",
+    "admin",
+  ],
+  "POST /api/v1/staff/hardship/applications/:id/withdraw": ["hotline_agent", "grid_worker", "supervisor", "admin"],
+  "POST /api/v1/staff/hardship/applications/:id/community-review": ["community_reviewer"],
+  "POST /api/v1/staff/hardship/applications/:id/center-review": ["center_reviewer"],
+  "POST /api/v1/staff/hardship/plans/:id/reinstate": ["center_reviewer"],
+  "GET /api/v1/staff/hardship/summary": ["center_reviewer", "supervisor", "admin"],
+  "GET /api/v1/staff/hardship/summary.csv": ["center_reviewer", "supervisor", "admin"],
+  "GET /api/v1/staff/accounts/:id/hardship": [
+    "hotline_agent",
+    "grid_worker",
+    "community_reviewer",
+    "center_reviewer",
+    "supervisor",
+    "admin",
+  ],
+  // mounted by the hardship module (multipart upload of certificates)
+  "POST /api/v1/staff/hardship/attachments": ["hotline_agent", "grid_worker", "supervisor", "admin"],
+
   // weather
   "GET /api/v1/staff/outdoor-readings": [
     "hotline_agent",
@@ -149,8 +217,13 @@ const MATRIX: Record<RouteKey, Allowed> = {
 /** staff-only routes that modules mount themselves (no declaration to read the roles from: only probed) */
 const MOUNTED_STAFF_ROUTES: readonly RouteKey[] = [
   "POST /api/v1/staff/photos",
+  "POST /api/v1/staff/hardship/attachments",
+  "GET /api/v1/staff/hardship/summary.csv",
   "GET /api/v1/staff/reports/service-rates.csv",
   "GET /api/v1/staff/reports/service-rates.xlsx",
+  "POST /api/v1/staff/register-imports",
+  "GET /api/v1/staff/register-template.xlsx",
+  "GET /api/v1/staff/register-imports/:id/report.csv",
 ];
 
 /**

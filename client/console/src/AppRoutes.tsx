@@ -1,24 +1,32 @@
-import { Navigate, Route, Routes } from "react-router";
+import { Route, Routes } from "react-router";
 import { RequireAuth } from "./auth/RequireAuth";
 import { RequireRoles } from "./auth/RequireRoles";
+import { HARDSHIP_DESK_ROLES, TICKET_DESK_ROLES } from "./auth/roles";
 import { AppLayout } from "./layout/AppLayout";
-import { DESKS } from "./layout/desks";
+import { DESKS, HomeRedirect } from "./layout/desks";
 import { AccountDetailPage } from "./pages/AccountDetailPage";
 import { AccountSearchPage } from "./pages/AccountSearchPage";
 import { AlertsPage } from "./pages/AlertsPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
 import { CashierPage } from "./pages/CashierPage";
+import { ChangePasswordPage } from "./pages/ChangePasswordPage";
 import { FlaggedPaymentsPage } from "./pages/FlaggedPaymentsPage";
 import { FollowUpsPage } from "./pages/FollowUpsPage";
+import { HardshipDetailPage } from "./pages/HardshipDetailPage";
+import { HardshipQueuePage } from "./pages/HardshipQueuePage";
+import { HardshipSummaryPage } from "./pages/HardshipSummaryPage";
 import { HotlinePage } from "./pages/HotlinePage";
 import { InvoicesPage } from "./pages/InvoicesPage";
 import { LoginPage } from "./pages/LoginPage";
+import { MyTicketsPage } from "./pages/MyTicketsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PaymentsPage } from "./pages/PaymentsPage";
 import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { SeasonsPage } from "./pages/SeasonsPage";
 import { ServiceReportPage } from "./pages/ServiceReportPage";
 import { SlaBoardPage } from "./pages/SlaBoardPage";
+import { StaffPage } from "./pages/StaffPage";
+import { RegisterImportPage } from "./pages/RegisterImportPage";
 import { TicketDetailPage } from "./pages/TicketDetailPage";
 
 /** Paths are relative to the router's basename (/console). */
@@ -27,8 +35,17 @@ export function AppRoutes() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route element={<RequireAuth />}>
+        <Route path="/change-password" element={<ChangePasswordPage />} />
         <Route element={<AppLayout />}>
-          <Route index element={<Navigate to={DESKS.accounts.path} replace />} />
+          <Route index element={<HomeRedirect />} />
+          <Route
+            path="/my-tickets"
+            element={
+              <RequireRoles roles={DESKS.myTickets.roles}>
+                <MyTicketsPage />
+              </RequireRoles>
+            }
+          />
           <Route path="/accounts" element={<AccountSearchPage />} />
           <Route path="/accounts/:id" element={<AccountDetailPage />} />
           <Route
@@ -50,7 +67,7 @@ export function AppRoutes() {
           <Route
             path="/tickets/:id"
             element={
-              <RequireRoles roles={DESKS.slaBoard.roles}>
+              <RequireRoles roles={TICKET_DESK_ROLES}>
                 <TicketDetailPage />
               </RequireRoles>
             }
@@ -132,6 +149,54 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.audit.roles}>
                 <AuditLogPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/staff"
+            element={
+              <RequireRoles roles={DESKS.staff.roles}>
+                <StaffPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/register"
+            element={
+              <RequireRoles roles={DESKS.register.roles}>
+                <RegisterImportPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/hardship/community"
+            element={
+              <RequireRoles roles={DESKS.hardshipCommunity.roles}>
+                <HardshipQueuePage step="community" />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/hardship/center"
+            element={
+              <RequireRoles roles={DESKS.hardshipCenter.roles}>
+                <HardshipQueuePage step="center" />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/hardship/summary"
+            element={
+              <RequireRoles roles={DESKS.hardshipSummary.roles}>
+                <HardshipSummaryPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/hardship/applications/:id"
+            element={
+              <RequireRoles roles={HARDSHIP_DESK_ROLES}>
+                <HardshipDetailPage />
               </RequireRoles>
             }
           />

@@ -15,6 +15,7 @@ import type { PiiVault } from "../lib/pii";
 import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts";
 import { StaffUser, createStaffUser } from "../modules/staff";
 import { seedDemoBilling } from "./demoBilling";
+import { seedDemoHardship } from "./demoHardship";
 import { seedDemoTickets } from "./demoTickets";
 import { COMMUNITIES, COUNTY_CODE, DISTRICTS, GIVEN, STATIONS, SURNAMES } from "./names";
 import { idCheckChar, type Rng, rng } from "./random";
@@ -195,7 +196,8 @@ export async function seedDemoIfEmpty(deps: Deps, accounts = 2000): Promise<bool
   const t0 = Date.now();
   const res = await seedCounty(deps.ds, deps.vault, { accounts });
   await seedDemoBilling(deps.ds);
-  await seedDemoTickets(deps.ds, undefined, { policy: deps.config.sla });
+  await seedDemoTickets(deps.ds, undefined, { policy: deps.config.sla, vault: deps.vault });
+  await seedDemoHardship(deps);
   logger.info({ accounts: res.accounts, ms: Date.now() - t0 }, "demo county seeded");
   return true;
 }

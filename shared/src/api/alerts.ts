@@ -9,13 +9,22 @@ import { TicketSummarySchema } from "./tickets";
  * failed attempts on it (possible guessing); a staff account locked by wrong passwords. Later kinds (legal
  * deadlines, reconciliation differences) use the same inbox.
  */
-export const ALERT_KINDS = ["sla_breach", "refund_unconfirmed", "bind_after_failures", "staff_locked"] as const;
+export const ALERT_KINDS = [
+  "sla_breach",
+  "refund_unconfirmed",
+  "bind_after_failures",
+  "staff_locked",
+  "payment_surplus",
+  "invoice_document",
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   sla_breach: "工单超时",
   refund_unconfirmed: "退款未确认",
   bind_after_failures: "可疑绑定",
   staff_locked: "账号锁定",
+  payment_surplus: "重复缴费余款",
+  invoice_document: "发票版式文件异常",
 };
 /** kinds about account security (shown in red) */
 export const SECURITY_ALERT_KINDS: readonly AlertKind[] = ["bind_after_failures", "staff_locked"];

@@ -113,6 +113,7 @@ export function payment(over: Partial<PaymentView> = {}): PaymentView {
     ],
     invoiceId: null,
     invoiceStatus: null,
+    surplus: null,
     ...over,
   };
 }
@@ -160,6 +161,10 @@ export function invoice(over: Partial<InvoiceView> = {}): InvoiceView {
     attempts: 1,
     createdAt: "2026-01-10T07:30:01.000Z",
     reversedFen: 0,
+    docStatus: "stored",
+    hasOfd: true,
+    qrCode: "01,32,,26622000000012345678,2162.50,20260110,,3A7F",
+    docError: null,
     ...over,
   };
 }
@@ -251,6 +256,7 @@ export function ticketSummary(over: Partial<TicketSummaryView> = {}): TicketSumm
     suggestIncident: false,
     satisfied: null,
     score: null,
+    contactPhone: "138********",
     ...over,
   };
 }
@@ -264,7 +270,6 @@ export function ticketDetail(
     ...ticketSummary(summary),
     transferNo: null,
     contactName: "王先生",
-    callerPhone: "138********",
     preferredContactTime: "下午都在家",
     dispatchedStationName: null,
     crew: null,
@@ -284,6 +289,7 @@ export function ticketDetail(
     ],
     linkedTicketIds: [],
     actions: ["respond", "pause", "note"],
+    resolveCheck: null,
     ...over,
   };
 }
@@ -307,12 +313,19 @@ export function call(over: Partial<CallView> = {}): CallView {
 export function rateRow(over: Partial<ServiceRateRow> & Pick<ServiceRateRow, "key" | "label">): ServiceRateRow {
   return {
     tickets: 10,
+    duplicates: 0,
+    responseDue: 10,
     respondedInTime: 9,
+    completionDue: 10,
     completed: 8,
     followedUp: 5,
+    solved: 4,
     satisfied: 4,
+    basicSatisfied: 0,
+    unreachable: 0,
     responseRate: 0.9,
     completionRate: 0.8,
+    solveRate: 0.8,
     satisfactionRate: 0.8,
     ...over,
   };

@@ -1,3 +1,10 @@
+import { TicketTechnicianIndex1796302498332 } from "./1796302498332-TicketTechnicianIndex";
+import { RegisterImport1796298184251 } from "./1796298184251-RegisterImport";
+import { HardshipRelief1796297755710 } from "./1796297755710-HardshipRelief";
+import { PaymentSurplus1796297680150 } from "./1796297680150-PaymentSurplus";
+import { TicketContactPhone1796297605171 } from "./1796297605171-TicketContactPhone";
+import { InvoiceDocuments1796297543430 } from "./1796297543430-InvoiceDocuments";
+import { StaffAdmin1796297417442 } from "./1796297417442-StaffAdmin";
 import { NotificationRejects1796289296894 } from "./1796289296894-NotificationRejects";
 import { OutdoorReadings1795815186687 } from "./1795815186687-OutdoorReadings";
 import { StaffAlerts1795813578863 } from "./1795813578863-StaffAlerts";
@@ -20,4 +27,11 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   StaffAlerts1795813578863,
   OutdoorReadings1795815186687,
   NotificationRejects1796289296894,
+  StaffAdmin1796297417442,
+  InvoiceDocuments1796297543430,
+  TicketContactPhone1796297605171,
+  PaymentSurplus1796297680150,
+  HardshipRelief1796297755710,
+  RegisterImport1796298184251,
+  TicketTechnicianIndex1796302498332,
 ];

@@ -1,8 +1,10 @@
 import type { WarmlineModule } from "../../module";
 import { Notification } from "./entities";
 import { bindAfterFailuresJob } from "./bindAlert";
+import { hardshipNotifyJob } from "./hardshipMessages";
 import { accountBoundJob, invoiceIssuedJob, paymentPaidJob } from "./jobs";
 import { notificationRoutes } from "./routes";
+import { paymentSurplusJob } from "./surplusMessage";
 import { subscriptionRoutes, ticketNotifyJob } from "./ticketMessages";
 
 export { Notification } from "./entities";
@@ -20,8 +22,10 @@ export {
 export const NOTIFICATION_JOBS = [
   "notify.account_bound",
   "notify.bind_after_failures",
+  "notify.hardship",
   "notify.invoice_issued",
   "notify.payment_paid",
+  "notify.payment_surplus",
   "tickets.notify",
 ] as const;
 declare module "../../jobs/names" {
@@ -35,8 +39,10 @@ export const notificationsModule: WarmlineModule = {
   jobs: (deps) => [
     accountBoundJob,
     bindAfterFailuresJob(deps),
+    hardshipNotifyJob,
     invoiceIssuedJob,
     paymentPaidJob,
+    paymentSurplusJob,
     ticketNotifyJob(deps),
   ],
   jobNames: NOTIFICATION_JOBS,
