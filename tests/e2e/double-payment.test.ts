@@ -1,27 +1,13 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../support/browser";
-import { type ServerProcess, startServerProcess } from "../support/process";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
 
 /** the product on its embedded default (demo county) and a headless Chromium; a busy machine may need minutes */
-const ctx = {} as { server: ServerProcess; browser: Browser };
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-"));
-let closeBrowser: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ctx.server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" }, 240_000);
-  const b = await launchBrowser();
-  ctx.browser = b.browser;
-  closeBrowser = b.close;
-}, 300_000);
-afterAll(async () => {
-  await closeBrowser?.();
-  await ctx.server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-const SHOTS = "/tmp/wl/shots";
+const ctx = useProductAndBrowser();
+const SHOTS = ARTIFACTS;
 fs.mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `dblpay-${name}.png`) });
 

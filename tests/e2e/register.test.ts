@@ -6,7 +6,7 @@ import { ARTIFACTS } from "../support/browser";
 import { useProductAndBrowser } from "../support/e2e";
 
 const ctx = useProductAndBrowser();
-const SHOTS = process.env.WL_SHOTS_DIR ?? ARTIFACTS;
+const SHOTS = ARTIFACTS;
 
 const header = "户号,小区,楼栋,单元,门牌号,地址,供热面积（㎡）,用户类别,户主姓名,联系电话,身份证号";
 const rows = [

@@ -1,32 +1,13 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser } from "../support/browser";
-import { type ServerProcess, startServerProcess } from "../support/process";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
 
-/**
- * The product on its embedded default (own process, empty data folder, demo county) and a headless
- * Chromium — as useProductAndBrowser, with more time for the start: seeding the demo county on a busy
- * two-core machine has been seen to take 90 s.
- */
-const ctx = {} as { server: ServerProcess; browser: Browser };
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-"));
-let closeBrowser: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ctx.server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" }, 240_000);
-  const b = await launchBrowser();
-  ctx.browser = b.browser;
-  closeBrowser = b.close;
-}, 300_000);
-afterAll(async () => {
-  await closeBrowser?.();
-  await ctx.server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+/** The product on its embedded default (own process, empty data folder, demo county) and a headless Chromium. */
+const ctx = useProductAndBrowser();
 
-const SHOTS = process.env.WL_SHOTS_DIR ?? ARTIFACTS;
+const SHOTS = ARTIFACTS;
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SHOTS, `staffadm-${name}.png`), fullPage: true, animations: "disabled" });
 

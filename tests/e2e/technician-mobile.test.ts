@@ -1,41 +1,20 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, launchBrowser } from "../support/browser";
-import { type ServerProcess, startServerProcess } from "../support/process";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS } from "../support/browser";
+import { useProductAndBrowser } from "../support/e2e";
 
 /**
  * A technician on a phone (390×844): signs in, lands on 我的工单, finds the ticket just dispatched to them in
  * due-time order, opens it and records the arrival and a measurement, and the page never scrolls sideways.
  */
-const ctx = {} as { server: ServerProcess; browser: Browser };
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-"));
-let closeBrowser: (() => Promise<void>) | undefined;
-// as useProductAndBrowser (support/e2e.ts), but waiting up to 200 s for the demo county: seeding it takes
-// longer than that helper's 60 s on a busy 2-core machine
-beforeAll(async () => {
-  ctx.server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" }, 200_000);
-  const b = await launchBrowser();
-  ctx.browser = b.browser;
-  closeBrowser = b.close;
-});
-afterAll(async () => {
-  await closeBrowser?.();
-  await ctx.server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const ctx = useProductAndBrowser();
 const PASSWORD = "Warmline@2026";
 const PHONE = { width: 390, height: 844 };
-/** screenshots go beside the other browser tests' (and, when it exists, to the shared review folder) */
-const SHOTS = [ARTIFACTS, "/tmp/wl/shots"].filter((d) => d === ARTIFACTS || fs.existsSync(d));
 
 async function shot(page: Page, name: string, fullPage = false) {
   await page.waitForTimeout(400); // drawers and modals slide in
-  const first = path.join(SHOTS[0], `${name}.png`);
-  await page.screenshot({ path: first, fullPage });
-  for (const dir of SHOTS.slice(1)) fs.copyFileSync(first, path.join(dir, `${name}.png`));
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 async function api(token: string | null, method: string, url: string, body?: unknown) {
