@@ -3,30 +3,13 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ARTIFACTS } from "../support/browser";
-import { useProductAndBrowser } from "../support/e2e";
+import { residentWithAccount, useProductAndBrowser } from "../support/e2e";
 
 /** the product on its embedded default (demo county) and a headless Chromium; a busy machine may need minutes */
 const ctx = useProductAndBrowser();
 const SHOTS = ARTIFACTS;
 fs.mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `dblpay-${name}.png`) });
-
-/** Sign in to the H5 mini-program through the WeChat sandbox and bind an account by owner name. */
-async function residentWithAccount(page: Page, identity: string, accountNo: string, ownerName: string) {
-  await page.goto(`${ctx.server.url}/h5/`);
-  await page.locator(".page-login").waitFor();
-  await page.getByText("微信登录", { exact: true }).click();
-  await page.waitForURL(/\/sandbox\/wechat\/h5-login/);
-  await page.fill("#sandbox-identity", identity);
-  await page.getByText("确认登录", { exact: true }).click();
-  await page.locator(".page-home").waitFor();
-  await page.getByText("绑定户号", { exact: true }).click();
-  await page.locator(".page-bind").waitFor();
-  await page.fill("#accountNo", accountNo);
-  await page.fill("#factorValue", ownerName);
-  await page.getByText("绑定", { exact: true }).click();
-  await page.locator(".page-accounts .account-card", { hasText: accountNo }).waitFor();
-}
 
 /** 去缴费 → WeChat → 确认支付: the browser leaves for the sandbox cashier; returns its URL. */
 async function toCashier(page: Page, accountNo: string): Promise<string> {
@@ -69,7 +52,7 @@ interface OrderRow {
 describe("the double payment of issue 11", () => {
   it("Back from the cashier and 确认支付 again reuse the one order; its cashier, opened again after paying, takes nothing", async () => {
     const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
-    await residentWithAccount(page, "重复缴费的居民", "1010110201", "马福禄");
+    await residentWithAccount(page, ctx.server.url, "重复缴费的居民", "1010110201", "马福禄");
     const firstCashier = await toCashier(page, "1010110201");
     await shot(page, "cashier-first");
     // on the cashier press Back, then 确认支付 again
@@ -103,7 +86,7 @@ describe("the double payment of issue 11", () => {
 
   it("money that still arrives for bills already paid is told plainly, is not 缴费成功 and waits for no invoice", async () => {
     const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
-    await residentWithAccount(page, "多付款的居民", "1010110102", "李秀英");
+    await residentWithAccount(page, ctx.server.url, "多付款的居民", "1010110102", "李秀英");
     await toCashier(page, "1010110102");
     // meanwhile the same bills are paid at the bank window
     const desk = await staffApi("cashier");

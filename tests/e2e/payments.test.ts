@@ -1,32 +1,14 @@
 import path from "node:path";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ARTIFACTS } from "../support/browser";
-import { useProductAndBrowser } from "../support/e2e";
+import { residentWithAccount, useProductAndBrowser } from "../support/e2e";
 
 const ctx = useProductAndBrowser();
-
-/** Sign in to the H5 mini-program through the WeChat sandbox and bind an account by owner name. */
-async function residentWithAccount(page: Page, identity: string, accountNo: string, ownerName: string) {
-  await page.goto(`${ctx.server.url}/h5/`);
-  await page.locator(".page-login").waitFor();
-  await page.getByText("微信登录", { exact: true }).click();
-  await page.waitForURL(/\/sandbox\/wechat\/h5-login/);
-  await page.fill("#sandbox-identity", identity);
-  await page.getByText("确认登录", { exact: true }).click();
-  await page.locator(".page-home").waitFor();
-  await page.getByText("绑定户号", { exact: true }).click();
-  await page.locator(".page-bind").waitFor();
-  await page.fill("#accountNo", accountNo);
-  await page.fill("#factorValue", ownerName);
-  await page.getByText("绑定", { exact: true }).click();
-  await page.locator(".page-accounts .account-card", { hasText: accountNo }).waitFor();
-}
 
 describe("paying the heating fee", () => {
   it("a resident pays two bills in the H5 mini-program through the sandbox cashier and sees them paid", async () => {
     const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
-    await residentWithAccount(page, "缴费测试居民", "1010110101", "王建国");
+    await residentWithAccount(page, ctx.server.url, "缴费测试居民", "1010110101", "王建国");
     await page.locator(".page-accounts .account-card", { hasText: "1010110101" }).click();
     await page.getByText("账单", { exact: true }).first().click();
     await page.locator(".page-bills .bill-card").first().waitFor();
@@ -104,7 +86,7 @@ describe("paying the heating fee", () => {
     await page.close();
 
     const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
-    await residentWithAccount(phone, "看缴费记录的居民", "1010110102", "李秀英");
+    await residentWithAccount(phone, ctx.server.url, "看缴费记录的居民", "1010110102", "李秀英");
     await phone.locator(".page-accounts .account-card", { hasText: "1010110102" }).click();
     await phone.getByText("缴费记录", { exact: true }).first().click();
     await phone.locator(".page-payments", { hasText: "YH-E2E-0001" }).waitFor();

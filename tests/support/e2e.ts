@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { launchBrowser } from "./browser";
 import { type ServerProcess, startServerProcess } from "./process";
@@ -26,4 +26,27 @@ export function useProductAndBrowser(): { server: ServerProcess; browser: Browse
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
   return ctx;
+}
+
+/** Sign in to the H5 mini-program through the WeChat sandbox and bind an account by owner name. */
+export async function residentWithAccount(
+  page: Page,
+  baseUrl: string,
+  identity: string,
+  accountNo: string,
+  ownerName: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/h5/`);
+  await page.locator(".page-login").waitFor();
+  await page.getByText("微信登录", { exact: true }).click();
+  await page.waitForURL(/\/sandbox\/wechat\/h5-login/);
+  await page.fill("#sandbox-identity", identity);
+  await page.getByText("确认登录", { exact: true }).click();
+  await page.locator(".page-home").waitFor();
+  await page.getByText("绑定户号", { exact: true }).click();
+  await page.locator(".page-bind").waitFor();
+  await page.fill("#accountNo", accountNo);
+  await page.fill("#factorValue", ownerName);
+  await page.getByText("绑定", { exact: true }).click();
+  await page.locator(".page-accounts .account-card", { hasText: accountNo }).waitFor();
 }
