@@ -13,6 +13,7 @@ export * from "./billing";
 export * from "./invoice";
 export * from "./tickets";
 export * from "./serviceRates";
+export * from "./zodMessages";
 export * from "./api/invoices";
 export * from "./api/tickets";
 export * from "./api/myTickets";

@@ -180,6 +180,10 @@ describe("bad input", () => {
       expect(res.text).not.toMatch(/at .*\.ts:\d+/); // no stack traces
     }
     expect(cases.map((c) => c.status)).toEqual([400, 400, 400, 400, 400, 415, 404, 401, 401]);
+    // the field messages of a wrong-typed body are plain Chinese, without zod's English type names
+    const typed = cases[0].body.error.details as { path: string; message: string }[];
+    expect(typed.find((d) => d.path === "accountNo")?.message).toBe("格式不正确，应为文本");
+    for (const d of typed) expect(d.message).not.toMatch(/string|number|boolean|object|array|undefined|null/);
   });
 
   it("an oversized body is refused with 413", async () => {

@@ -1,6 +1,6 @@
 import Router from "@koa/router";
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
-import { ErrorBodySchema, type StaffRole } from "@warmline/shared";
+import { chineseZodMessages, ErrorBodySchema, type StaffRole } from "@warmline/shared";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import { type AuthState, requireAuth } from "./auth";
@@ -49,8 +49,6 @@ export function route<
 >(def: RouteDef<P, Q, B>): AnyRoute {
   return def as unknown as AnyRoute;
 }
-
-const chineseZodMessages = z.locales.zhCN().localeError;
 
 function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): unknown {
   if (!schema) return undefined;
