@@ -93,6 +93,10 @@ describe("refunds", () => {
     expect(same.paidFen).toBe(bill.paidFen);
     const list = await sup.api.get(`/api/v1/staff/payments/${pay.id}/refunds`);
     expect(list.body.items.map((r: { status: string }) => r.status)).toEqual(["succeeded"]);
+    // a payment that does not exist has no refund list: 404, not an empty 200
+    const missing = await sup.api.get("/api/v1/staff/payments/987654321/refunds");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe("PAYMENT_NOT_FOUND");
   });
 
   it("a refund whose answer cannot be verified stays reserved, is asked again with the same number and completes once", async () => {

@@ -65,7 +65,10 @@ export function staffPaymentRoutes(deps: Deps) {
       roles: PAYMENT_DESK_ROLES,
       params: IdParamSchema,
       response: RefundListSchema,
+      errors: [404],
       async handler({ params }) {
+        if (!(await ds.getRepository(PaymentOrder).existsBy({ id: params.id })))
+          throw new AppError("PAYMENT_NOT_FOUND");
         const rows = await ds
           .getRepository(Refund)
           .find({ where: { paymentOrderId: params.id }, order: { id: "ASC" } });
