@@ -36,9 +36,9 @@ const STAFF_NAMES: Record<StaffRole, string> = {
 
 /** Demo households with fixed details, so the README and tests can bind them. */
 export const DEMO_HOUSEHOLDS = [
-  { ownerName: "王建国", phone: "13893641234", idNumber: "620722196505120318" },
-  { ownerName: "李秀英", phone: "13909365678", idNumber: "62072219580803242X" },
-  { ownerName: "马福禄", phone: "18993629876", idNumber: "620722197711250536" },
+  { ownerName: "王建国", phone: "13893641234", idNumber: "620722196505120315" },
+  { ownerName: "李秀英", phone: "13909365678", idNumber: "620722195808032422" },
+  { ownerName: "马福禄", phone: "18993629876", idNumber: "620722197711250537" },
 ];
 
 export interface SeedOptions {

@@ -8,6 +8,7 @@ import { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import {
   coldRoomResolveCheck,
   computeSla,
+  idNumberProblem,
   type SlaEvent,
   type StaffRole,
   ServiceRatesSchema,
@@ -25,6 +26,7 @@ import { errorHandler } from "../http/errors";
 import { requestContext } from "../http/requestId";
 import { mountRoutes } from "../http/route";
 import { PiiVault } from "../lib/pii";
+import { HeatingAccount } from "../modules/accounts";
 import { AuditLog } from "../modules/audit";
 import { TokenService } from "../modules/auth";
 import { mountReportFileRoutes, reportRoutes, serviceRates } from "../modules/reports";
@@ -95,6 +97,13 @@ describe("seedDemoTickets (2,000 accounts, SQLite)", () => {
       });
     }
     expect(coldResolutions).toBeGreaterThan(50);
+  });
+
+  it("gives every demo household an ID number that passes the register's check (checksum, date, region)", async () => {
+    const rows = await ds.getRepository(HeatingAccount).find({ select: { id: true, idNumberEnc: true } });
+    const ids = rows.map((a) => (a.idNumberEnc ? vaultRef.decrypt(a.idNumberEnc) : null)).filter((x) => x !== null);
+    expect(ids.length).toBeGreaterThan(1800);
+    expect(ids.filter((id) => idNumberProblem(id as string, TODAY) !== null)).toEqual([]);
   });
 
   it("writes a season of tickets quickly", () => {
