@@ -142,6 +142,22 @@ describe("offline payments (cashier desk)", () => {
         })
       ).status,
     ).toBe(403);
+    // an elderly person living alone (a special-group flag, no hardship category) may be paid for too
+    const supervisor = await staffLogin(srv.url, "supervisor", DEMO_PASSWORD);
+    const flagged = await supervisor.api.put(`/api/v1/staff/accounts/${plain.id}/hardship-flags`, {
+      hardshipCategory: "none",
+      specialGroups: ["elderly_alone"],
+      reason: "网格员走访核实独居",
+    });
+    expect(flagged.status).toBe(200);
+    const elderly = await grid.api.post("/api/v1/staff/payments/offline", {
+      accountId: plain.id,
+      method: "assisted",
+      amountFen: 100,
+      receiptNo: "G5",
+    });
+    expect(elderly.status).toBe(201);
+    expect(elderly.body.channel).toBe("assisted");
   });
 });
 

@@ -128,6 +128,13 @@ export const CreatePaymentSchema = z.object({
    * is the default); omitted = the default title, else 个人 + owner name
    */
   invoiceTitleId: z.number().int().positive().nullable().optional(),
+  /**
+   * 按计划缴费: pay toward this hardship plan of the account (分期/缓缴); the money goes to the plan's bills
+   * only. Not together with billIds.
+   */
+  planId: z.number().int().positive().optional(),
+  /** with planId only: the amount, 1 fen up to the plan's remaining principal; omitted = the next instalment's rest */
+  amountFen: z.number().int().optional(),
 });
 export type CreatePaymentInput = z.infer<typeof CreatePaymentSchema>;
 

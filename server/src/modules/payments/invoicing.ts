@@ -1,6 +1,7 @@
 import type { InvoiceStatus, InvoiceTitleInput } from "@warmline/shared";
 import type { DataSource, EntityManager } from "typeorm";
 import { enqueue } from "../../jobs/outbox";
+import { enqueuePlanCheck } from "../hardship";
 import type { PaymentOrder } from "./entities";
 
 /** the buyer printed on a payment's invoice, kept on the order */
@@ -42,8 +43,11 @@ export async function requestInvoice(m: EntityManager, paymentOrderId: number): 
  * Call in the transaction that applies a payment to bills (settled online, taken at the counter, flagged
  * money allocated by staff): its blue invoice follows, and the residents of the account are told (我的消息).
  */
-export async function paymentApplied(m: EntityManager, paymentOrderId: number): Promise<void> {
+export async function paymentApplied(m: EntityManager, order: Pick<PaymentOrder, "id" | "accountId">): Promise<void> {
+  const paymentOrderId = order.id;
   await requestInvoice(m, paymentOrderId);
+  // an active hardship plan of the account is settled at once (the last instalment closes it)
+  await enqueuePlanCheck(m, order.accountId, paymentOrderId);
   await enqueue(m, "notify.payment_paid", { paymentOrderId }, { dedupeKey: `notify:pay:${paymentOrderId}` });
 }
 

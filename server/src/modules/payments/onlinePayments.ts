@@ -1,4 +1,4 @@
-import type { CreatedPayment, CreatePaymentInput, PaymentStatusView } from "@warmline/shared";
+import { type CreatedPayment, type CreatePaymentInput, type PaymentStatusView, shanghaiDate } from "@warmline/shared";
 import type { Deps } from "../../deps";
 import { AppError } from "../../http/errors";
 import type { EntityManager } from "typeorm";
@@ -11,6 +11,7 @@ import {
 import { enqueue } from "../../jobs/outbox";
 import { logger } from "../../lib/logger";
 import { getBoundAccount, HeatingAccount } from "../accounts";
+import { planPayment } from "../hardship";
 import { ResidentUser } from "../residents";
 import { PaymentAllocation, PaymentOrder } from "./entities";
 import { chooseBills, openBills } from "./paymentService";
@@ -76,6 +77,10 @@ export async function createOnlinePayment(
   input: CreatePaymentInput,
 ): Promise<CreatedPayment> {
   const { ds } = deps;
+  // 按计划缴费 takes the plan's bills and an amount; bills are chosen, and the amount computed, otherwise
+  if (input.planId !== undefined ? !!input.billIds?.length : input.amountFen !== undefined) {
+    throw new AppError("HARDSHIP_PLAN_PAY_INPUT");
+  }
   const account = await getBoundAccount(deps, residentId, input.accountId); // 404 unless bound to this resident
   const resident = await ds.getRepository(ResidentUser).findOneByOrFail({ id: residentId });
   const payer = payerId(resident, input.vendor);
@@ -90,8 +95,10 @@ export async function createOnlinePayment(
     ds.transaction(async (m): Promise<Plan> => {
       const now = new Date();
       await lockAccount(m, input.accountId);
-      const { chosen, totalFen } = chooseBills(await openBills(m, input.accountId), input.billIds);
-      const billIds = chosen.map((c) => c.bill.id);
+      const { billIds, totalFen } =
+        input.planId !== undefined
+          ? await planOrder(m, input.accountId, input.planId, input.amountFen, now)
+          : billOrder(chooseBills(await openBills(m, input.accountId), input.billIds));
       const pending = await m
         .getRepository(PaymentOrder)
         .find({ where: { accountId: input.accountId, status: "created" }, order: { id: "ASC" } });
@@ -189,6 +196,30 @@ export async function createOnlinePayment(
     }
     throw err;
   }
+}
+
+function billOrder(c: ReturnType<typeof chooseBills>): { billIds: number[]; totalFen: number } {
+  return { billIds: c.chosen.map((o) => o.bill.id), totalFen: c.totalFen };
+}
+
+/**
+ * 按计划缴费: the plan's bills still owing, and the amount asked for (default: the rest of the next
+ * instalment), at least 1 fen and at most what is left of the plan. The money goes only to the plan's
+ * bills, whatever else the account owes; more than the instalment counts toward the next ones.
+ */
+async function planOrder(
+  m: EntityManager,
+  accountId: number,
+  planId: number,
+  amountFen: number | undefined,
+  now: Date,
+): Promise<{ billIds: number[]; totalFen: number }> {
+  const due = await planPayment(m, planId, accountId, shanghaiDate(now));
+  const totalFen = amountFen ?? due.nextFen;
+  if (!Number.isSafeInteger(totalFen) || totalFen < 1 || totalFen > due.remainingFen) {
+    throw new AppError("HARDSHIP_PLAN_PAY_AMOUNT", { nextFen: due.nextFen, remainingFen: due.remainingFen });
+  }
+  return { billIds: due.billIds, totalFen };
 }
 
 async function lockAccount(m: EntityManager, accountId: number): Promise<void> {

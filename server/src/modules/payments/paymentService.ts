@@ -82,7 +82,9 @@ export async function recordOfflinePayment(
   const order = await ds.transaction(async (m) => {
     const account = await m.getRepository(HeatingAccount).findOneBy({ id: input.accountId });
     if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
-    if (input.method === "assisted" && account.hardshipCategory === "none") throw new AppError("ASSISTED_NOT_ELIGIBLE");
+    // 代缴 is for special groups: a hardship category (低保, 特困 …) or a special-group flag (独居老人, 失能 …)
+    if (input.method === "assisted" && account.hardshipCategory === "none" && account.specialGroups.length === 0)
+      throw new AppError("ASSISTED_NOT_ELIGIBLE");
     const now = new Date();
     const { chosen, totalFen } = chooseBills(await openBills(m, account.id, shanghaiDate(now)), input.billIds);
     if (input.amountFen > totalFen) throw new AppError("AMOUNT_EXCEEDS_OWED", { owedFen: totalFen });
@@ -112,7 +114,7 @@ export async function recordOfflinePayment(
     await applyToBills(m, order, input.amountFen, now);
     await m.getRepository(PaymentOrder).save(order);
     await writeLedger(m, order, now);
-    await paymentApplied(m, order.id);
+    await paymentApplied(m, order);
     await audit(m, ctx, {
       action: "payment.offline",
       targetType: "payment_order",

@@ -19,13 +19,13 @@ export function paymentRoutes(deps: Deps) {
     route({
       method: "post",
       path: "/me/payments",
-      summary: "发起缴费（金额由服务器按所选账单计算）",
+      summary: "发起缴费（金额由服务器按所选账单计算；或按困难分期/缓缴计划缴费）",
       tags: ["resident"],
       auth: "resident",
       body: CreatePaymentSchema,
       response: CreatedPaymentSchema,
       status: 201,
-      errors: [404, 502],
+      errors: [400, 404, 409, 502],
       async handler({ body }, ctx) {
         return createOnlinePayment(deps, residentId(ctx), body);
       },

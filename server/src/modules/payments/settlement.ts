@@ -181,7 +181,7 @@ export async function settleVendorPayment(
   await writeLedger(m, order, paid.paidAt);
   // flagged money is invoiced once staff have decided what it pays (resolveFlag); money that paid no bill
   // is a surplus: the resident is told, the supervisors alerted, and it goes back (surplus.ts)
-  if (!order.flagged) await paymentApplied(m, order.id);
+  if (!order.flagged) await paymentApplied(m, order);
   else await recordSurplus(m, order);
   return { outcome: order.flagged ? "flagged" : "settled", order };
 }

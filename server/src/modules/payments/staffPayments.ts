@@ -70,7 +70,8 @@ export async function resolveFlag(
     });
   }
   // the money now applied to bills (if any) gets its invoice; allocated money is also news for the residents
-  if (input.action === "allocate") await paymentApplied(deps.ds.manager, paymentId);
+  if (input.action === "allocate")
+    await paymentApplied(deps.ds.manager, await deps.ds.getRepository(PaymentOrder).findOneByOrFail({ id: paymentId }));
   else await requestInvoice(deps.ds.manager, paymentId);
   await audit(deps.ds, ctx, {
     action: "payment.resolve_flag",

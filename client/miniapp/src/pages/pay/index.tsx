@@ -1,23 +1,28 @@
-import { Button, Text, View } from "@tarojs/components";
+import { Button, Input, Text, View } from "@tarojs/components";
 import Taro, { useDidShow, useLoad, useRouter } from "@tarojs/taro";
 import {
   ALLOCATION_RULE,
   type BillView,
   type CreatedPayment,
   formatYuan,
+  type HardshipApplicationDetail,
   type InvoiceTitleView,
   PAYMENT_CHANNEL_LABELS,
 } from "@warmline/shared";
 import { useEffect, useState } from "react";
+import { inputIdProps } from "../../components/inputId";
 import { PAGES } from "../../constants";
 import { getMe } from "../../services/auth";
 import { createPayment, listBills } from "../../services/billing";
 import { describeError } from "../../services/errors";
+import { getHardshipApplication } from "../../services/hardship";
 import { listInvoiceTitles } from "../../services/invoices";
 import { type OnlineVendor, type PayOutcome, platformPayment } from "../../services/payment";
 import { positiveId } from "../../utils/params";
 import { seasonTitle } from "../bill/formula";
+import { nextPayment } from "../hardship/present";
 import { chooseTitle, titleOptions } from "./invoiceTitle";
+import { type PlanChoice, planAmountFen } from "./planAmount";
 import {
   keepSelection,
   openBillsOldestFirst,
@@ -39,6 +44,11 @@ function resultUrl(order: CreatedPayment, accountId: number, outcome: PayOutcome
 export default function PayPage() {
   const { params } = useRouter();
   const accountId = positiveId(params.accountId);
+  /** 按计划缴费: opened from a hardship plan (its application); the plan's bills and an amount instead of bills */
+  const applicationId = positiveId(params.applicationId);
+  const [planApp, setPlanApp] = useState<HardshipApplicationDetail | null>(null);
+  const [planChoice, setPlanChoice] = useState<PlanChoice>("next");
+  const [planTyped, setPlanTyped] = useState("");
   const [vendors, setVendors] = useState<readonly OnlineVendor[]>(platformPayment.vendors);
   const [open, setOpen] = useState<BillView[] | null>(null);
   const [selected, setSelected] = useState<number[]>([]);
@@ -56,6 +66,17 @@ export default function PayPage() {
   async function load(choose: (open: BillView[]) => number[]) {
     if (accountId === null) {
       setError("户号信息不存在");
+      return;
+    }
+    if (applicationId !== null) {
+      try {
+        const app = await getHardshipApplication(applicationId);
+        if (app.accountId !== accountId || !app.plan) throw new Error("该申请没有分期/缓缴计划");
+        setPlanApp(app);
+        setOpen([]);
+      } catch (err) {
+        setError(describeError(err));
+      }
       return;
     }
     try {
@@ -111,7 +132,12 @@ export default function PayPage() {
   }, []);
 
   const bills = open ?? [];
-  const totalFen = selectionTotalFen(bills, selected);
+  const plan = planApp?.plan ?? null;
+  const planDue = plan ? nextPayment(plan) : null;
+  const planAmount = planDue ? planAmountFen(planChoice, planTyped, planDue) : null;
+  const totalFen = planAmount ? ("fen" in planAmount ? planAmount.fen : 0) : selectionTotalFen(bills, selected);
+  /** something to pay: the chosen bills, or the plan's next instalment */
+  const payable = applicationId !== null ? planDue !== null : bills.length > 0;
   const allSelected = bills.length > 0 && selected.length === bills.length;
 
   /**
@@ -140,26 +166,35 @@ export default function PayPage() {
   }
 
   async function submit() {
-    if (busy || accountId === null || !vendor || selected.length === 0) return;
+    if (busy || accountId === null || !vendor) return;
+    if (plan && planAmount && "error" in planAmount) {
+      setError(planAmount.error);
+      return;
+    }
+    if (!plan && selected.length === 0) return;
     setBusy(true);
     setError("");
     // null = 个人（户主姓名）, sent as such (a default title would be used for an omitted id)
     const invoiceTitleId = titleId;
-    const key = `${vendor}:${selected.join(",")}:${invoiceTitleId ?? "-"}`;
+    const what = plan ? `plan${plan.id}:${totalFen}` : selected.join(",");
+    const key = `${vendor}:${what}:${invoiceTitleId ?? "-"}`;
     const reusable = order && order.key === key && Date.parse(order.created.expireAt) > Date.now() + 60_000;
     let created: CreatedPayment;
     try {
       created = reusable
         ? order.created
-        : await createPayment({
-            accountId,
-            billIds: selected,
-            vendor,
-            invoiceTitleId,
-          });
+        : await createPayment(
+            plan
+              ? { accountId, planId: plan.id, amountFen: totalFen, vendor, invoiceTitleId }
+              : { accountId, billIds: selected, vendor, invoiceTitleId },
+          );
     } catch (err) {
       setError(describeError(err));
       setBusy(false);
+      if (plan) {
+        void load(() => []);
+        return;
+      }
       // the bills may have changed (paid elsewhere, ARREARS_FIRST, NOTHING_TO_PAY): show them as they are now
       const chosen = selected;
       void load((bills) => keepSelection(bills, chosen));
@@ -177,48 +212,107 @@ export default function PayPage() {
 
   return (
     <View className="page page-pay">
-      {open && open.length === 0 ? <View className="card empty">当前没有需要缴纳的账单</View> : null}
-      {bills.length > 0 ? (
-        <>
-          <Text className="notice-bar arrears-rule">往期欠费需先缴清：勾选某季账单会同时勾选更早的欠费账单。</Text>
-          <View className="card">
-            <View className="card-title">
-              <Text>选择账单</Text>
-              <Text
-                className={`link select-all${allSelected ? " is-all" : ""}`}
-                onClick={() => {
-                  if (busy) return;
-                  setSelected(selectAll(bills));
-                  changed();
-                }}
-              >
-                全部缴清
-              </Text>
+      {open && open.length === 0 && applicationId === null ? (
+        <View className="card empty">当前没有需要缴纳的账单</View>
+      ) : null}
+      {plan && !planDue ? <View className="card empty">该计划当前没有需要缴纳的分期</View> : null}
+      {plan && planDue ? (
+        <View className="card plan-pay-card">
+          <View className="card-title">
+            <Text>{plan.kind === "deferral" ? "缓缴计划缴费" : "分期计划缴费"}</Text>
+            <Text className="muted">{`申请 ${planApp?.applicationNo ?? ""}`}</Text>
+          </View>
+          {[
+            {
+              choice: "next" as const,
+              label: plan.kind === "deferral" ? "缴纳缓缴欠费" : `缴纳第${planDue.seq}期`,
+              fen: planDue.fen,
+            },
+            ...(planDue.remainingFen > planDue.fen
+              ? [{ choice: "all" as const, label: "缴清计划剩余全部", fen: planDue.remainingFen }]
+              : []),
+            { choice: "custom" as const, label: "其他金额", fen: null },
+          ].map((o) => (
+            <View
+              key={o.choice}
+              className={`pay-bill plan-choice plan-choice-${o.choice}${planChoice === o.choice ? " is-selected" : ""}`}
+              onClick={() => {
+                if (busy) return;
+                setPlanChoice(o.choice);
+                changed();
+              }}
+            >
+              <Text className="check">{planChoice === o.choice ? "✓" : ""}</Text>
+              <View className="pay-bill-main">
+                <Text className="pay-bill-season">{o.label}</Text>
+              </View>
+              {o.fen !== null ? <Text className="pay-bill-amount">{formatYuan(o.fen)}</Text> : null}
             </View>
-            {bills.map((bill) => {
-              const on = selected.includes(bill.id);
-              return (
-                <View
-                  key={bill.id}
-                  className={`pay-bill${on ? " is-selected" : ""}`}
-                  data-bill-id={bill.id}
-                  onClick={() => toggle(bill.id)}
+          ))}
+          {planChoice === "custom" ? (
+            <Input
+              {...inputIdProps("planAmount")}
+              className="field-input plan-amount-input"
+              type="digit"
+              maxlength={12}
+              placeholder={`0.01–${formatYuan(planDue.remainingFen).slice(1)} 元`}
+              value={planTyped}
+              onInput={(e) => {
+                setPlanTyped(e.detail.value);
+                changed();
+              }}
+            />
+          ) : null}
+          <Text className="muted allocation-rule">
+            按计划缴费的款项只用于计划内的账单，分期期间免收滞纳金；多缴的部分计入下一期。
+          </Text>
+        </View>
+      ) : null}
+      {payable ? (
+        <>
+          {plan ? null : (
+            <Text className="notice-bar arrears-rule">往期欠费需先缴清：勾选某季账单会同时勾选更早的欠费账单。</Text>
+          )}
+          {plan ? null : (
+            <View className="card">
+              <View className="card-title">
+                <Text>选择账单</Text>
+                <Text
+                  className={`link select-all${allSelected ? " is-all" : ""}`}
+                  onClick={() => {
+                    if (busy) return;
+                    setSelected(selectAll(bills));
+                    changed();
+                  }}
                 >
-                  <Text className="check">{on ? "✓" : ""}</Text>
-                  <View className="pay-bill-main">
-                    <Text className="pay-bill-season">{seasonTitle(bill.seasonCode)}</Text>
-                    <Text className="muted pay-bill-detail">
-                      {bill.lateFeeFen > 0 ? `含滞纳金 ${formatYuan(bill.lateFeeFen)}` : `截止 ${bill.dueDate}`}
-                      {bill.overdueDays > 0 ? ` · 逾期 ${bill.overdueDays} 天` : ""}
+                  全部缴清
+                </Text>
+              </View>
+              {bills.map((bill) => {
+                const on = selected.includes(bill.id);
+                return (
+                  <View
+                    key={bill.id}
+                    className={`pay-bill${on ? " is-selected" : ""}`}
+                    data-bill-id={bill.id}
+                    onClick={() => toggle(bill.id)}
+                  >
+                    <Text className="check">{on ? "✓" : ""}</Text>
+                    <View className="pay-bill-main">
+                      <Text className="pay-bill-season">{seasonTitle(bill.seasonCode)}</Text>
+                      <Text className="muted pay-bill-detail">
+                        {bill.lateFeeFen > 0 ? `含滞纳金 ${formatYuan(bill.lateFeeFen)}` : `截止 ${bill.dueDate}`}
+                        {bill.overdueDays > 0 ? ` · 逾期 ${bill.overdueDays} 天` : ""}
+                      </Text>
+                    </View>
+                    <Text className={`pay-bill-amount${bill.overdueDays > 0 ? " amount-danger" : ""}`}>
+                      {formatYuan(bill.owedFen)}
                     </Text>
                   </View>
-                  <Text className={`pay-bill-amount${bill.overdueDays > 0 ? " amount-danger" : ""}`}>
-                    {formatYuan(bill.owedFen)}
-                  </Text>
-                </View>
-              );
-            })}
-          </View>
+                );
+              })}
+            </View>
+          )}
 
           <View className="card">
             <View className="card-title">
@@ -278,20 +372,20 @@ export default function PayPage() {
 
           <View className="card">
             <View className="total">
-              <Text>合计（{selected.length} 笔）</Text>
-              <Text className="total-amount">{formatYuan(totalFen)}</Text>
+              <Text>{plan ? "本次缴纳" : `合计（${selected.length} 笔）`}</Text>
+              <Text className="total-amount">{planAmount && "error" in planAmount ? "—" : formatYuan(totalFen)}</Text>
             </View>
             {order ? (
               <Text className="order-amount">订单金额 {formatYuan(order.created.amountFen)}（以支付页面金额为准）</Text>
-            ) : (
+            ) : plan ? null : (
               <Text className="muted">实际金额以下单时系统计算为准（滞纳金按日计算）。</Text>
             )}
-            <Text className="muted allocation-rule">{ALLOCATION_RULE}。</Text>
+            {plan ? null : <Text className="muted allocation-rule">{ALLOCATION_RULE}。</Text>}
             {error ? <Text className="error-text">{error}</Text> : null}
             <Button
               className={`btn btn-primary${busy ? " is-busy" : ""}`}
               loading={busy}
-              disabled={busy || selected.length === 0 || !vendor}
+              disabled={busy || (!plan && selected.length === 0) || !vendor}
               onClick={() => void submit()}
             >
               确认支付
@@ -299,7 +393,7 @@ export default function PayPage() {
           </View>
         </>
       ) : null}
-      {error && bills.length === 0 ? <Text className="error-text">{error}</Text> : null}
+      {error && !payable ? <Text className="error-text">{error}</Text> : null}
     </View>
   );
 }
