@@ -1,27 +1,33 @@
 import { periodicJob, schedulePeriodic } from "../../jobs/periodic";
+import { defineJob } from "../../jobs/registry";
 import type { WarmlineModule } from "../../module";
 import { ATTACHMENT_FILE, ATTACHMENT_UPLOAD_PATHS, mountAttachmentRoutes } from "./attachments";
 import { HardshipApplication, HardshipAttachment, HardshipEvent, PaymentPlan, PlanInstalment } from "./entities";
 import { hardshipPolicies } from "./policies";
 import { hardshipRoutes } from "./routes";
-import { sweepPlans } from "./service";
+import { HARDSHIP_REVIEW_ALERT_JOB, REVIEW_ALERT_EVERY_MS, raiseReviewAlerts } from "./reviewAlerts";
+import { PLAN_CHECK_JOB, PlanCheckPayloadSchema, checkPlansAfterPayment, sweepPlans } from "./service";
 import { mountSummaryExport } from "./summary";
 
 export { HardshipApplication, HardshipAttachment, HardshipEvent, PaymentPlan, PlanInstalment } from "./entities";
 export { hardshipEventLabel, presentPlan } from "./present";
 export { hardshipStatus } from "./query";
+export { raiseReviewAlerts, type ReviewAlertRun } from "./reviewAlerts";
+export { type PlanPayment, planPayment } from "./pay";
 export { hardshipSummary } from "./summary";
 export {
   centerReview,
+  checkPlansAfterPayment,
   communityReview,
   createApplication,
+  enqueuePlanCheck,
   HARDSHIP_NOTIFY_JOB,
   settlePlan,
   sweepPlans,
   withdrawApplication,
 } from "./service";
 
-export const HARDSHIP_JOBS = ["hardship.plan_sweep"] as const;
+export const HARDSHIP_JOBS = ["hardship.plan_sweep", HARDSHIP_REVIEW_ALERT_JOB, PLAN_CHECK_JOB] as const;
 declare module "../../jobs/names" {
   interface JobNameMap extends Record<(typeof HARDSHIP_JOBS)[number], true> {}
 }
@@ -45,9 +51,22 @@ export const hardshipModule: WarmlineModule = {
   streamedBodyPaths: [...ATTACHMENT_UPLOAD_PATHS],
   policies: hardshipPolicies,
   fileKinds: [ATTACHMENT_FILE],
-  jobs: () => [periodicJob("hardship.plan_sweep", SWEEP_EVERY_MS, (ds) => sweepPlans({ ds }).then(() => undefined))],
+  jobs: (deps) => [
+    periodicJob("hardship.plan_sweep", SWEEP_EVERY_MS, (ds) => sweepPlans({ ds }).then(() => undefined)),
+    // money applied to an account with an active plan: the plan is completed at once when that paid it off
+    defineJob({
+      name: PLAN_CHECK_JOB,
+      schema: PlanCheckPayloadSchema,
+      handle: (payload, { ds }) => checkPlansAfterPayment({ ds }, payload.accountId).then(() => undefined),
+    }),
+    // overdue reviews (working days on the holiday calendar): one supervisors' alert per application and step
+    periodicJob(HARDSHIP_REVIEW_ALERT_JOB, REVIEW_ALERT_EVERY_MS, (ds) =>
+      raiseReviewAlerts(ds, deps().config.hardship.reviewAlertWorkdays).then(() => undefined),
+    ),
+  ],
   jobNames: HARDSHIP_JOBS,
   async start(deps) {
     await schedulePeriodic(deps.ds.manager, "hardship.plan_sweep", SWEEP_EVERY_MS);
+    await schedulePeriodic(deps.ds.manager, HARDSHIP_REVIEW_ALERT_JOB, REVIEW_ALERT_EVERY_MS);
   },
 };

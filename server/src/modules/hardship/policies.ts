@@ -1,10 +1,11 @@
-import { existIn, type PolicyTable } from "../../http/access";
+import type { PolicyTable } from "../../http/access";
 import { AccountBinding } from "../accounts";
 import { HardshipApplication } from "./entities";
+import { staffHardshipScope } from "./scope";
 
 declare module "../../http/access" {
   interface PermissionMap {
-    /** a hardship application: one for an account actively bound to the resident; any for staff */
+    /** a hardship application: one for an account actively bound to the resident; for staff, one in their community scope (scope.ts) */
     "hardship.read": true;
   }
 }
@@ -30,6 +31,16 @@ export const hardshipPolicies: PolicyTable = {
         .getRawMany<{ id: number | string }>();
       return rows.map((r) => Number(r.id));
     },
-    staff: existIn(HardshipApplication),
+    async staff(ds, actor, ids) {
+      const scope = await staffHardshipScope(ds, actor);
+      const qb = ds
+        .getRepository(HardshipApplication)
+        .createQueryBuilder("h")
+        .select("h.id", "id")
+        .where("h.id IN (:...ids)", { ids });
+      if (scope !== null) qb.andWhere("h.community_id = :scope", { scope });
+      const rows = await qb.getRawMany<{ id: number | string }>();
+      return rows.map((r) => Number(r.id));
+    },
   },
 };

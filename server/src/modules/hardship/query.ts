@@ -19,12 +19,15 @@ export interface QueueQuery {
   category?: HardshipApplication["category"];
   minWaitDays?: number;
   accountId?: number;
+  /** the viewer's community scope (scope.ts): null or absent = every community */
+  scopeCommunityId?: number | null;
 }
 
 /** The review queues: filtered, longest waiting first; counts of both queues (same filters but status). */
 export async function searchApplications(deps: Pick<Deps, "ds" | "vault">, q: QueueQuery, now = new Date()) {
   const base = () => {
     const qb = deps.ds.getRepository(HardshipApplication).createQueryBuilder("h");
+    if (q.scopeCommunityId != null) qb.andWhere("h.community_id = :scope", { scope: q.scopeCommunityId });
     if (q.communityId) qb.andWhere("h.community_id = :c", { c: q.communityId });
     if (q.category) qb.andWhere("h.category = :cat", { cat: q.category });
     if (q.accountId) qb.andWhere("h.account_id = :acc", { acc: q.accountId });

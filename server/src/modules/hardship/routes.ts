@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_DESK_ROLES,
   AccountHardshipSchema,
   CenterReviewSchema,
   CommunityReviewSchema,
@@ -21,13 +22,14 @@ import {
 } from "@warmline/shared";
 import { In } from "typeorm";
 import type { Deps } from "../../deps";
-import { residentId } from "../../http/auth";
+import { residentId, staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { AccountBinding, HeatingAccount } from "../accounts";
 import { HardshipApplication, PaymentPlan } from "./entities";
 import { presentApplications, presentPlan } from "./present";
 import { hardshipStatus, searchApplications } from "./query";
+import { staffHardshipScope } from "./scope";
 import { hardshipSummary } from "./summary";
 import {
   centerReview,
@@ -135,8 +137,8 @@ export function hardshipRoutes(deps: Deps) {
       roles: HARDSHIP_DESK_ROLES,
       query: HardshipQueueQuerySchema,
       response: HardshipQueuePageSchema,
-      async handler({ query }) {
-        return searchApplications(deps, query);
+      async handler({ query }, ctx) {
+        return searchApplications(deps, { ...query, scopeCommunityId: await staffHardshipScope(ds, staffAuth(ctx)) });
       },
     }),
     route({
@@ -150,6 +152,7 @@ export function hardshipRoutes(deps: Deps) {
       response: HardshipApplicationDetailSchema,
       errors: [404],
       async handler({ params }, ctx) {
+        await deps.access.require(ctx.state.auth, "hardship.read", params.id);
         return detailOf(deps, params.id, await staffActorOf(deps, ctx), rolesOf(ctx));
       },
     }),
@@ -165,6 +168,7 @@ export function hardshipRoutes(deps: Deps) {
       response: HardshipApplicationDetailSchema,
       errors: [404, 409],
       async handler({ params, body }, ctx) {
+        await deps.access.require(ctx.state.auth, "hardship.read", params.id);
         return withdrawApplication(deps, ctx, await staffActorOf(deps, ctx), params.id, body.reason);
       },
     }),
@@ -180,6 +184,7 @@ export function hardshipRoutes(deps: Deps) {
       response: HardshipApplicationDetailSchema,
       errors: [404, 409],
       async handler({ params, body }, ctx) {
+        await deps.access.require(ctx.state.auth, "hardship.read", params.id);
         return communityReview(deps, ctx, params.id, body);
       },
     }),
@@ -195,6 +200,7 @@ export function hardshipRoutes(deps: Deps) {
       response: HardshipApplicationDetailSchema,
       errors: [400, 403, 404, 409],
       async handler({ params, body }, ctx) {
+        await deps.access.require(ctx.state.auth, "hardship.read", params.id);
         return centerReview(deps, ctx, params.id, body);
       },
     }),
@@ -228,16 +234,19 @@ export function hardshipRoutes(deps: Deps) {
     route({
       method: "get",
       path: "/staff/accounts/:id/hardship",
-      summary: "供热账户的困难状态、申请与计划",
+      summary: "供热账户的困难状态、申请与计划（账户页；社区范围外的账户答 404）",
       tags: ["hardship"],
       auth: "staff",
-      roles: HARDSHIP_DESK_ROLES,
+      roles: ACCOUNT_DESK_ROLES,
       params: IdParamSchema,
       response: AccountHardshipSchema,
       errors: [404],
-      async handler({ params }) {
+      async handler({ params }, ctx) {
         const account = await ds.getRepository(HeatingAccount).findOneBy({ id: params.id });
         if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
+        // a community-scoped reviewer sees no other community's applications, here neither (no leak of ids)
+        const scope = await staffHardshipScope(ds, staffAuth(ctx));
+        if (scope !== null && scope !== account.communityId) throw new AppError("HARDSHIP_NOT_FOUND");
         const apps = await ds
           .getRepository(HardshipApplication)
           .find({ where: { accountId: account.id }, order: { id: "DESC" } });

@@ -19,6 +19,7 @@ import {
 } from "@warmline/shared";
 import type { Context } from "koa";
 import { type EntityManager, In } from "typeorm";
+import { z } from "zod";
 import type { Deps } from "../../deps";
 import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
@@ -530,6 +531,29 @@ export async function reinstatePlan(deps: Deps, ctx: Context, planId: number, re
 }
 
 /** Every active plan brought up to date (the periodic job): defaults after grace, completions. */
+export const PLAN_CHECK_JOB = "hardship.plan_check";
+export const PlanCheckPayloadSchema = z.object({ accountId: z.number().int().positive() });
+
+/**
+ * After money is applied to an account (online, counter, 代缴, flagged money allocated): its active plans are
+ * settled now, so the last instalment closes the plan at once instead of at the next hourly sweep. Enqueue
+ * with `enqueuePlanCheck` in the transaction that applies the money; idempotent (settlePlan is).
+ */
+export async function checkPlansAfterPayment(
+  deps: Pick<Deps, "ds">,
+  accountId: number,
+  asOf: BizDate = shanghaiDate(new Date()),
+): Promise<void> {
+  const plans = await deps.ds
+    .getRepository(PaymentPlan)
+    .find({ select: { id: true }, where: { accountId, status: "active" } });
+  for (const p of plans) await settlePlan(deps, p.id, asOf);
+}
+
+export async function enqueuePlanCheck(m: EntityManager, accountId: number, paymentOrderId: number): Promise<void> {
+  await enqueue(m, PLAN_CHECK_JOB, { accountId }, { dedupeKey: `hardship:plan-check:${paymentOrderId}` });
+}
+
 export async function sweepPlans(deps: Pick<Deps, "ds">, asOf: BizDate = shanghaiDate(new Date())): Promise<number> {
   const active = await deps.ds.getRepository(PaymentPlan).find({ select: { id: true }, where: { status: "active" } });
   let changed = 0;

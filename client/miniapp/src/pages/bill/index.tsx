@@ -1,6 +1,6 @@
 import { Button, Text, View } from "@tarojs/components";
 import Taro, { useDidShow, useRouter } from "@tarojs/taro";
-import { ACCOUNT_CATEGORY_LABELS, BILL_STATUS_LABELS, type BillView, formatYuan } from "@warmline/shared";
+import { ACCOUNT_CATEGORY_LABELS, BILL_STATUS_LABELS, type BillView, billRelief, formatYuan } from "@warmline/shared";
 import { useState } from "react";
 import { BillStatusTag } from "../../components/BillStatusTag";
 import { Kv } from "../../components/Kv";
@@ -15,13 +15,23 @@ function BillDetail({ bill }: { bill: BillView }) {
   const formula = billFormula(bill);
   const overdue = bill.owedFen > 0 && bill.overdueDays > 0;
   const principalOwed = Math.max(0, bill.amountFen - bill.paidFen - bill.waivedFen);
+  const relief = billRelief(bill);
   return (
     <>
       <View className="card">
         <View className="card-title">
           <Text className="bill-season">{seasonTitle(bill.seasonCode)}</Text>
-          <BillStatusTag status={bill.status} />
+          <View className="bill-tags">
+            <BillStatusTag status={bill.status} />
+            {relief && bill.status !== "waived" ? <Text className="status status-relief">{relief.label}</Text> : null}
+          </View>
         </View>
+        {relief ? (
+          <View className="relief-note">
+            <Text className="relief-label">{relief.label}</Text>
+            <Text className="relief-reason">{relief.reason}</Text>
+          </View>
+        ) : null}
         <Text className="formula">{formula.text}</Text>
         <Text className="formula-caption">供热面积 × 单价 = 热费</Text>
         {bill.suspended ? (

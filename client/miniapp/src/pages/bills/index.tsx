@@ -1,6 +1,6 @@
 import { Button, Text, View } from "@tarojs/components";
 import Taro from "@tarojs/taro";
-import { type BillView, formatYuan } from "@warmline/shared";
+import { type BillView, billRelief, formatYuan } from "@warmline/shared";
 import { BillStatusTag } from "../../components/BillStatusTag";
 import { Kv } from "../../components/Kv";
 import { PAGES } from "../../constants";
@@ -11,12 +11,17 @@ import "./index.scss";
 
 function BillCard({ bill, onOpen }: { bill: BillView; onOpen: () => void }) {
   const overdue = bill.owedFen > 0 && bill.overdueDays > 0;
+  const relief = billRelief(bill);
   return (
     <View className={`card bill-card${overdue ? " is-overdue" : ""}`} data-bill-id={bill.id} onClick={onOpen}>
       <View className="card-title">
         <Text className="bill-season">{seasonTitle(bill.seasonCode)}</Text>
-        <BillStatusTag status={bill.status} />
+        <View className="bill-tags">
+          <BillStatusTag status={bill.status} />
+          {relief && bill.status !== "waived" ? <Text className="status status-relief">{relief.label}</Text> : null}
+        </View>
       </View>
+      {relief ? <Text className="relief-reason">{relief.reason}</Text> : null}
       <Kv label="应缴金额">{formatYuan(bill.amountFen)}</Kv>
       <Kv label="已缴">{formatYuan(bill.paidFen)}</Kv>
       {bill.lateFeePaidFen > 0 ? <Kv label="已缴滞纳金">{formatYuan(bill.lateFeePaidFen)}</Kv> : null}
