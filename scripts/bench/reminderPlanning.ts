@@ -1,0 +1,163 @@
+/**
+ * Planning a daily arrears-reminder campaign (issue 13) against a streamed SQL baseline, on MariaDB.
+ *
+ *   pnpm tsx scripts/bench/reminderPlanning.ts [--sizes 10000,50000]
+ *
+ * For each size: a fresh database (`warmline_bench_<pid>_reminders<size>`) gets the county (seedCounty), a
+ * season with tariffs and its bills (generateSeasonBills), and every bill's due date 40 days back, so every
+ * account is 催缴 with a ladder step due (setup, not measured). Then:
+ *   baseline   the single SQL query that selects the same accounts and amounts (open bills with their
+ *              season's late-fee terms, ordered by account), streamed row by row
+ *   planning   planCampaign over the county: grading, the due step, soft-track facts, one reminder row per
+ *              account under the unique key and its send job in the outbox, in batches of 500
+ * Figures are printed, never asserted: time, rows/s, planning/baseline, peak RSS Δ of each phase.
+ */
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import type { DataSource } from "typeorm";
+import { ENTITIES } from "../../server/src/bootstrap";
+import { loadConfig } from "../../server/src/config";
+import { openDataSource } from "../../server/src/db/dataSource";
+import type { Deps } from "../../server/src/deps";
+import { PiiVault } from "../../server/src/lib/pii";
+import { createSeason, generateSeasonBills, startBillRun } from "../../server/src/modules/billing";
+import { openCampaign, planCampaign } from "../../server/src/modules/reminders";
+import { seedCounty } from "../../server/src/seed/demo";
+import {
+  BENCH_TARIFFS,
+  benchDatabase,
+  currentSeasonCode,
+  fmt,
+  isMain,
+  machineLine,
+  measure,
+  scratchDir,
+  sqlTally,
+  table,
+} from "./support";
+
+/** which statement of the planning a query is, for the "where the time goes" line */
+function classify(sql: string): string {
+  const s = sql.trimStart();
+  const table = /(?:INTO|FROM|UPDATE)\s+[`"]?(\w+)/i.exec(s)?.[1] ?? "?";
+  return `${s.split(/\s+/)[0]?.toUpperCase()} ${table}`;
+}
+
+const BASELINE_SQL = `SELECT b.account_id, b.amount_fen, b.paid_fen, b.waived_fen, b.late_fee_accrued_fen,
+       b.late_fee_paid_fen, b.late_fee_waived_fen, b.late_fee_accrued_until, b.late_fee_exempt, b.due_date,
+       s.code, s.late_fee_rate_bp, s.late_fee_cap_bp, a.hardship_category, a.status
+  FROM bills b JOIN heating_seasons s ON s.id = b.season_id JOIN heating_accounts a ON a.id = b.account_id
+ WHERE b.status IN ('unpaid', 'partial') ORDER BY b.account_id`;
+
+/** the baseline: the query streamed, each row's owed principal summed (so the rows are really read) */
+async function baseline(ds: DataSource): Promise<{ rows: number; owedFen: number }> {
+  const runner = ds.createQueryRunner();
+  try {
+    const stream = await runner.stream(BASELINE_SQL);
+    let rows = 0;
+    let owedFen = 0;
+    for await (const r of stream as AsyncIterable<Record<string, unknown>>) {
+      rows++;
+      owedFen += Number(r.amount_fen) - Number(r.paid_fen) - Number(r.waived_fen);
+    }
+    return { rows, owedFen };
+  } finally {
+    await runner.release();
+  }
+}
+
+async function one(accounts: number) {
+  const scratch = scratchDir("reminders");
+  const db = await benchDatabase(`reminders${accounts}`);
+  const config = loadConfig({
+    NODE_ENV: "test",
+    WARMLINE_DEV: "true",
+    LOG_LEVEL: "silent",
+    DATA_DIR: scratch.dir,
+    DB_DRIVER: "mysql",
+    DATABASE_URL: db.url,
+  });
+  const ds = await openDataSource(config.db, ENTITIES);
+  try {
+    await ds.runMigrations({ transaction: "each" });
+    const vault = new PiiVault(config.pii.keys, config.pii.currentKeyId, config.pii.indexKey);
+    const seeded = await measure(() => seedCounty(ds, vault, { accounts, staff: false }));
+    const season = await createSeason(ds, {
+      code: currentSeasonCode(),
+      lateFeeRateBp: 5,
+      lateFeeCapBp: 10_000,
+      tariffs: BENCH_TARIFFS,
+    });
+    const run = await startBillRun(ds, season.id, null);
+    await generateSeasonBills(ds, run.id);
+    const due = new Date(Date.now() + 8 * 3600_000 - 40 * 86_400_000).toISOString().slice(0, 10);
+    await ds.query("UPDATE bills SET due_date = ?", [due]);
+    console.log(
+      `\n## ${fmt.int(accounts)} accounts (setup, not measured: seeded in ${fmt.s(seeded.ms)}, bills due ${due})`,
+    );
+
+    const base1 = await measure(() => baseline(ds));
+    const deps = { ds, config } as unknown as Deps;
+    const tally = sqlTally(ds, classify);
+    tally.start();
+    const plan = await measure(async () => {
+      const c = await openCampaign(ds, deps, {
+        planKey: `bench:${accounts}`,
+        kind: "daily",
+        planDate: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+        startedBy: null,
+      });
+      return planCampaign(deps, c.id);
+    });
+    const sql = tally.stop();
+    const base2 = await measure(() => baseline(ds));
+    const baseMs = (base1.ms + base2.ms) / 2;
+    const reminders = Number((await ds.query("SELECT COUNT(*) n FROM reminders"))[0].n);
+    const jobs = Number((await ds.query("SELECT COUNT(*) n FROM outbox WHERE job_name = 'reminders.send'"))[0].n);
+    console.log(
+      `baseline: ${fmt.int(base1.value.rows)} rows streamed in ${fmt.s(base1.ms)} / ${fmt.s(base2.ms)}, peak RSS ${fmt.mib(Math.max(base1.peakRssDelta, base2.peakRssDelta))}`,
+    );
+    console.log(
+      `planning: ${fmt.int(plan.value.planned)} reminders (${fmt.int(reminders)} rows, ${fmt.int(jobs)} send jobs) in ${fmt.s(plan.ms)}, peak RSS ${fmt.mib(plan.peakRssDelta)}; planning/baseline ${(plan.ms / baseMs).toFixed(2)}×`,
+    );
+    const inSql = sql.reduce((t, k) => t + k.ms, 0);
+    console.log(
+      `  where the planning's time went: ${fmt.s(inSql)} waiting on SQL (${sql
+        .slice(0, 6)
+        .map((k) => `${k.kind} ×${k.calls} ${fmt.s(k.ms)}`)
+        .join(", ")}), ${fmt.s(plan.ms - inSql)} in JavaScript`,
+    );
+    return {
+      accounts,
+      baseMs,
+      planMs: plan.ms,
+      ratio: plan.ms / baseMs,
+      planRss: plan.peakRssDelta,
+      baseRss: base1.peakRssDelta,
+    };
+  } finally {
+    await ds.destroy();
+    await db.drop();
+    scratch.remove();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ options: { sizes: { type: "string" } } });
+  const sizes = (values.sizes ?? "10000,50000").split(",").map(Number);
+  console.log(`# reminder planning vs streamed SELECT — ${machineLine()}`);
+  const results = [];
+  for (const n of sizes) results.push(await one(n));
+  console.log(
+    `\n${table([
+      ["accounts", "baseline", "planning", "planning/baseline", "planning peak RSS Δ"],
+      ...results.map((r) => [
+        fmt.int(r.accounts),
+        fmt.s(r.baseMs),
+        fmt.s(r.planMs),
+        `${r.ratio.toFixed(2)}×`,
+        fmt.mib(r.planRss),
+      ]),
+    ])}`,
+  );
+}
