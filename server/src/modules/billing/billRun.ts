@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError } from "../../http/errors";
 import { enqueue } from "../../jobs/outbox";
 import { defineJob } from "../../jobs/registry";
-import { HeatingAccount } from "../accounts";
+import { HeatingAccount, heatingStatusesForSeason } from "../accounts";
 import { Bill, BillRun, HeatingSeason, Tariff } from "./entities";
 
 const CHUNK = 1000;
@@ -73,10 +73,12 @@ export async function generateSeasonBills(ds: DataSource, runId: number): Promis
     });
     if (chunk.length === 0) break;
     lastId = chunk[chunk.length - 1].id;
+    // 报停 in this season: granted 报停/复供 applications (accounts' heating-status history), else the register
+    const heating = await heatingStatusesForSeason(ds.manager, season.code, chunk);
     const rows = chunk.flatMap((a) => {
       const tariff = tariffs.get(a.category);
       if (!tariff) return [];
-      const suspended = a.status === "suspended";
+      const suspended = heating.get(a.id) === "suspended";
       return [
         {
           accountId: a.id,
