@@ -4,6 +4,9 @@ import { bindAfterFailuresJob } from "./bindAlert";
 import { hardshipNotifyJob } from "./hardshipMessages";
 import { accountBoundJob, invoiceIssuedJob, paymentPaidJob } from "./jobs";
 import { notificationRoutes } from "./routes";
+import { noticeOutageJob, noticeResidentJob } from "./noticeMessages";
+import { refundSucceededJob } from "./refundMessage";
+import { residentSubscriptionRoutes } from "./residentSubscriptions";
 import { paymentSurplusJob } from "./surplusMessage";
 import { subscriptionRoutes, ticketNotifyJob } from "./ticketMessages";
 
@@ -24,8 +27,11 @@ export const NOTIFICATION_JOBS = [
   "notify.bind_after_failures",
   "notify.hardship",
   "notify.invoice_issued",
+  "notify.notice_outage",
+  "notify.notice_outage_resident",
   "notify.payment_paid",
   "notify.payment_surplus",
+  "notify.refund_succeeded",
   "tickets.notify",
 ] as const;
 declare module "../../jobs/names" {
@@ -35,14 +41,17 @@ declare module "../../jobs/names" {
 export const notificationsModule: WarmlineModule = {
   name: "notifications",
   entities: [Notification],
-  routes: (deps) => [...notificationRoutes(deps), ...subscriptionRoutes(deps)],
+  routes: (deps) => [...notificationRoutes(deps), ...subscriptionRoutes(deps), ...residentSubscriptionRoutes(deps)],
   jobs: (deps) => [
     accountBoundJob,
     bindAfterFailuresJob(deps),
     hardshipNotifyJob,
     invoiceIssuedJob,
+    noticeOutageJob(deps),
+    noticeResidentJob(deps),
     paymentPaidJob,
     paymentSurplusJob,
+    refundSucceededJob(deps),
     ticketNotifyJob(deps),
   ],
   jobNames: NOTIFICATION_JOBS,

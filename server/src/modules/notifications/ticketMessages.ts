@@ -95,9 +95,9 @@ export async function consentCounts(ds: Db, residentUserId: number): Promise<Rec
 export async function recordConsents(
   ds: Db,
   residentUserId: number,
-  results: { template: MessageTemplate; accepted: boolean }[],
+  results: { template: string; accepted: boolean }[],
 ): Promise<Record<MessageTemplate, number>> {
-  const added = new Map<MessageTemplate, number>();
+  const added = new Map<string, number>();
   for (const r of results) if (r.accepted) added.set(r.template, (added.get(r.template) ?? 0) + 1);
   for (const [template, n] of added) {
     await ds
@@ -121,7 +121,7 @@ export async function recordConsents(
 }
 
 /** Takes one consent if one is left (atomically); false when none is. */
-async function takeConsent(m: Db, residentUserId: number, template: MessageTemplate): Promise<boolean> {
+export async function takeConsent(m: Db, residentUserId: number, template: string): Promise<boolean> {
   const r = await m
     .createQueryBuilder()
     .update(SubscribeConsent)
@@ -135,7 +135,7 @@ async function takeConsent(m: Db, residentUserId: number, template: MessageTempl
 }
 
 /** Gives back a consent the vendor did not use (it refused the request itself). */
-async function returnConsent(m: Db, residentUserId: number, template: MessageTemplate): Promise<void> {
+export async function returnConsent(m: Db, residentUserId: number, template: string): Promise<void> {
   await m
     .createQueryBuilder()
     .update(SubscribeConsent)
@@ -145,7 +145,7 @@ async function returnConsent(m: Db, residentUserId: number, template: MessageTem
 }
 
 /** The vendor says no consent is left (WeChat 43101): our count was wrong. */
-async function clearConsents(m: Db, residentUserId: number, template: MessageTemplate): Promise<void> {
+export async function clearConsents(m: Db, residentUserId: number, template: string): Promise<void> {
   await m
     .createQueryBuilder()
     .update(SubscribeConsent)

@@ -1,28 +1,41 @@
 import { Button, Text, View } from "@tarojs/components";
 import Taro, { useDidShow } from "@tarojs/taro";
-import type { Notification, Resident, ResidentAccount } from "@warmline/shared";
+import type { NoticeList, Notification, Resident, ResidentAccount } from "@warmline/shared";
 import { useState } from "react";
 import { AccountCard } from "../../components/AccountCard";
-import { HOTLINE, PAGES } from "../../constants";
+import { NoticeKindTag } from "../../components/NoticeKindTag";
+import { SeasonHotlineCard } from "../../components/SeasonHotlineCard";
+import { PAGES } from "../../constants";
 import { listAccounts } from "../../services/accounts";
 import { getMe, logout } from "../../services/auth";
 import { describeError } from "../../services/errors";
+import { loadNotices, NOTICE_PAGES, subscribeNoticeMessages } from "../../services/notices";
 import { listNotifications } from "../../services/notifications";
-import { formatDateTime } from "../../utils/format";
+import { formatDate, formatDateTime } from "../../utils/format";
 import "./index.scss";
+
+/** notices shown on the home page; the rest are one tap away (全部公告) */
+const HOME_NOTICES = 4;
 
 export default function HomePage() {
   const [me, setMe] = useState<Resident | null>(null);
   const [accounts, setAccounts] = useState<ResidentAccount[] | null>(null);
   const [notices, setNotices] = useState<Notification[]>([]);
+  const [board, setBoard] = useState<NoticeList | null>(null);
   const [error, setError] = useState("");
 
   async function load() {
     try {
-      const [resident, bound, messages] = await Promise.all([getMe(), listAccounts(), listNotifications()]);
+      const [resident, bound, messages, current] = await Promise.all([
+        getMe(),
+        listAccounts(),
+        listNotifications(),
+        loadNotices(),
+      ]);
       setMe(resident);
       setAccounts(bound);
       setNotices(messages);
+      setBoard(current);
       setError("");
     } catch (err) {
       setError(describeError(err));
@@ -40,6 +53,19 @@ export default function HomePage() {
     await Taro.reLaunch({ url: PAGES.login });
   }
 
+  /** 订阅停热通知: WeChat / Alipay ask only right after a tap; H5 has no subscribe messages */
+  async function subscribe() {
+    try {
+      const counts = await subscribeNoticeMessages();
+      await Taro.showToast({
+        title: counts?.heating_notice ? "已订阅下一条停热通知" : "未订阅，可随时再点",
+        icon: "none",
+      });
+    } catch (err) {
+      await Taro.showToast({ title: describeError(err), icon: "none" });
+    }
+  }
+
   const openAccount = (account: ResidentAccount) => Taro.navigateTo({ url: `${PAGES.account}?id=${account.id}` });
 
   return (
@@ -49,6 +75,38 @@ export default function HomePage() {
         <Text className="muted">温暖过冬，暖线为您服务</Text>
       </View>
       {error ? <Text className="error-text">{error}</Text> : null}
+
+      <SeasonHotlineCard season={board?.season} />
+
+      <View className="card home-notices">
+        <View className="card-title">
+          <Text>供热公告</Text>
+          {board?.items.length ? (
+            <Text className="link" onClick={() => Taro.navigateTo({ url: NOTICE_PAGES.list })}>
+              全部公告 ›
+            </Text>
+          ) : null}
+        </View>
+        {board && board.items.length === 0 ? <View className="empty">暂无公告</View> : null}
+        {board?.items.slice(0, HOME_NOTICES).map((n) => (
+          <View
+            key={n.id}
+            className="notice-row"
+            data-notice-id={n.id}
+            onClick={() => Taro.navigateTo({ url: `${NOTICE_PAGES.detail}?id=${n.id}` })}
+          >
+            {n.pinned ? <Text className="notice-pin">置顶</Text> : null}
+            <NoticeKindTag kind={n.kind} />
+            <Text className="notice-row-title">{n.title}</Text>
+            <Text className="notice-row-date">{formatDate(n.publishAt)}</Text>
+          </View>
+        ))}
+        {process.env.TARO_ENV !== "h5" ? (
+          <Text className="link notice-subscribe" onClick={() => void subscribe()}>
+            订阅停热检修通知 ›
+          </Text>
+        ) : null}
+      </View>
 
       <View className="card">
         <View className="card-title">
@@ -119,14 +177,6 @@ export default function HomePage() {
             <Text className="notice-body">{n.body}</Text>
           </View>
         ))}
-      </View>
-
-      <View className="card hotline" onClick={() => void Taro.makePhoneCall({ phoneNumber: HOTLINE.dial })}>
-        <View>
-          <Text>24小时供热服务热线</Text>
-          <Text className="hotline-number">{HOTLINE.display}</Text>
-        </View>
-        <Text className="hotline-call">拨打</Text>
       </View>
 
       <Button className="btn btn-quiet" onClick={() => void signOut()}>
