@@ -23,17 +23,22 @@ import { alertsModule } from "./modules/alerts";
 import { auditModule } from "./modules/audit";
 import { authModule, TokenService } from "./modules/auth";
 import { billingModule } from "./modules/billing";
+import { calendarModule } from "./modules/calendar";
 import { FileKinds, filesModule } from "./modules/files";
 import { hardshipModule } from "./modules/hardship";
 import { invoicesModule, invoicingPort } from "./modules/invoices";
+import { noticesModule } from "./modules/notices";
 import { notificationsModule } from "./modules/notifications";
 import { paymentsModule } from "./modules/payments";
 import { reportsModule } from "./modules/reports";
 import { registerModule } from "./modules/register";
+import { remindersModule } from "./modules/reminders";
 import { residentsModule } from "./modules/residents";
 import { staffModule } from "./modules/staff";
+import { suspensionsModule } from "./modules/suspensions";
 import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
 import { weatherModule } from "./modules/weather";
+import { visitsModule } from "./modules/visits";
 import { sandboxVendorKeys } from "./sandboxes";
 
 /**
@@ -50,14 +55,19 @@ export const MODULES: readonly WarmlineModule[] = [
   authModule,
   weatherModule,
   alertsModule,
+  calendarModule,
   billingModule,
   paymentsModule,
   invoicesModule,
   ticketsModule,
   hardshipModule,
+  noticesModule,
   notificationsModule,
   reportsModule,
   registerModule,
+  remindersModule,
+  visitsModule,
+  suspensionsModule,
 ];
 
 /** every entity of the schema; migrations must create exactly these tables (checked by a test) */

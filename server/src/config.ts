@@ -194,7 +194,27 @@ const EnvSchema = z.object({
     .string()
     .regex(/^SMS_\d{1,20}$/)
     .default("SMS_486250003"),
+  /** arrears reminders by SMS, one approved template per tone (texts: sms/templates.ts arrears_*) */
+  SMS_TEMPLATE_ARREARS_NOTICE: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250011"),
+  SMS_TEMPLATE_ARREARS_OVERDUE: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250012"),
+  SMS_TEMPLATE_ARREARS_SOFT: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250013"),
+  /** a completed refund, to the account holder's mobile (text: sms/templates.ts refund_result) */
+  SMS_TEMPLATE_REFUND_RESULT: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250021"),
   SMS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** shared secret in the URL of the SMS platform's reply push (/api/v1/notify/sms-up?token=…): 退订 replies */
+  SMS_UP_TOKEN: z.string().min(16).optional(),
   /** subscribe-message template ids (WeChat 订阅消息 / Alipay 模板消息) per MESSAGE_TEMPLATES entry */
   WECHAT_TEMPLATE_TICKET_PROGRESS: z.string().min(1).max(64).default("sandbox-wx-ticket-progress"),
   WECHAT_TEMPLATE_FOLLOW_UP: z.string().min(1).max(64).default("sandbox-wx-follow-up-due"),
@@ -202,6 +222,14 @@ const EnvSchema = z.object({
   WECHAT_MINIPROGRAM_STATE: z.enum(["developer", "trial", "formal"]).default("formal"),
   ALIPAY_TEMPLATE_TICKET_PROGRESS: z.string().min(1).max(64).default("sandbox-ali-ticket-progress"),
   ALIPAY_TEMPLATE_FOLLOW_UP: z.string().min(1).max(64).default("sandbox-ali-follow-up-due"),
+  /** the arrears reminder subscribe message (欠费提醒) per platform */
+  WECHAT_TEMPLATE_ARREARS: z.string().min(1).max(64).default("sandbox-wx-arrears-reminder"),
+  ALIPAY_TEMPLATE_ARREARS: z.string().min(1).max(64).default("sandbox-ali-arrears-reminder"),
+  /** 停热检修 notices and completed refunds (modules/notifications noticeMessages.ts, refundMessage.ts) */
+  WECHAT_TEMPLATE_HEATING_NOTICE: z.string().min(1).max(64).default("sandbox-wx-heating-notice"),
+  ALIPAY_TEMPLATE_HEATING_NOTICE: z.string().min(1).max(64).default("sandbox-ali-heating-notice"),
+  WECHAT_TEMPLATE_REFUND_RESULT: z.string().min(1).max(64).default("sandbox-wx-refund-result"),
+  ALIPAY_TEMPLATE_REFUND_RESULT: z.string().min(1).max(64).default("sandbox-ali-refund-result"),
   /** the seller printed on every invoice: the heating centre */
   INVOICE_SELLER_NAME: z.string().min(2).default("民乐县城区集中供热中心"),
   INVOICE_SELLER_TAX_ID: z.string().min(15).max(20).default("91620722MA74WL005M"),
@@ -249,6 +277,51 @@ const EnvSchema = z.object({
   HARDSHIP_INSTALMENT_SPACING_MONTHS: z.coerce.number().int().min(1).max(3).default(1),
   /** working days an application may wait for one review step before the supervisors are alerted */
   HARDSHIP_REVIEW_ALERT_WORKDAYS: z.coerce.number().int().min(1).max(30).default(3),
+  /** 报停/复供: the last day to apply for a season, "MM-DD" of its first year ("09-30" = before 1 Oct) */
+  SUSPENSION_DEADLINE: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be "MM-DD"' })
+    .default("09-30"),
+  /** per-season last days replacing SUSPENSION_DEADLINE: "2027-2028:2027-09-15,2028-2029:2028-09-20" */
+  SUSPENSION_DEADLINE_OVERRIDES: z
+    .string()
+    .regex(/^(\d{4}-\d{4}:\d{4}-\d{2}-\d{2})?(,\d{4}-\d{4}:\d{4}-\d{2}-\d{2})*$/, {
+      message: 'must be "2027-2028:2027-09-15,…"',
+    })
+    .default(""),
+  /** 报停 of an account with arrears: "refuse" (default: arrears are settled first) or "allow" */
+  SUSPENSION_ARREARS_RULE: z.enum(["refuse", "allow"]).default("refuse"),
+  /** arrears reminders (issue 13): the daily planning turn, Asia/Shanghai "HH:MM" */
+  REMINDER_PLAN_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be "HH:MM"' })
+    .default("09:00"),
+  /** the default ladder's settings (the stored ladder is edited by an administrator afterwards) */
+  REMINDER_QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be "HH:MM-HH:MM"' })
+    .refine((v) => v.slice(0, 5) !== v.slice(6), { message: "an empty window (start = end)" })
+    .default("21:00-08:00"),
+  REMINDER_MIN_GAP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  REMINDER_RATE_SUBSCRIBE: z.coerce.number().int().min(1).max(10_000).default(50),
+  REMINDER_RATE_SMS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** grading: days past due for 催缴, 重点, 严重 (increasing) */
+  REMINDER_GRADE_DAYS: z
+    .string()
+    .regex(/^\d{1,4},\d{1,4},\d{1,4}$/, { message: 'must be "overdue,key,serious" days' })
+    .refine(
+      (v) => {
+        const [a, b, c] = v.split(",").map(Number) as [number, number, number];
+        return a >= 1 && a < b && b < c;
+      },
+      { message: "must be increasing and ≥ 1" },
+    )
+    .default("30,90,180"),
+  REMINDER_DUE_SOON_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  REMINDER_KEY_AMOUNT_FEN: z.coerce.number().int().min(1).default(500_000),
+  REMINDER_MIN_OWED_FEN: z.coerce.number().int().min(1).default(100),
+  /** attempts on one channel while its vendor is unavailable before the next channel of the chain is tried */
+  REMINDER_CHANNEL_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   /** lifetime of a PDF download link */
   FILE_LINK_TTL_S: z.coerce.number().int().min(10).default(600),
   /** a TTF/OTF/TTC with Chinese glyphs for PDFs; default: the bundled Noto Sans SC */
@@ -525,14 +598,20 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
         ticket_progress: env.SMS_TEMPLATE_TICKET_PROGRESS,
         follow_up_due: env.SMS_TEMPLATE_FOLLOW_UP,
         bind_alert: env.SMS_TEMPLATE_BIND_ALERT,
+        arrears_notice: env.SMS_TEMPLATE_ARREARS_NOTICE,
+        arrears_overdue: env.SMS_TEMPLATE_ARREARS_OVERDUE,
+        arrears_soft: env.SMS_TEMPLATE_ARREARS_SOFT,
+        refund_result: env.SMS_TEMPLATE_REFUND_RESULT,
       },
       timeoutMs: env.SMS_TIMEOUT_MS,
+      upToken: env.SMS_UP_TOKEN ?? ((env.SANDBOX_VENDORS ?? dev) ? "sandbox-sms-up-token" : null),
     },
     messages: {
       wechat: {
         templates: {
           ticket_progress: env.WECHAT_TEMPLATE_TICKET_PROGRESS,
           follow_up_due: env.WECHAT_TEMPLATE_FOLLOW_UP,
+          arrears_reminder: env.WECHAT_TEMPLATE_ARREARS,
         },
         miniprogramState: env.WECHAT_MINIPROGRAM_STATE,
       },
@@ -540,8 +619,14 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
         templates: {
           ticket_progress: env.ALIPAY_TEMPLATE_TICKET_PROGRESS,
           follow_up_due: env.ALIPAY_TEMPLATE_FOLLOW_UP,
+          arrears_reminder: env.ALIPAY_TEMPLATE_ARREARS,
         },
       },
+    },
+    /** subscribe-message templates of 停热检修 notices and completed refunds, per vendor (apart from the ticket ones) */
+    residentMessages: {
+      wechat: { heating_notice: env.WECHAT_TEMPLATE_HEATING_NOTICE, refund_result: env.WECHAT_TEMPLATE_REFUND_RESULT },
+      alipay: { heating_notice: env.ALIPAY_TEMPLATE_HEATING_NOTICE, refund_result: env.ALIPAY_TEMPLATE_REFUND_RESULT },
     },
     invoices: {
       seller: {
@@ -565,6 +650,16 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       spacingMonths: env.HARDSHIP_INSTALMENT_SPACING_MONTHS,
       reviewAlertWorkdays: env.HARDSHIP_REVIEW_ALERT_WORKDAYS,
     },
+    suspension: {
+      deadlineMonthDay: env.SUSPENSION_DEADLINE,
+      deadlineOverrides: Object.fromEntries(
+        env.SUSPENSION_DEADLINE_OVERRIDES.split(",")
+          .filter(Boolean)
+          .map((p) => p.split(":") as [string, string]),
+      ),
+      arrearsRule: env.SUSPENSION_ARREARS_RULE,
+    },
+    reminders: reminderConfig(env),
     serveClients: env.SERVE_CLIENTS,
     seedDemo: env.SEED_DEMO,
   };
@@ -610,4 +705,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function secretish(key: string): boolean {
   return /SECRET|KEY|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL/.test(key);
+}
+
+/** arrears reminders: the planning turn, grading thresholds, the default ladder's settings */
+function reminderConfig(env: {
+  REMINDER_PLAN_TIME: string;
+  REMINDER_QUIET_HOURS: string;
+  REMINDER_MIN_GAP_DAYS: number;
+  REMINDER_RATE_SUBSCRIBE: number;
+  REMINDER_RATE_SMS: number;
+  REMINDER_GRADE_DAYS: string;
+  REMINDER_DUE_SOON_DAYS: number;
+  REMINDER_KEY_AMOUNT_FEN: number;
+  REMINDER_MIN_OWED_FEN: number;
+  REMINDER_CHANNEL_ATTEMPTS: number;
+}) {
+  const [overdueDays, keyDays, seriousDays] = env.REMINDER_GRADE_DAYS.split(",").map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  return {
+    planTime: env.REMINDER_PLAN_TIME,
+    thresholds: {
+      dueSoonDays: env.REMINDER_DUE_SOON_DAYS,
+      overdueDays,
+      keyDays,
+      seriousDays,
+      keyAmountFen: env.REMINDER_KEY_AMOUNT_FEN,
+      minOwedFen: env.REMINDER_MIN_OWED_FEN,
+    },
+    settings: {
+      quietHours: { start: env.REMINDER_QUIET_HOURS.slice(0, 5), end: env.REMINDER_QUIET_HOURS.slice(6) },
+      minGapDays: env.REMINDER_MIN_GAP_DAYS,
+      ratePerSecond: { subscribe: env.REMINDER_RATE_SUBSCRIBE, sms: env.REMINDER_RATE_SMS },
+    },
+    channelAttempts: env.REMINDER_CHANNEL_ATTEMPTS,
+  };
 }

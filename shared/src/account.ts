@@ -21,6 +21,19 @@ export const HARDSHIP_LABELS: Record<HardshipCategory, string> = {
   other: "其他困难",
 };
 
+/**
+ * Special-group flags of the register (特殊群体, DOMAIN.md "Arrears work"): households the grid workers
+ * visit and may pay for (代缴); several may apply at once, independent of the hardship category.
+ */
+export const SPECIAL_GROUPS = ["mobility", "incapacitated", "elderly_alone", "disabled"] as const;
+export type SpecialGroup = (typeof SPECIAL_GROUPS)[number];
+export const SPECIAL_GROUP_LABELS: Record<SpecialGroup, string> = {
+  mobility: "行动不便",
+  incapacitated: "失能",
+  elderly_alone: "独居老人",
+  disabled: "残疾",
+};
+
 /** Account status: active, heating suspended (报停) or closed (销户). */
 export const ACCOUNT_STATUSES = ["active", "suspended", "closed"] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];

@@ -2,6 +2,7 @@ import { BIND_FACTOR_LABELS } from "./api/accounts";
 import { PAYMENT_CHANNEL_LABELS } from "./api/payments";
 import { formatYuan } from "./billing/money";
 import { HARDSHIP_CHANNEL_LABELS, HARDSHIP_PLAN_KIND_LABELS } from "./hardship";
+import { NOTICE_AUDIENCE_LABELS, NOTICE_KIND_LABELS } from "./notices";
 import { STAFF_ROLE_LABELS } from "./roles";
 
 /**
@@ -44,6 +45,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "account.import_create": "台账导入新建账户",
   "account.import_update": "台账导入更新账户",
   "account.update": "修改账户信息",
+  "account.hardship_flags": "设置困难类别与特殊群体",
   "account.transfer": "账户过户",
   "hardship.apply": "提交困难缓缴/分期申请",
   "hardship.withdraw": "撤回困难缓缴/分期申请",
@@ -53,6 +55,32 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "hardship.center_reject": "困难申请供热中心复核不通过",
   "bill.hardship_relief": "困难计划免缴滞纳金",
   "hardship.reinstate": "恢复已违约的困难分期/缓缴计划",
+  "calendar.load": "从数据包导入节假日安排",
+  "calendar.upload": "上传节假日安排",
+  "notice.create": "发布供热公告",
+  "notice.update": "修改供热公告",
+  "notice.withdraw": "撤回供热公告",
+  "suspension.apply": "提交报停/复供申请",
+  "suspension.withdraw": "撤回报停/复供申请",
+  "suspension.approve": "批准报停/复供申请",
+  "suspension.reject": "不予批准报停/复供申请",
+  "suspension.schedule_visit": "安排上门关阀/开阀",
+  "suspension.valve_photo": "上传阀门加封/开阀照片",
+  "suspension.confirm_visit": "确认上门关阀/开阀办结",
+  "visit.record": "登记入户走访",
+  "visit.correct": "更正入户走访记录",
+  "visit.assign": "调整网格员负责的小区",
+  "visit.plan_build": "生成月度走访计划",
+  "visit.pdf_export": "导出走访记录PDF",
+  "reminder.ladder_update": "修改催缴阶梯",
+  "reminder.campaign_start": "发起催缴提醒批次",
+  "reminder.campaign_pause": "暂停催缴提醒批次",
+  "reminder.campaign_resume": "继续催缴提醒批次",
+  "reminder.campaign_cancel": "取消催缴提醒批次",
+  "reminder.send_one": "单户发送欠费提醒",
+  "reminder.hold": "标记不宜催缴",
+  "reminder.unhold": "解除不宜催缴标记",
+  "visit_task.done": "走访任务标记完成",
 };
 
 /** what an audit row is about */
@@ -71,9 +99,17 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   report: "报表",
   register_import: "户籍台账导入",
   hardship_application: "困难缓缴/分期申请",
+  suspension_application: "报停/复供申请",
   payment_plan: "分期/缓缴计划",
+  calendar_year: "节假日日历年份",
+  notice: "供热公告",
   staff_user: "工作人员",
   resident_user: "居民用户",
+  home_visit: "入户走访记录",
+  visit_plan: "月度走访计划",
+  reminder_ladder: "催缴阶梯",
+  reminder_campaign: "催缴提醒批次",
+  visit_task: "走访任务",
 };
 
 /** names of the detail fields the server writes */
@@ -104,6 +140,11 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   minutes: "锁定分钟数",
   remainingAttempts: "剩余尝试次数",
   failures: "失败次数",
+  year: "年份",
+  sourceDetail: "数据来源",
+  holidays: "节假日天数",
+  makeupWorkdays: "调休上班天数",
+  replaced: "覆盖原有数据",
   failuresBefore: "此前验证失败次数",
   wasLocked: "解除前处于锁定",
   note: "备注",
@@ -137,6 +178,26 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   termsChanged: "复核调整方案",
   dueDate: "缴费截止日",
   planId: "计划编号",
+  title: "标题",
+  noticeKind: "公告类别",
+  audience: "发布范围",
+  targets: "小区/换热站编号",
+  changedFields: "修改项",
+  suspensionKind: "报停/复供",
+  seasonCode: "供热季",
+  technicianId: "维修员编号",
+  visitDate: "上门日期",
+  approved: "同时批准",
+  outcome: "走访结果",
+  position: "住户态度",
+  corrects: "更正的记录",
+  before: "调整前",
+  after: "调整后",
+  visits: "记录数",
+  month: "月份",
+  entries: "计划户数",
+  created: "新增",
+  reassigned: "改派",
 };
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {
@@ -151,6 +212,21 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   role: STAFF_ROLE_LABELS,
   hardshipChannel: HARDSHIP_CHANNEL_LABELS,
   planKind: HARDSHIP_PLAN_KIND_LABELS,
+  noticeKind: NOTICE_KIND_LABELS,
+  audience: NOTICE_AUDIENCE_LABELS,
+  changedFields: {
+    title: "标题",
+    body: "正文",
+    kind: "类别",
+    audience: "发布范围",
+    communityIds: "小区",
+    stationIds: "换热站",
+    pinned: "置顶",
+    publishAt: "发布时间",
+    expireAt: "过期时间",
+    imageId: "图片",
+  },
+  suspensionKind: { suspend: "报停", restart: "复供" },
 };
 
 /** fields named in "changes" details (account upkeep) */

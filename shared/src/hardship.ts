@@ -273,3 +273,23 @@ export const HARDSHIP_COMMUNITY_REVIEW_ROLES = ["community_reviewer"] as const;
 export const HARDSHIP_CENTER_REVIEW_ROLES = ["center_reviewer"] as const;
 /** the hardship summary and its export */
 export const HARDSHIP_SUMMARY_ROLES = ["center_reviewer", "supervisor", "admin"] as const;
+
+/**
+ * 按计划缴费 ("pay this instalment"): the rest of the first instalment not yet fully paid (what the pay
+ * button offers) and all that is left of the plan (the most one payment may bring), given the money paid
+ * since the plan started. Paying more than the instalment counts toward the next ones (allocateToInstalments).
+ */
+export function planAmountsDue(
+  instalments: readonly { seq: number; amountFen: number }[],
+  paidSinceStartFen: number,
+): { nextSeq: number | null; nextFen: number; remainingFen: number } {
+  const paid = allocateToInstalments(
+    instalments.map((i) => i.amountFen),
+    paidSinceStartFen,
+  );
+  const k = instalments.findIndex((inst, idx) => (paid[idx] ?? 0) < inst.amountFen);
+  const remainingFen = instalments.reduce((s, inst, idx) => s + inst.amountFen - (paid[idx] ?? 0), 0);
+  if (k < 0) return { nextSeq: null, nextFen: 0, remainingFen: 0 };
+  const next = instalments[k] as { seq: number; amountFen: number };
+  return { nextSeq: next.seq, nextFen: next.amountFen - (paid[k] ?? 0), remainingFen };
+}

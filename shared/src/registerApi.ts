@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACCOUNT_CATEGORIES } from "./account";
+import { ACCOUNT_CATEGORIES, HARDSHIP_CATEGORIES, SPECIAL_GROUPS } from "./account";
 import { PageQuerySchema, pageOf } from "./api/common";
 import type { StaffRole } from "./roles";
 
@@ -95,6 +95,25 @@ export const AccountUpdateSchema = z
   })
   .refine((v) => Object.keys(v).some((k) => k !== "reason"), { message: "没有要修改的内容" });
 export type AccountUpdateInput = z.infer<typeof AccountUpdateSchema>;
+
+/** 困难类别与特殊群体: set by supervisors and admins with a reason; audited ("account.hardship_flags"). */
+export const AccountHardshipFlagsSchema = z.object({
+  hardshipCategory: z.enum(HARDSHIP_CATEGORIES),
+  specialGroups: z.array(z.enum(SPECIAL_GROUPS)).max(SPECIAL_GROUPS.length),
+  reason: z.string().trim().min(2, "请填写修改原因").max(200),
+});
+export type AccountHardshipFlagsInput = z.infer<typeof AccountHardshipFlagsSchema>;
+
+/** one change of an account's hardship category or special-group flags, from the audit log */
+export const HardshipFlagChangeSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorName: z.string().nullable(),
+  reason: z.string().nullable(),
+  changes: z.array(z.object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
+});
+export const HardshipFlagHistorySchema = z.object({ items: z.array(HardshipFlagChangeSchema) });
+export type HardshipFlagChange = z.infer<typeof HardshipFlagChangeSchema>;
 
 /** 过户: the new owner; the old owner's bindings end, history and unpaid bills stay with the account. */
 export const AccountTransferSchema = z.object({

@@ -121,6 +121,10 @@ export const MY_TICKETS_ROLES: readonly StaffRole[] = FIELD_ROLES;
 export const FOLLOW_UP_ROLES: readonly StaffRole[] = ["hotline_agent", "supervisor", "admin"];
 /** the three rates (三率) report and its export */
 export const SERVICE_REPORT_ROLES: readonly StaffRole[] = ["hotline_agent", "dispatcher", "supervisor", "admin"];
+/** 节假日日历: loading a year's holiday arrangement (from the package or an upload) */
+export const CALENDAR_ADMIN_ROLES: readonly StaffRole[] = ["admin"];
+/** 节假日日历: reading the coverage and days (the supervisors see the missing-data alert; legal deadlines use it) */
+export const CALENDAR_READ_ROLES: readonly StaffRole[] = ["supervisor", "legal_officer", "admin"];
 /** the escalation inbox (升级提醒): SLA breaches escalated to the supervisor */
 export const ALERT_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
 /** record outdoor temperature readings (the heat source plant's log, a technician on site) */

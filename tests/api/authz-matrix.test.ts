@@ -53,6 +53,8 @@ const MATRIX: Record<RouteKey, Allowed> = {
   // account upkeep (address, area, category, phone, ID number, 过户): supervisors and administrators
   "PATCH /api/v1/staff/accounts/:id": ["supervisor", "admin"],
   "POST /api/v1/staff/accounts/:id/transfer": ["supervisor", "admin"],
+  "PUT /api/v1/staff/accounts/:id/hardship-flags": ["supervisor", "admin"],
+  "GET /api/v1/staff/accounts/:id/hardship-flags/history": EVERY_ROLE,
 
   // the account register import (用户信息自动录入): administrators only; upload, template and report are
   // mounted by the register module (multipart and files, not JSON)
@@ -181,14 +183,8 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "POST /api/v1/staff/hardship/plans/:id/reinstate": ["center_reviewer"],
   "GET /api/v1/staff/hardship/summary": ["center_reviewer", "supervisor", "admin"],
   "GET /api/v1/staff/hardship/summary.csv": ["center_reviewer", "supervisor", "admin"],
-  "GET /api/v1/staff/accounts/:id/hardship": [
-    "hotline_agent",
-    "grid_worker",
-    "community_reviewer",
-    "center_reviewer",
-    "supervisor",
-    "admin",
-  ],
+  // the account page's plan view: everyone who sees accounts (a community-scoped reviewer: own community only)
+  "GET /api/v1/staff/accounts/:id/hardship": EVERY_ROLE,
   // mounted by the hardship module (multipart upload of certificates)
   "POST /api/v1/staff/hardship/attachments": ["hotline_agent", "grid_worker", "supervisor", "admin"],
 
@@ -208,14 +204,105 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "GET /api/v1/staff/alerts/summary": ["supervisor", "admin"],
   "POST /api/v1/staff/alerts/:id/ack": ["supervisor", "admin"],
 
+  // notices (供热公告): supervisors and administrators publish, edit and withdraw; the image upload is
+  // mounted by the notices module (multipart)
+  "GET /api/v1/staff/notices": ["supervisor", "admin"],
+  "GET /api/v1/staff/notices/:id": ["supervisor", "admin"],
+  "POST /api/v1/staff/notices": ["supervisor", "admin"],
+  "PUT /api/v1/staff/notices/:id": ["supervisor", "admin"],
+  "POST /api/v1/staff/notices/:id/withdraw": ["supervisor", "admin"],
+  "POST /api/v1/staff/notice-images": ["supervisor", "admin"],
+
+  // the holiday calendar (节假日日历): read by supervisors and legal officers, loaded by administrators
+  "GET /api/v1/staff/calendar/years": ["supervisor", "legal_officer", "admin"],
+  "GET /api/v1/staff/calendar/days": ["supervisor", "legal_officer", "admin"],
+  "POST /api/v1/staff/calendar/years/:year/load": ["admin"],
+  "POST /api/v1/staff/calendar/years/:year/upload": ["admin"],
+
   // reports: the 三率 report; the two exports are mounted by the reports module (files, not JSON)
   "GET /api/v1/staff/reports/service-rates": ["hotline_agent", "dispatcher", "supervisor", "admin"],
   "GET /api/v1/staff/reports/service-rates.csv": ["hotline_agent", "dispatcher", "supervisor", "admin"],
   "GET /api/v1/staff/reports/service-rates.xlsx": ["hotline_agent", "dispatcher", "supervisor", "admin"],
+
+  // 报停/复供: dispatchers (and supervisors, admins) review and send the valve visit; the technician it is sent to
+  // confirms it with the sealed-valve photo; the hotline reads the desk; the account page's status: everyone
+  "GET /api/v1/staff/suspensions": ["hotline_agent", "dispatcher", "technician", "supervisor", "admin"],
+  "GET /api/v1/staff/suspensions/:id": ["hotline_agent", "dispatcher", "technician", "supervisor", "admin"],
+  "POST /api/v1/staff/suspensions/:id/decision": ["dispatcher", "supervisor", "admin"],
+  "POST /api/v1/staff/suspensions/:id/valve-visit": ["dispatcher", "supervisor", "admin"],
+  "POST /api/v1/staff/suspensions/:id/valve-visit/confirm": ["technician", "dispatcher", "supervisor", "admin"],
+  "GET /api/v1/staff/accounts/:id/heating-status": EVERY_ROLE,
+  // mounted by the suspensions module (multipart upload of the valve photo)
+  "POST /api/v1/staff/suspension-valve-photos": ["technician", "dispatcher", "supervisor", "admin"],
+
+  // home visits (入户走访): field staff record (their communities only), corrections instead of edits, the
+  // day's list, plan progress and assignments for supervisors; photo upload and the PDF are mounted (files)
+  "POST /api/v1/staff/visits": ["grid_worker", "technician", "supervisor", "admin"],
+  "GET /api/v1/staff/visits": ["hotline_agent", "technician", "grid_worker", "legal_officer", "supervisor", "admin"],
+  "GET /api/v1/staff/visits/today": ["grid_worker", "technician"],
+  "GET /api/v1/staff/visits/:id": [
+    "hotline_agent",
+    "technician",
+    "grid_worker",
+    "legal_officer",
+    "supervisor",
+    "admin",
+  ],
+  "POST /api/v1/staff/visits/:id/corrections": ["grid_worker", "technician", "supervisor", "admin"],
+  "PATCH /api/v1/staff/visits/:id": ["grid_worker", "technician", "supervisor", "admin"],
+  "DELETE /api/v1/staff/visits/:id": ["grid_worker", "technician", "supervisor", "admin"],
+  "GET /api/v1/staff/accounts/:id/visits": [
+    "hotline_agent",
+    "technician",
+    "grid_worker",
+    "legal_officer",
+    "supervisor",
+    "admin",
+  ],
+  "GET /api/v1/staff/accounts/:id/visits.pdf": [
+    "hotline_agent",
+    "technician",
+    "grid_worker",
+    "legal_officer",
+    "supervisor",
+    "admin",
+  ],
+
+  // arrears reminders (欠费智能提醒): the reminder desk reads campaigns, the ladder and an account's 催缴记录;
+  // supervisors start / pause / resume / cancel campaigns and mark 不宜催缴; only administrators edit the
+  // ladder; a hotline agent may send one reminder from the account page; visit tasks for grid workers
+  "GET /api/v1/staff/reminders/campaigns": ["hotline_agent", "grid_worker", "legal_officer", "supervisor", "admin"],
+  "GET /api/v1/staff/reminders/campaigns/:id": ["hotline_agent", "grid_worker", "legal_officer", "supervisor", "admin"],
+  "POST /api/v1/staff/reminders/campaigns": ["supervisor", "admin"],
+  "POST /api/v1/staff/reminders/campaigns/:id/pause": ["supervisor", "admin"],
+  "POST /api/v1/staff/reminders/campaigns/:id/resume": ["supervisor", "admin"],
+  "POST /api/v1/staff/reminders/campaigns/:id/cancel": ["supervisor", "admin"],
+  "GET /api/v1/staff/reminders/ladder": ["hotline_agent", "grid_worker", "legal_officer", "supervisor", "admin"],
+  "PUT /api/v1/staff/reminders/ladder": ["admin"],
+  "GET /api/v1/staff/accounts/:id/reminders": ["hotline_agent", "grid_worker", "legal_officer", "supervisor", "admin"],
+  "POST /api/v1/staff/accounts/:id/reminders": ["hotline_agent", "supervisor", "admin"],
+  "GET /api/v1/staff/accounts/:id/reminder-state": [
+    "hotline_agent",
+    "grid_worker",
+    "legal_officer",
+    "supervisor",
+    "admin",
+  ],
+  "POST /api/v1/staff/accounts/:id/reminder-hold": ["supervisor", "admin"],
+  "POST /api/v1/staff/accounts/:id/reminder-hold/release": ["supervisor", "admin"],
+  "GET /api/v1/staff/visit-tasks": ["grid_worker", "supervisor", "admin"],
+  "POST /api/v1/staff/visit-tasks/:id/done": ["grid_worker", "supervisor", "admin"],
+  "POST /api/v1/staff/visit-photos": ["grid_worker", "technician", "supervisor", "admin"],
+  "GET /api/v1/staff/visit-plans/progress": ["supervisor", "admin"],
+  "POST /api/v1/staff/visit-plans/build": ["supervisor", "admin"],
+  "GET /api/v1/staff/special-groups": ["grid_worker", "supervisor", "admin"],
+  "GET /api/v1/staff/visit-assignments": ["supervisor", "admin"],
+  "PUT /api/v1/staff/visit-assignments/:staffId": ["supervisor", "admin"],
 };
 
 /** staff-only routes that modules mount themselves (no declaration to read the roles from: only probed) */
 const MOUNTED_STAFF_ROUTES: readonly RouteKey[] = [
+  "POST /api/v1/staff/notice-images",
   "POST /api/v1/staff/photos",
   "POST /api/v1/staff/hardship/attachments",
   "GET /api/v1/staff/hardship/summary.csv",
@@ -224,6 +311,9 @@ const MOUNTED_STAFF_ROUTES: readonly RouteKey[] = [
   "POST /api/v1/staff/register-imports",
   "GET /api/v1/staff/register-template.xlsx",
   "GET /api/v1/staff/register-imports/:id/report.csv",
+  "POST /api/v1/staff/suspension-valve-photos",
+  "POST /api/v1/staff/visit-photos",
+  "GET /api/v1/staff/accounts/:id/visits.pdf",
 ];
 
 /**
@@ -270,6 +360,8 @@ function target(key: RouteKey) {
   return fillPath(key, {
     id: key.includes("/staff/accounts/:id") ? accountId : 1,
     titleId: 1,
+    staffId: 1,
+    year: 2099,
   });
 }
 

@@ -8,6 +8,7 @@ import { AccountDetailPage } from "./pages/AccountDetailPage";
 import { AccountSearchPage } from "./pages/AccountSearchPage";
 import { AlertsPage } from "./pages/AlertsPage";
 import { AuditLogPage } from "./pages/AuditLogPage";
+import { CalendarPage } from "./pages/CalendarPage";
 import { CashierPage } from "./pages/CashierPage";
 import { ChangePasswordPage } from "./pages/ChangePasswordPage";
 import { FlaggedPaymentsPage } from "./pages/FlaggedPaymentsPage";
@@ -20,14 +21,18 @@ import { InvoicesPage } from "./pages/InvoicesPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MyTicketsPage } from "./pages/MyTicketsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { NoticesPage } from "./pages/NoticesPage";
 import { PaymentsPage } from "./pages/PaymentsPage";
 import { ReconciliationPage } from "./pages/ReconciliationPage";
 import { SeasonsPage } from "./pages/SeasonsPage";
 import { ServiceReportPage } from "./pages/ServiceReportPage";
 import { SlaBoardPage } from "./pages/SlaBoardPage";
 import { StaffPage } from "./pages/StaffPage";
+import { SuspensionDeskPage } from "./pages/SuspensionDeskPage";
 import { RegisterImportPage } from "./pages/RegisterImportPage";
 import { TicketDetailPage } from "./pages/TicketDetailPage";
+import { VisitProgressPage } from "./pages/VisitProgressPage";
+import { VisitsPage } from "./pages/VisitsPage";
 
 /** Paths are relative to the router's basename (/console). */
 export function AppRoutes() {
@@ -43,6 +48,22 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.myTickets.roles}>
                 <MyTicketsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/visits"
+            element={
+              <RequireRoles roles={DESKS.visits.roles}>
+                <VisitsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/visit-progress"
+            element={
+              <RequireRoles roles={DESKS.visitProgress.roles}>
+                <VisitProgressPage />
               </RequireRoles>
             }
           />
@@ -161,10 +182,34 @@ export function AppRoutes() {
             }
           />
           <Route
+            path="/calendar"
+            element={
+              <RequireRoles roles={DESKS.calendar.roles}>
+                <CalendarPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/notices"
+            element={
+              <RequireRoles roles={DESKS.notices.roles}>
+                <NoticesPage />
+              </RequireRoles>
+            }
+          />
+          <Route
             path="/register"
             element={
               <RequireRoles roles={DESKS.register.roles}>
                 <RegisterImportPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/suspensions"
+            element={
+              <RequireRoles roles={DESKS.suspensions.roles}>
+                <SuspensionDeskPage />
               </RequireRoles>
             }
           />

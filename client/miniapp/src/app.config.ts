@@ -19,6 +19,12 @@ export default defineAppConfig({
   subPackages: [
     { root: "pages/pay", pages: ["index"] },
     { root: "pages/pay-result", pages: ["index"] },
+    // 困难缓缴/分期: the application form and its progress (with the plan)
+    { root: "pages/hardship", pages: ["apply/index", "detail/index"] },
+    // 报停/复供: apply before the season's deadline, status and history
+    { root: "pages/suspension", pages: ["index"] },
+    // 供热公告: every current notice, and one notice (subscribe messages of 停热检修 notices open it)
+    { root: "pages/notices", pages: ["list/index", "detail/index"] },
   ],
   window: {
     backgroundTextStyle: "light",

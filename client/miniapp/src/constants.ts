@@ -21,6 +21,8 @@ export const PAGES = {
   report: "/pages/report/index",
   tickets: "/pages/tickets/index",
   ticket: "/pages/ticket/index",
+  hardshipApply: "/pages/hardship/apply/index",
+  hardshipDetail: "/pages/hardship/detail/index",
 } as const;
 
 /**

@@ -58,3 +58,35 @@ export async function enqueue(
     await insert.orUpdate([], ["dedupe_key"]).execute();
   }
 }
+
+/**
+ * Many jobs of one name in one multi-row INSERT (a planning run writes thousands): the same rules as
+ * `enqueue` — call it in the transaction of the change, a dedupe key that exists already is a no-op.
+ */
+export async function enqueueMany(
+  manager: EntityManager,
+  name: JobName,
+  items: { payload: unknown; dedupeKey?: string; at?: Date }[],
+  opts: { maxAttempts?: number } = {},
+): Promise<void> {
+  if (items.length === 0) return;
+  const now = Date.now();
+  const insert = manager
+    .createQueryBuilder()
+    .insert()
+    .into(OutboxJob)
+    .values(
+      items.map((it) => ({
+        jobName: name,
+        payload: JSON.stringify(it.payload),
+        dedupeKey: it.dedupeKey ?? null,
+        status: "pending" as const,
+        attempts: 0,
+        maxAttempts: opts.maxAttempts ?? 8,
+        availableAt: it.at ?? new Date(now),
+      })),
+    )
+    .updateEntity(false);
+  if (driverOf(manager.connection) === "mysql") await insert.orUpdate(["dedupe_key"], ["dedupe_key"]).execute();
+  else await insert.orUpdate([], ["dedupe_key"]).execute();
+}

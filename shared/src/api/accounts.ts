@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACCOUNT_CATEGORIES, ACCOUNT_STATUSES, AccountNoSchema, HARDSHIP_CATEGORIES } from "../account";
+import { ACCOUNT_CATEGORIES, ACCOUNT_STATUSES, AccountNoSchema, HARDSHIP_CATEGORIES, SPECIAL_GROUPS } from "../account";
 import { PII_FIELDS } from "../roles";
 import { PageQuerySchema, pageOf } from "./common";
 
@@ -59,6 +59,8 @@ export const StaffAccountSchema = AccountBase.extend({
   stationId: z.number().int().nullable(),
   idNumberMasked: z.string().nullable(),
   hardshipCategory: z.enum(HARDSHIP_CATEGORIES),
+  /** special-group flags (行动不便, 失能, 独居老人, 残疾), in SPECIAL_GROUPS order */
+  specialGroups: z.array(z.enum(SPECIAL_GROUPS)),
   bindingCount: z.number().int(),
   updatedAt: z.string(),
 });

@@ -16,6 +16,8 @@ export const ALERT_KINDS = [
   "staff_locked",
   "payment_surplus",
   "invoice_document",
+  "calendar_missing",
+  "hardship_review_overdue",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
@@ -25,6 +27,8 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   staff_locked: "账号锁定",
   payment_surplus: "重复缴费余款",
   invoice_document: "发票版式文件异常",
+  calendar_missing: "节假日数据缺失",
+  hardship_review_overdue: "困难申请审核超时",
 };
 /** kinds about account security (shown in red) */
 export const SECURITY_ALERT_KINDS: readonly AlertKind[] = ["bind_after_failures", "staff_locked"];

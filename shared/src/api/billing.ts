@@ -23,6 +23,11 @@ export const BillSchema = z.object({
   lateFeePaidFen: z.number().int(),
   lateFeeWaivedFen: z.number().int(),
   lateFeeExempt: z.boolean(),
+  /**
+   * why the bill has relief (已减免): the newest reason recorded with a waiver or a hardship plan's late-fee
+   * exemption, e.g. "困难群众分期免缴滞纳金（申请 KN20261203-000012）"; null when it never had any
+   */
+  reliefReason: z.string().nullable(),
   /** principal + late fee owed now */
   owedFen: z.number().int(),
   dueDate: z.string(),
@@ -31,6 +36,18 @@ export const BillSchema = z.object({
   asOf: z.string(),
 });
 export type BillView = z.infer<typeof BillSchema>;
+
+/**
+ * 已减免 and why, for both apps: a bill shows it while it has relief — late fees exempt under a hardship plan,
+ * or principal / late fee waived — and a recorded reason; null otherwise.
+ */
+export function billRelief(
+  b: Pick<BillView, "reliefReason" | "lateFeeExempt" | "waivedFen" | "lateFeeWaivedFen">,
+): { label: "已减免"; reason: string } | null {
+  if (!b.reliefReason) return null;
+  if (!b.lateFeeExempt && b.waivedFen <= 0 && b.lateFeeWaivedFen <= 0) return null;
+  return { label: "已减免", reason: b.reliefReason };
+}
 export const BillListSchema = z.object({
   items: z.array(BillSchema),
   /** everything owed on these bills now */

@@ -1,4 +1,4 @@
-import { ACCOUNT_CATEGORY_LABELS, type RevealResult, type StaffAccount } from "@warmline/shared";
+import { ACCOUNT_CATEGORY_LABELS, type RevealResult, SPECIAL_GROUP_LABELS, type StaffAccount } from "@warmline/shared";
 import { Descriptions, type DescriptionsProps, Tag } from "antd";
 import type { ReactNode } from "react";
 import { formatArea, formatDateTime, orEmpty } from "../format";
@@ -29,6 +29,17 @@ export function AccountDescriptions({ account: a, revealed }: { account: StaffAc
     { key: "phone", label: "电话", children: pii(a.phoneMasked, revealed.phone) },
     { key: "idNumber", label: "身份证号", children: pii(a.idNumberMasked, revealed.idNumber) },
     { key: "hardship", label: "困难类别", children: <HardshipTag category={a.hardshipCategory} /> },
+    {
+      key: "specialGroups",
+      label: "特殊群体",
+      children: a.specialGroups?.length
+        ? a.specialGroups.map((g) => (
+            <Tag key={g} color="purple">
+              {SPECIAL_GROUP_LABELS[g] ?? g}
+            </Tag>
+          ))
+        : "无",
+    },
     { key: "bindings", label: "已绑定居民数", children: a.bindingCount },
     { key: "updatedAt", label: "更新时间", children: formatDateTime(a.updatedAt) },
   ];

@@ -5,13 +5,14 @@ import type { BillView } from "../api/billing";
 import { useAuth } from "../auth/AuthContext";
 import { WAIVER_ROLES, hasAnyRole } from "../auth/roles";
 import { useBills, usePayments } from "../queries/billing";
+import { AccountHardshipTab } from "./AccountHardshipTab";
 import { AccountInvoicesTab } from "./AccountInvoicesTab";
 import { BillTable } from "./BillTable";
 import { PaymentTable } from "./PaymentTable";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 import { WaiveModal } from "./WaiveModal";
 
-/** 账单, 缴费记录 and 发票 of one account; supervisors and admins may waive from here. */
+/** 账单, 缴费记录, 发票 and 困难缓缴/分期 of one account; supervisors and admins may waive from here. */
 export function AccountMoneyTabs({ accountId }: { accountId: number }) {
   const { staff } = useAuth();
   const { message } = App.useApp();
@@ -55,6 +56,7 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
           { key: "bills", label: "账单", children: billsTab },
           { key: "payments", label: "缴费记录", children: paymentsTab },
           { key: "invoices", label: "发票", children: <AccountInvoicesTab accountId={accountId} /> },
+          { key: "hardship", label: "困难缓缴/分期", children: <AccountHardshipTab accountId={accountId} /> },
         ]}
       />
       {mayWaive && (

@@ -1,4 +1,4 @@
-import { formatYuan } from "@warmline/shared";
+import { billRelief, formatYuan } from "@warmline/shared";
 import { Button, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { BillView } from "../api/billing";
 import { formatArea } from "../format";
@@ -85,7 +85,27 @@ export function BillTable({ bills, loading, variant = "full", chosen, onWaive }:
       align: "right",
       render: (d: number) => (d > 0 ? `${d} 天` : "—"),
     },
-    { title: "状态", dataIndex: "status", width: 100, render: (s: BillView["status"]) => <BillStatusTag status={s} /> },
+    {
+      title: "状态",
+      dataIndex: "status",
+      width: full ? 200 : 160,
+      render: (s: BillView["status"], b) => {
+        const relief = billRelief(b);
+        return (
+          <Space orientation="vertical" size={2} className="bill-status-cell">
+            <Space size={4} wrap>
+              <BillStatusTag status={s} />
+              {relief && s !== "waived" && <Tag color="green">{relief.label}</Tag>}
+            </Space>
+            {relief && (
+              <Typography.Text type="secondary" className="bill-relief-reason" style={{ fontSize: 12 }}>
+                {relief.reason}
+              </Typography.Text>
+            )}
+          </Space>
+        );
+      },
+    },
     ...(onWaive
       ? ([
           {

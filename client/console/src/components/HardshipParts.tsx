@@ -95,7 +95,7 @@ export function HardshipPlan({ plan }: { plan: PaymentPlanView }) {
     <Space orientation="vertical" size="small" style={{ width: "100%" }} className="hardship-plan">
       <Space size={16} wrap>
         <Tag color={plan.status === "active" ? "blue" : plan.status === "completed" ? "green" : "red"}>
-          {HARDSHIP_PLAN_STATUS_LABELS[plan.status]}
+          {plan.status === "active" && plan.kind === "deferral" ? "缓缴期内" : HARDSHIP_PLAN_STATUS_LABELS[plan.status]}
         </Tag>
         <span>本金 {formatYuan(plan.principalFen)}</span>
         <span>已缴 {formatYuan(plan.paidFen)}</span>

@@ -5,14 +5,19 @@ import {
   CalendarOutlined,
   DashboardOutlined,
   ExceptionOutlined,
+  FundOutlined,
+  HomeOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   ImportOutlined,
+  NotificationOutlined,
   PayCircleOutlined,
   PhoneOutlined,
   PieChartOutlined,
+  PoweroffOutlined,
   ReconciliationOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   SearchOutlined,
   SmileOutlined,
   TeamOutlined,
@@ -21,9 +26,14 @@ import {
 import {
   ACCOUNT_DESK_ROLES,
   AUDIT_READ_ROLES,
+  CALENDAR_READ_ROLES,
+  NOTICE_ROLES,
   REGISTER_IMPORT_ROLES,
   STAFF_ADMIN_ROLES,
   type StaffRole,
+  SUSPENSION_DESK_ROLES,
+  VISIT_SUPERVISE_ROLES,
+  VISIT_TODAY_ROLES,
 } from "@warmline/shared";
 import type { ReactNode } from "react";
 import { Navigate } from "react-router";
@@ -91,9 +101,19 @@ export const DESKS = {
     roles: ["center_reviewer", "supervisor", "admin"],
   },
   alerts: { path: "/alerts", label: "升级提醒", icon: <AlertOutlined />, roles: ALERT_ROLES },
+  notices: { path: "/notices", label: "供热公告", icon: <NotificationOutlined />, roles: NOTICE_ROLES },
   audit: { path: "/audit", label: "审计日志", icon: <AuditOutlined />, roles: AUDIT_READ_ROLES },
   staff: { path: "/staff", label: "员工管理", icon: <TeamOutlined />, roles: STAFF_ADMIN_ROLES },
   register: { path: "/register", label: "台账导入", icon: <ImportOutlined />, roles: REGISTER_IMPORT_ROLES },
+  calendar: { path: "/calendar", label: "节假日日历", icon: <ScheduleOutlined />, roles: CALENDAR_READ_ROLES },
+  suspensions: { path: "/suspensions", label: "报停/复供", icon: <PoweroffOutlined />, roles: SUSPENSION_DESK_ROLES },
+  visits: { path: "/visits", label: "入户走访", icon: <HomeOutlined />, roles: VISIT_TODAY_ROLES },
+  visitProgress: {
+    path: "/visit-progress",
+    label: "走访进度",
+    icon: <FundOutlined />,
+    roles: VISIT_SUPERVISE_ROLES,
+  },
 } satisfies Record<string, Desk>;
 
 export const DESK_LIST: Desk[] = Object.values(DESKS);

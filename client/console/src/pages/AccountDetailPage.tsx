@@ -1,4 +1,11 @@
-import { ArrowLeftOutlined, EditOutlined, EyeOutlined, PayCircleOutlined, SwapOutlined } from "@ant-design/icons";
+import {
+  ArrowLeftOutlined,
+  EditOutlined,
+  EyeOutlined,
+  PayCircleOutlined,
+  SwapOutlined,
+  TagsOutlined,
+} from "@ant-design/icons";
 import { ACCOUNT_UPKEEP_ROLES, PII_FIELDS, type RevealResult, mayReveal } from "@warmline/shared";
 import { App, Button, Card, Result, Skeleton, Space } from "antd";
 import { useState } from "react";
@@ -8,7 +15,9 @@ import { useAuth } from "../auth/AuthContext";
 import { hasAnyRole } from "../auth/roles";
 import { AccountDescriptions } from "../components/AccountDescriptions";
 import { AccountEditModal, AccountTransferModal } from "../components/AccountEditModals";
+import { AccountHeatingCard } from "../components/AccountHeatingCard";
 import { AccountMoneyTabs } from "../components/AccountMoneyTabs";
+import { HardshipFlagsModal } from "../components/HardshipFlagsModal";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { RevealModal } from "../components/RevealModal";
 import { DESKS } from "../layout/desks";
@@ -22,7 +31,7 @@ export function AccountDetailPage() {
   const { staff } = useAuth();
   const account = useAccount(id);
   const [revealOpen, setRevealOpen] = useState(false);
-  const [editing, setEditing] = useState<"edit" | "transfer" | null>(null);
+  const [editing, setEditing] = useState<"edit" | "transfer" | "hardship" | null>(null);
   const mayEdit = hasAnyRole(staff?.roles, ACCOUNT_UPKEEP_ROLES);
   // Unmasked values live only while this page is open.
   const [revealed, setRevealed] = useState<RevealResult>({});
@@ -65,6 +74,9 @@ export function AccountDetailPage() {
                 <Button icon={<SwapOutlined />} onClick={() => setEditing("transfer")}>
                   过户
                 </Button>
+                <Button icon={<TagsOutlined />} onClick={() => setEditing("hardship")}>
+                  困难类别/特殊群体
+                </Button>
               </>
             )}
             {allowed.length > 0 && account.data && (
@@ -81,6 +93,7 @@ export function AccountDetailPage() {
         {account.data && <AccountDescriptions account={account.data} revealed={revealed} />}
       </Card>
       {account.data && <AccountMoneyTabs accountId={id} />}
+      {account.data && <AccountHeatingCard accountId={id} />}
       {mayEdit && account.data && (
         <>
           <AccountEditModal
@@ -90,6 +103,15 @@ export function AccountDetailPage() {
             onSaved={() => {
               setEditing(null);
               message.success("账户信息已修改，已记入审计日志");
+            }}
+          />
+          <HardshipFlagsModal
+            account={account.data}
+            open={editing === "hardship"}
+            onClose={() => setEditing(null)}
+            onSaved={() => {
+              setEditing(null);
+              message.success("困难类别与特殊群体已保存，已记入审计日志");
             }}
           />
           <AccountTransferModal

@@ -35,6 +35,7 @@ export const account: StaffAccount = {
   phoneMasked: "138********",
   idNumberMasked: "620***************",
   hardshipCategory: "dibao",
+  specialGroups: [],
   bindingCount: 1,
   updatedAt: "2025-11-27T07:22:01.000Z",
 };
@@ -64,6 +65,7 @@ export function bill(over: Partial<BillView> & Pick<BillView, "id" | "seasonCode
     lateFeePaidFen: 0,
     lateFeeWaivedFen: 0,
     lateFeeExempt: false,
+    reliefReason: null,
     owedFen: 216250,
     dueDate: "2025-10-14",
     overdueDays: 0,

@@ -1,3 +1,9 @@
+import { Notices1796308845685 } from "./1796308845685-Notices";
+import { ArrearsReminders1796308800215 } from "./1796308800215-ArrearsReminders";
+import { Suspensions1796308798571 } from "./1796308798571-Suspensions";
+import { HomeVisits1796308561760 } from "./1796308561760-HomeVisits";
+import { CalendarDays1796308354641 } from "./1796308354641-CalendarDays";
+import { HardshipFlagsReliefReason1796308294718 } from "./1796308294718-HardshipFlagsReliefReason";
 import { TicketTechnicianIndex1796302498332 } from "./1796302498332-TicketTechnicianIndex";
 import { RegisterImport1796298184251 } from "./1796298184251-RegisterImport";
 import { HardshipRelief1796297755710 } from "./1796297755710-HardshipRelief";
@@ -34,4 +40,10 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   HardshipRelief1796297755710,
   RegisterImport1796298184251,
   TicketTechnicianIndex1796302498332,
+  HardshipFlagsReliefReason1796308294718,
+  CalendarDays1796308354641,
+  HomeVisits1796308561760,
+  Suspensions1796308798571,
+  ArrearsReminders1796308800215,
+  Notices1796308845685,
 ];

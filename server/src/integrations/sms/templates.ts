@@ -1,7 +1,13 @@
 import type { MessageTemplate } from "@warmline/shared";
 
 /** the ticket messages (also sent as subscribe messages) and the SMS-only security notice */
-export type SmsTemplate = MessageTemplate | "bind_alert";
+export type SmsTemplate =
+  | MessageTemplate
+  | "bind_alert"
+  | "arrears_notice"
+  | "arrears_overdue"
+  | "arrears_soft"
+  | "refund_result";
 
 /**
  * The SMS template texts to register with the SMS platform (模板内容, Aliyun syntax ${name}); the approved
@@ -19,6 +25,21 @@ export const SMS_TEMPLATE_TEXTS: Record<SmsTemplate, string> = {
   bind_alert:
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
     "您的供热户号${accountNo}已于${time}被新用户在“暖线”小程序绑定，绑定前有多次验证失败。如非您本人或家人操作，请致电0936-4466666处理。",
+  // arrears reminders (server/src/modules/reminders): one approved text per tone; ${amount} includes the late
+  // fee as of ${asOf}; reply TD to stop (退订, handled by POST /api/v1/notify/sms-up)
+  arrears_notice:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
+    "您的供热户号${accountNo}截至${asOf}应缴${season}起供热费${amount}，可在“暖线”小程序缴费或到银行供热缴费专窗办理，咨询0936-4466666。拒收请回复TD",
+  arrears_overdue:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
+    "您的供热户号${accountNo}自${season}起欠缴供热费，截至${asOf}共计${amount}（含滞纳金），请尽快在“暖线”小程序或银行供热缴费专窗缴清，咨询0936-4466666。拒收请回复TD",
+  arrears_soft:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
+    "您好，您的供热户号${accountNo}${season}起尚有供热费${amount}未缴（截至${asOf}）。如家庭确有困难，可在“暖线”小程序或社区申请困难缓缴/分期，咨询0936-4466666。拒收请回复TD",
+  // a refund of the resident's payment completed (server/src/modules/notifications/refundMessage.ts)
+  refund_result:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
+    "您的供热户号${accountNo}缴费订单${orderNo}的退款${amount}已于${time}退回原支付账户，到账时间以银行或支付平台为准。咨询0936-4466666。",
 };
 
 /** Aliyun's limit on one variable's value */

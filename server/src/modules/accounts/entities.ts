@@ -1,4 +1,4 @@
-import type { AccountCategory, AccountStatus, HardshipCategory } from "@warmline/shared";
+import type { AccountCategory, AccountStatus, HardshipCategory, SpecialGroup } from "@warmline/shared";
 import { Entity, Index, JoinColumn, ManyToOne, type Relation } from "typeorm";
 import { Bool, CreatedAt, FkColumn, IdColumn, Instant, Int, Str, UpdatedAt } from "../../db/columns";
 import { ResidentUser } from "../residents";
@@ -76,6 +76,16 @@ export class HeatingAccount {
   @Str(255, { name: "id_number_enc", nullable: true }) idNumberEnc!: string | null;
   @Index() @Str(64, { name: "id_number_bidx", nullable: true }) idNumberBidx!: string | null;
   @Index() @Str(24, { name: "hardship_category", default: "none" }) hardshipCategory!: HardshipCategory;
+  /** special-group flags (SPECIAL_GROUPS), stored comma-separated: "mobility,elderly_alone" */
+  @Str(64, {
+    name: "special_groups",
+    default: "",
+    transformer: {
+      to: (v: readonly string[] | undefined) => (v === undefined ? undefined : v.join(",")),
+      from: (v: string | null) => (v ? v.split(",").filter(Boolean) : []),
+    },
+  })
+  specialGroups!: SpecialGroup[];
   @Index() @Str(16, { default: "active" }) status!: AccountStatus;
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;

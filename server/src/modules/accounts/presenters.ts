@@ -4,6 +4,7 @@ import {
   maskName,
   maskPhone,
   type ResidentAccount,
+  SPECIAL_GROUPS,
   type StaffAccount,
 } from "@warmline/shared";
 import type { PiiVault } from "../../lib/pii";
@@ -40,6 +41,7 @@ export function presentStaffAccount(a: LoadedAccount, vault: PiiVault, bindingCo
     stationId: a.building?.stationId ?? null,
     idNumberMasked: maskIdNumber(vault.decrypt(a.idNumberEnc)),
     hardshipCategory: a.hardshipCategory,
+    specialGroups: SPECIAL_GROUPS.filter((g) => (a.specialGroups ?? []).includes(g)),
     bindingCount,
     updatedAt: a.updatedAt.toISOString(),
   };

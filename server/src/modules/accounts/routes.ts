@@ -1,6 +1,7 @@
 import {
   ACCOUNT_DESK_ROLES,
   ACCOUNT_UPKEEP_ROLES,
+  AccountHardshipFlagsSchema,
   AccountTransferResultSchema,
   AccountTransferSchema,
   AccountUpdateSchema,
@@ -21,7 +22,7 @@ import { route } from "../../http/route";
 import { bindAccount, getBoundAccount, listBoundAccounts, unbindAccount } from "./bindingService";
 import { Community, HeatingAccount } from "./entities";
 import { getStaffAccount, revealAccountPii, searchAccounts } from "./staffAccountService";
-import { transferAccount, updateAccount } from "./upkeepService";
+import { setHardshipFlags, transferAccount, updateAccount } from "./upkeepService";
 
 export function residentAccountRoutes(deps: Deps) {
   // binding requests per client address (RATE_LIMIT_BIND); failures are limited further in bindAccount
@@ -142,6 +143,21 @@ export function staffAccountRoutes(deps: Deps) {
       errors: [404],
       async handler({ params, body }, ctx) {
         return updateAccount(deps, ctx, params.id, body);
+      },
+    }),
+    route({
+      method: "put",
+      path: "/staff/accounts/:id/hardship-flags",
+      summary: "设置困难类别与特殊群体标记（行动不便、失能、独居老人、残疾；须填写原因，记入审计日志）",
+      tags: ["staff"],
+      auth: "staff",
+      roles: ACCOUNT_UPKEEP_ROLES,
+      params: IdParamSchema,
+      body: AccountHardshipFlagsSchema,
+      response: StaffAccountSchema,
+      errors: [404],
+      async handler({ params, body }, ctx) {
+        return setHardshipFlags(deps, ctx, params.id, body);
       },
     }),
     route({

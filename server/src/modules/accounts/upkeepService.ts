@@ -1,5 +1,9 @@
 import {
   ACCOUNT_CATEGORY_LABELS,
+  type AccountHardshipFlagsInput,
+  HARDSHIP_LABELS,
+  SPECIAL_GROUP_LABELS,
+  SPECIAL_GROUPS,
   type AccountTransferInput,
   type AccountUpdateInput,
   idNumberProblem,
@@ -177,4 +181,46 @@ export async function transferAccount(
     });
     return { endedBindings };
   });
+}
+
+/**
+ * 困难类别与特殊群体: an account's hardship category and special-group flags (行动不便, 失能, 独居老人, 残疾),
+ * set by a supervisor or admin with a reason, under a row lock, audited ("account.hardship_flags") with the
+ * before/after values in words; saving the same values changes and records nothing.
+ */
+export async function setHardshipFlags(
+  deps: Deps,
+  ctx: Context,
+  id: number,
+  input: AccountHardshipFlagsInput,
+): Promise<StaffAccount> {
+  const groups = SPECIAL_GROUPS.filter((g) => input.specialGroups.includes(g));
+  const words = (gs: readonly string[]) =>
+    gs.length ? gs.map((g) => SPECIAL_GROUP_LABELS[g as keyof typeof SPECIAL_GROUP_LABELS] ?? g).join("、") : "无";
+  await deps.ds.transaction(async (m) => {
+    const a = await lockedAccount(m, id);
+    const before = SPECIAL_GROUPS.filter((g) => (a.specialGroups ?? []).includes(g));
+    const changes: { field: string; before: string | null; after: string | null }[] = [];
+    if (input.hardshipCategory !== a.hardshipCategory) {
+      changes.push({
+        field: "hardshipCategory",
+        before: HARDSHIP_LABELS[a.hardshipCategory] ?? a.hardshipCategory,
+        after: HARDSHIP_LABELS[input.hardshipCategory],
+      });
+    }
+    if (before.join(",") !== groups.join(",")) {
+      changes.push({ field: "specialGroups", before: words(before), after: words(groups) });
+    }
+    if (changes.length === 0) return;
+    await m
+      .getRepository(HeatingAccount)
+      .update({ id }, { hardshipCategory: input.hardshipCategory, specialGroups: groups });
+    await audit(m, ctx, {
+      action: "account.hardship_flags",
+      targetType: "heating_account",
+      targetId: id,
+      details: { accountNo: a.accountNo, reason: input.reason, changes },
+    });
+  });
+  return getStaffAccount(deps, id);
 }

@@ -52,6 +52,7 @@ export function presentBill(b: Bill, season: HeatingSeason, asOf = shanghaiDate(
     lateFeePaidFen: b.lateFeePaidFen,
     lateFeeWaivedFen: b.lateFeeWaivedFen,
     lateFeeExempt: b.lateFeeExempt,
+    reliefReason: b.reliefReason ?? null,
     owedFen: owed.total,
     dueDate: b.dueDate,
     overdueDays: owed.principal > 0 ? Math.max(0, daysBetween(b.dueDate, asOf)) : 0,
@@ -111,6 +112,7 @@ export async function waiveBill(ds: DataSource, ctx: Context, billId: number, in
         lateFeeWaivedFen: next.lateFeeWaivedFen,
         lateFeeAccruedFen: next.lateFeeAccruedFen,
         lateFeeAccruedUntil: next.lateFeeAccruedUntil,
+        reliefReason: input.reason.slice(0, 200),
         status: billStatus(next),
       },
     );

@@ -69,6 +69,8 @@ export class Bill {
   @Fen({ name: "late_fee_waived_fen", default: 0 }) lateFeeWaivedFen!: number;
   @Str(10, { name: "late_fee_accrued_until", nullable: true }) lateFeeAccruedUntil!: string | null;
   @Bool({ name: "late_fee_exempt", default: false }) lateFeeExempt!: boolean;
+  /** the newest relief's reason (a waiver, or a hardship plan's late-fee exemption): the bill's 已减免 text */
+  @Str(200, { name: "relief_reason", nullable: true }) reliefReason!: string | null;
   @Str(10, { name: "due_date" }) dueDate!: string;
   @Index() @Str(16, { default: "unpaid" }) status!: BillStatus;
   @CreatedAt() createdAt!: Date;

@@ -54,8 +54,9 @@ export async function coveredBillsState(m: EntityManager, billIds: readonly numb
 
 /**
  * 免缴滞纳金 from `asOf`: each covered bill's late fee is brought up to `asOf`, what is owed is waived (a
- * BillWaiver row with the reason), and the bill is exempt until `resumeLateFeeFrom`. A deferral also moves
- * the due date (`newDueDate(current)`).
+ * BillWaiver row with the reason), and the bill is exempt until `resumeLateFeeFrom`; the reason becomes the
+ * bill's `reliefReason` (shown with 已减免 even when nothing had accrued yet). A deferral also moves the due
+ * date (`newDueDate(current)`).
  */
 export async function startHardshipRelief(
   m: EntityManager,
@@ -79,6 +80,7 @@ export async function startHardshipRelief(
         lateFeeAccruedUntil: next.lateFeeAccruedUntil,
         lateFeeWaivedFen: next.lateFeeWaivedFen,
         lateFeeExempt: true,
+        reliefReason: opts.reason.slice(0, 200),
         dueDate: next.dueDate,
         status: billStatus(next),
       },

@@ -12,7 +12,7 @@ import { titleRoutes } from "./titleRoutes";
 export { invoiceDocument, specimenQrText } from "./documents";
 export { type InvoiceBuyer, Invoice, InvoiceTitle } from "./entities";
 export { INVOICE_OFD, INVOICE_PDF, RECEIPT_PDF } from "./fileKinds";
-export { type InvoiceDocument, renderInvoicePdf, SANDBOX_SPECIMEN_MARK } from "./pdf";
+export { type InvoiceDocument, renderInvoicePdf, resolvePdfFont, SANDBOX_SPECIMEN_MARK } from "./pdf";
 export {
   DOCUMENT_ATTEMPTS,
   documentJob,

@@ -302,6 +302,8 @@ export async function completeRefund(
     refund.vendorRefundId = vendorRefundId ?? refund.vendorRefundId;
     refund.finishedAt = new Date();
     const saved = await m.getRepository(Refund).save(refund);
+    // the resident is told (notifications: 我的消息, subscribe message or SMS); once, as this runs once per refund
+    await enqueue(m, "notify.refund_succeeded", { refundId: refund.id }, { dedupeKey: `notify:refund:${refund.id}` });
     // money taken back from bills is reversed on the invoice by a red-letter invoice
     if (reversals.length) await requestReversal(m, refund.id);
     return saved;

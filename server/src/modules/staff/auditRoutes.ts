@@ -1,19 +1,64 @@
 /** 审计日志: the admins' and supervisors' view of the audit log, with the names of the staff who acted. */
 import {
+  ACCOUNT_DESK_ROLES,
   AUDIT_READ_ROLES,
   AuditLogPageSchema,
   AuditQuerySchema,
+  HardshipFlagHistorySchema,
+  IdParamSchema,
   STAFF_ROLE_LABELS,
   type StaffRole,
 } from "@warmline/shared";
 import { In } from "typeorm";
 import type { Deps } from "../../deps";
 import { route } from "../../http/route";
+import { AppError } from "../../http/errors";
+import { HeatingAccount } from "../accounts";
 import { AuditLog } from "../audit";
 import { StaffRoleGrant, StaffUser } from "./entities";
 
 export function auditRoutes({ ds }: Deps) {
   return [
+    route({
+      method: "get",
+      path: "/staff/accounts/:id/hardship-flags/history",
+      summary: "困难类别与特殊群体的修改记录（审计日志）",
+      tags: ["audit"],
+      auth: "staff",
+      roles: ACCOUNT_DESK_ROLES,
+      params: IdParamSchema,
+      response: HardshipFlagHistorySchema,
+      errors: [404],
+      async handler({ params }) {
+        if (!(await ds.getRepository(HeatingAccount).existsBy({ id: params.id })))
+          throw new AppError("ACCOUNT_NOT_FOUND");
+        const rows = await ds.getRepository(AuditLog).find({
+          where: { action: "account.hardship_flags", targetType: "heating_account", targetId: String(params.id) },
+          order: { id: "DESC" },
+          take: 100,
+        });
+        const ids = [
+          ...new Set(rows.filter((r) => r.actorType === "staff" && r.actorId).map((r) => r.actorId as number)),
+        ];
+        const staff = ids.length ? await ds.getRepository(StaffUser).findBy({ id: In(ids) }) : [];
+        const names = new Map(staff.map((s) => [s.id, s.displayName]));
+        return {
+          items: rows.map((r) => {
+            const d = (r.details ?? {}) as {
+              reason?: string;
+              changes?: { field: string; before: string | null; after: string | null }[];
+            };
+            return {
+              id: r.id,
+              at: r.createdAt.toISOString(),
+              actorName: r.actorId ? (names.get(r.actorId) ?? null) : null,
+              reason: d.reason ?? null,
+              changes: d.changes ?? [],
+            };
+          }),
+        };
+      },
+    }),
     route({
       method: "get",
       path: "/staff/audit-logs",

@@ -11,7 +11,7 @@ export { CallLog, MessageDelivery, SubscribeConsent, Ticket, TicketEvent, Ticket
 export { cleanUnclaimedPhotos, photoCleanupJob, UNCLAIMED_PHOTO_TTL_MS } from "./photoCleanup";
 export { claimPhotos, photoFile, photoViews } from "./photos";
 export { presentTickets } from "./present";
-export { createTicket } from "./service";
+export { createTicket, createTicketIn } from "./service";
 export { sweepSla } from "./sla";
 
 export const TICKET_JOBS = ["tickets.sla_timer", "tickets.sla_sweep", "tickets.photo_cleanup"] as const;

@@ -100,83 +100,91 @@ interface NewTicket {
  * "created" event, and the SLA clocks with their timers — all in one transaction.
  */
 export async function createTicket(deps: Deps, actor: Actor, input: NewTicket, now = new Date()): Promise<Ticket> {
-  return deps.ds.transaction(async (m) => {
-    let account: HeatingAccount | null = null;
-    let building: Building | null = null;
-    if (input.accountId) {
-      account = await m.getRepository(HeatingAccount).findOneBy({ id: input.accountId });
-      if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
-      building = account.buildingId ? await m.getRepository(Building).findOneBy({ id: account.buildingId }) : null;
-    }
-    const contact = contactPhoneOf(deps, input, account);
-    const windowStart = new Date(now.getTime() - DEFAULT_PRIORITY_RULES.clusterWindowMinutes * 60_000);
-    const buildingReports = building
-      ? (await m.getRepository(Ticket).countBy({ buildingId: building.id, createdAt: MoreThanOrEqual(windowStart) })) +
-        1
-      : 1;
-    const outdoorC10 = await recentOutdoorC10(m, now, building?.stationId ?? null);
-    const assessed = assessPriority({
+  return deps.ds.transaction((m) => createTicketIn(m, deps, actor, input, now));
+}
+
+/** createTicket inside the caller's transaction (a home visit opens its tickets in its own transaction). */
+export async function createTicketIn(
+  m: EntityManager,
+  deps: Deps,
+  actor: Actor,
+  input: NewTicket,
+  now = new Date(),
+): Promise<Ticket> {
+  let account: HeatingAccount | null = null;
+  let building: Building | null = null;
+  if (input.accountId) {
+    account = await m.getRepository(HeatingAccount).findOneBy({ id: input.accountId });
+    if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
+    building = account.buildingId ? await m.getRepository(Building).findOneBy({ id: account.buildingId }) : null;
+  }
+  const contact = contactPhoneOf(deps, input, account);
+  const windowStart = new Date(now.getTime() - DEFAULT_PRIORITY_RULES.clusterWindowMinutes * 60_000);
+  const buildingReports = building
+    ? (await m.getRepository(Ticket).countBy({ buildingId: building.id, createdAt: MoreThanOrEqual(windowStart) })) + 1
+    : 1;
+  const outdoorC10 = await recentOutdoorC10(m, now, building?.stationId ?? null);
+  const assessed = assessPriority({
+    category: input.category,
+    indoorC10: input.indoorTempC10 ?? null,
+    outdoorC10,
+    vulnerable: !!account && account.hardshipCategory !== "none",
+    buildingReports,
+  });
+  const ticket = await m.getRepository(Ticket).save(
+    m.getRepository(Ticket).create({
+      ticketNo: newTicketNo(now),
       category: input.category,
-      indoorC10: input.indoorTempC10 ?? null,
-      outdoorC10,
-      vulnerable: !!account && account.hardshipCategory !== "none",
-      buildingReports,
-    });
-    const ticket = await m.getRepository(Ticket).save(
-      m.getRepository(Ticket).create({
-        ticketNo: newTicketNo(now),
-        category: input.category,
-        channel: input.channel,
-        transferNo: input.transferNo ?? null,
-        residentUserId: input.residentUserId ?? null,
-        accountId: account?.id ?? null,
-        buildingId: building?.id ?? null,
-        communityId: account?.communityId ?? null,
-        stationId: building?.stationId ?? null,
-        address: account?.address ?? input.address ?? "",
-        contactName: input.contactName ?? null,
-        callerPhoneEnc: contact.enc,
-        callerPhoneBidx: contact.bidx,
-        indoorTempC10: input.indoorTempC10 ?? null,
-        outdoorTempC10: outdoorC10,
-        description: input.description,
-        preferredContactTime: input.preferredContactTime ?? null,
-        status: "new",
-        priority: assessed.priority,
-        priorityReasons: assessed.reasons,
-        grade: "general",
-        suggestIncident: assessed.suggestIncident,
-        incidentId: null,
-        dispatchedStationId: null,
-        crew: null,
-        technicianId: null,
-        cycle: 0,
-        satisfied: null,
-        score: null,
-        createdAt: now,
-      }),
-    );
-    const created = await addEvent(m, ticket, "created", actor, now, {
-      grade: "general",
       channel: input.channel,
-      category: input.category,
+      transferNo: input.transferNo ?? null,
+      residentUserId: input.residentUserId ?? null,
+      accountId: account?.id ?? null,
+      buildingId: building?.id ?? null,
+      communityId: account?.communityId ?? null,
+      stationId: building?.stationId ?? null,
+      address: account?.address ?? input.address ?? "",
+      contactName: input.contactName ?? null,
+      callerPhoneEnc: contact.enc,
+      callerPhoneBidx: contact.bidx,
       indoorTempC10: input.indoorTempC10 ?? null,
       outdoorTempC10: outdoorC10,
+      description: input.description,
+      preferredContactTime: input.preferredContactTime ?? null,
+      status: "new",
       priority: assessed.priority,
-      reasons: assessed.reasons,
-    });
-    if (input.photoIds?.length && actor.kind !== "system") {
-      await claimPhotos(m, { kind: actor.kind, id: actor.id }, input.photoIds, ticket.id, created.id);
-    }
-    if (input.callLogId) {
-      const call = await m.getRepository(CallLog).findOneBy({ id: input.callLogId });
-      if (!call) throw new AppError("CALL_NOT_FOUND");
-      await m.getRepository(CallLog).update({ id: call.id }, { ticketId: ticket.id });
-      await addEvent(m, ticket, "call_attached", actor, now, { callLogId: call.id });
-    }
-    await refreshSla(m, ticket, now, deps.config.sla);
-    return ticket;
+      priorityReasons: assessed.reasons,
+      grade: "general",
+      suggestIncident: assessed.suggestIncident,
+      incidentId: null,
+      dispatchedStationId: null,
+      crew: null,
+      technicianId: null,
+      cycle: 0,
+      satisfied: null,
+      score: null,
+      createdAt: now,
+    }),
+  );
+  const created = await addEvent(m, ticket, "created", actor, now, {
+    grade: "general",
+    channel: input.channel,
+    category: input.category,
+    indoorTempC10: input.indoorTempC10 ?? null,
+    outdoorTempC10: outdoorC10,
+    priority: assessed.priority,
+    reasons: assessed.reasons,
   });
+  if (input.photoIds?.length && actor.kind !== "system") {
+    await claimPhotos(m, { kind: actor.kind, id: actor.id }, input.photoIds, ticket.id, created.id);
+  }
+  if (input.callLogId) {
+    const call = await m.getRepository(CallLog).findOneBy({ id: input.callLogId });
+    if (!call) throw new AppError("CALL_NOT_FOUND");
+    await m.getRepository(CallLog).update({ id: call.id }, { ticketId: ticket.id });
+    await addEvent(m, ticket, "call_attached", actor, now, { callLogId: call.id });
+  }
+  await refreshSla(m, ticket, now, deps.config.sla);
+  return ticket;
 }
 
 export async function residentCreateTicket(

@@ -44,7 +44,10 @@ export const alipaySandbox: VendorSandbox<AlipaySandboxes> = {
       publicUrl: config.publicUrl,
     });
     const alipayMessages = new AlipaySandboxMessages({
-      templateIds: Object.values(config.messages.alipay.templates),
+      templateIds: [
+        ...Object.values(config.messages.alipay.templates),
+        ...Object.values(config.residentMessages.alipay),
+      ],
       now: opts.now,
     });
     const alipayGateway = once(() => createGateway(config, keys, alipayOAuth, alipayTrades, alipayMessages));

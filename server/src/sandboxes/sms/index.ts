@@ -16,10 +16,17 @@ export const smsSandbox: VendorSandbox<SmsSandboxes> = {
       accessKeyId: config.sms.accessKeyId,
       accessKeySecret: config.sms.accessKeySecret,
       signName: config.sms.signName,
+      upUrl: config.sms.upToken
+        ? `${config.publicUrl}/api/v1/notify/sms-up?token=${encodeURIComponent(config.sms.upToken)}`
+        : undefined,
       templates: {
         [config.sms.templates.ticket_progress]: SMS_TEMPLATE_TEXTS.ticket_progress,
         [config.sms.templates.follow_up_due]: SMS_TEMPLATE_TEXTS.follow_up_due,
         [config.sms.templates.bind_alert]: SMS_TEMPLATE_TEXTS.bind_alert,
+        [config.sms.templates.arrears_notice]: SMS_TEMPLATE_TEXTS.arrears_notice,
+        [config.sms.templates.arrears_overdue]: SMS_TEMPLATE_TEXTS.arrears_overdue,
+        [config.sms.templates.arrears_soft]: SMS_TEMPLATE_TEXTS.arrears_soft,
+        [config.sms.templates.refund_result]: SMS_TEMPLATE_TEXTS.refund_result,
       },
     });
     return { sms };

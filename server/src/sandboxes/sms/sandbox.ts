@@ -37,6 +37,8 @@ export interface SmsSandboxOptions {
   templates: Record<string, string>;
   /** accepted clock difference, seconds; 900 by default */
   timestampSkewS?: number;
+  /** where replies are pushed (上行短信, /test/reply): the server's /api/v1/notify/sms-up with its token */
+  upUrl?: string;
   /** delay of "slow" answers; 15 s by default */
   slowMs?: number;
   now?: () => number;
@@ -212,6 +214,37 @@ export function mountSmsSandbox(router: Router, opts: SmsSandboxOptions | { sand
     }
     sb.failNext(parsed.data.mode, parsed.data.count, { delayMs: parsed.data.delayMs });
     ctx.body = { ok: true };
+  });
+  // a resident replies to a text (上行短信, e.g. "TD" to stop): pushed to the server the way the platform's
+  // HTTP batch push does (a JSON array), when a push address is configured
+  router.post(`${P}/test/reply`, async (ctx) => {
+    let input: { phone?: unknown; content?: unknown } = {};
+    try {
+      input = JSON.parse((await readText(ctx, BODY_LIMIT)) || "{}");
+    } catch {
+      input = {};
+    }
+    const upUrl = "sandbox" in opts ? undefined : opts.upUrl;
+    if (typeof input.phone !== "string" || typeof input.content !== "string" || !upUrl) {
+      ctx.status = 400;
+      ctx.body = { error: upUrl ? "expected {phone, content}" : "no push address configured" };
+      return;
+    }
+    const res = await fetch(upUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          phone_number: input.phone,
+          content: input.content,
+          send_time: new Date().toISOString().slice(0, 19).replace("T", " "),
+          sign_name: "sandbox" in opts ? "" : opts.signName,
+          dest_code: "",
+          sequence_id: Date.now(),
+        },
+      ]),
+    });
+    ctx.body = { pushed: res.status };
   });
   router.post(`${P}/test/reset`, (ctx) => {
     sb.reset();

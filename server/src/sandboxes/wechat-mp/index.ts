@@ -33,7 +33,10 @@ export const wechatMpSandbox: VendorSandbox<WechatMpSandboxes> = {
     const wechatSubscribe = new WechatSandboxSubscribe({
       appId: config.wechat.appId,
       secret: config.wechat.secret,
-      templateIds: Object.values(config.messages.wechat.templates),
+      templateIds: [
+        ...Object.values(config.messages.wechat.templates),
+        ...Object.values(config.residentMessages.wechat),
+      ],
       now: opts.now,
     });
     mountWechatSubscribeSandbox(router, W, wechatSubscribe);

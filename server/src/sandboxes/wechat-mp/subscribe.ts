@@ -66,6 +66,8 @@ const FIELD_RULES: Record<string, (v: string) => boolean> = {
   time: (v) => /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$|^\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?$/.test(v),
   date: (v) => /^\d{4}-\d{2}-\d{2}$|^\d{4}年\d{1,2}月\d{1,2}日$/.test(v),
   number: (v) => /^-?\d{1,32}(\.\d+)?$/.test(v),
+  // a currency sign, at most 10 digits, decimals allowed, "元" at the end allowed (WeChat's amount field)
+  amount: (v) => /^[¥￥$]?\d{1,10}(\.\d{1,2})?元?$/.test(v),
   name: (v) => [...v].length <= 10,
 };
 
