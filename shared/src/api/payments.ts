@@ -133,7 +133,10 @@ export const CreatePaymentSchema = z.object({
    * only. Not together with billIds.
    */
   planId: z.number().int().positive().optional(),
-  /** with planId only: the amount, 1 fen up to the plan's remaining principal; omitted = the next instalment's rest */
+  /**
+   * with planId: the amount, 1 fen up to the plan's remaining principal; omitted = the next instalment's rest.
+   * Without planId it is ignored: the server computes the amount of the chosen bills.
+   */
   amountFen: z.number().int().optional(),
 });
 export type CreatePaymentInput = z.infer<typeof CreatePaymentSchema>;

@@ -77,8 +77,9 @@ export async function createOnlinePayment(
   input: CreatePaymentInput,
 ): Promise<CreatedPayment> {
   const { ds } = deps;
-  // 按计划缴费 takes the plan's bills and an amount; bills are chosen, and the amount computed, otherwise
-  if (input.planId !== undefined ? !!input.billIds?.length : input.amountFen !== undefined) {
+  // 按计划缴费 takes the plan's bills and an amount; otherwise bills are chosen and the amount is computed
+  // here (an amount the client sends without a plan is ignored, as it always was)
+  if (input.planId !== undefined && input.billIds?.length) {
     throw new AppError("HARDSHIP_PLAN_PAY_INPUT");
   }
   const account = await getBoundAccount(deps, residentId, input.accountId); // 404 unless bound to this resident
