@@ -82,7 +82,9 @@ export class HeatingAccount {
     default: "",
     transformer: {
       to: (v: readonly string[] | undefined) => (v === undefined ? undefined : v.join(",")),
-      from: (v: string | null) => (v ? v.split(",").filter(Boolean) : []),
+      // a string from the database; TypeORM also passes back what it just wrote (an array) after an insert
+      from: (v: string | readonly string[] | null) =>
+        Array.isArray(v) ? [...v] : typeof v === "string" && v ? v.split(",").filter(Boolean) : [],
     },
   })
   specialGroups!: SpecialGroup[];

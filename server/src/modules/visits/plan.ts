@@ -98,6 +98,7 @@ export async function buildPlan(
       .insert()
       .values(chunk.map((e) => ({ month, ...e })))
       .orIgnore()
+      .updateEntity(false)
       .execute();
     created += r.raw?.affectedRows ?? chunk.length;
   }
