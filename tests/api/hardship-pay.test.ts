@@ -206,6 +206,59 @@ describe("paying an instalment of a hardship plan", () => {
     expect(restRow.billIds).toEqual([olderBillId]);
   });
 
+  it("at the window (cashier) and by 代缴 (grid worker) the money goes to the plan's bills only", async () => {
+    const h = household(3);
+    const me = await residentLogin(srv.url);
+    expect((await bindByName(me.api, h)).status).toBeLessThan(300);
+    const open = await openBills(srv.deps.ds, h.account.id);
+    expect(open).toHaveLength(2);
+    const [older, newer] = open as [(typeof open)[number], (typeof open)[number]];
+    const { appId: id, plan: p } = await approvedPlan(me, h.account.id, [newer.bill.id]);
+    const [first] = p.instalments as Json[];
+    const cashier = await staffLogin(srv.url, "cashier", DEMO_PASSWORD);
+    const pay = (body: Json, who: Staff = cashier) =>
+      who.api.post("/api/v1/staff/payments/offline", { accountId: h.account.id, method: "cash", ...body });
+
+    // bad input writes nothing
+    const before = await orders().countBy({ accountId: h.account.id });
+    const bad = [
+      [await pay({ planId: p.id, amountFen: p.principalFen + 1, receiptNo: "P0" }), 400, "HARDSHIP_PLAN_PAY_AMOUNT"],
+      [
+        await pay({ planId: p.id, billIds: [older.bill.id], amountFen: 100, receiptNo: "P0" }),
+        400,
+        "HARDSHIP_PLAN_PAY_INPUT",
+      ],
+      [await pay({ planId: plan.id, amountFen: 100, receiptNo: "P0" }), 404, "HARDSHIP_PLAN_NOT_FOUND"],
+    ] as const;
+    for (const [res, status, code] of bad) expect([res.status, res.body.error?.code]).toEqual([status, code]);
+    expect(await orders().countBy({ accountId: h.account.id })).toBe(before);
+
+    // the first instalment at the window: all of it to the plan's bill, none to the older one
+    const cash = await pay({ planId: p.id, amountFen: first.amountFen, receiptNo: "P1" });
+    expect(cash.status).toBe(201);
+    const allocations = await srv.deps.ds.getRepository(PaymentAllocation).findBy({ paymentOrderId: cash.body.id });
+    expect(allocations.map((a) => [a.billId, a.principalFen, a.lateFeeFen])).toEqual([
+      [newer.bill.id, first.amountFen, 0],
+    ]);
+    expect((await srv.deps.ds.getRepository(Bill).findOneByOrFail({ id: older.bill.id })).paidFen).toBe(0);
+    expect((await planOf(me, id)).instalments.map((i: Json) => i.status)).toEqual(["paid", "unpaid", "unpaid"]);
+
+    // the rest by 代缴 (a 低保 household): the plan closes by itself
+    const supervisor = await staffLogin(srv.url, "supervisor", DEMO_PASSWORD);
+    const flags = await supervisor.api.put(`/api/v1/staff/accounts/${h.account.id}/hardship-flags`, {
+      hardshipCategory: "dibao",
+      specialGroups: [],
+      reason: "低保证核实",
+    });
+    expect(flags.status).toBe(200);
+    const grid = await staffLogin(srv.url, "grid_worker", DEMO_PASSWORD);
+    const rest = p.principalFen - first.amountFen;
+    const assisted = await pay({ planId: p.id, method: "assisted", amountFen: rest, receiptNo: "P2" }, grid);
+    expect(assisted.status).toBe(201);
+    await until(async () => (await planOf(me, id)).status === "completed");
+    expect((await srv.deps.ds.getRepository(Bill).findOneByOrFail({ id: older.bill.id })).paidFen).toBe(0);
+  });
+
   it("a defaulted plan is paid bill by bill again, not by the plan", async () => {
     const h = household(2);
     const me = await residentLogin(srv.url);

@@ -29,6 +29,11 @@ export const OfflinePaymentSchema = z.object({
   receiptNo: z.string().trim().min(1, "请填写收据/流水号").max(64),
   /** oldest-first bills to pay; omitted = all open bills, oldest first */
   billIds: z.array(z.number().int().positive()).max(50).optional(),
+  /**
+   * 按计划缴费 at the window or by 代缴: the money goes to this hardship plan's bills only (late fees waived
+   * under the plan), at most what is left of the plan. Not together with billIds.
+   */
+  planId: z.number().int().positive().optional(),
   /** 发票抬头: one of the account's saved titles, or one typed at the window (saved to the account) */
   invoiceTitleId: z.number().int().positive().optional(),
   invoiceTitle: InvoiceTitleInputSchema.optional(),

@@ -8,6 +8,7 @@ import {
   type StaffAccount,
   fenToYuan,
   formatYuan,
+  planAmountsDue,
 } from "@warmline/shared";
 import { Alert, Button, Checkbox, Form, Input, Radio, Space, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
@@ -17,6 +18,7 @@ import { type InvoiceTitleValues, toInvoiceTitleInput } from "../forms/invoiceTi
 import { yuanRule } from "../forms/yuanRule";
 import { fenOf, parseYuan } from "../money";
 import { usePayOffline } from "../queries/billing";
+import { useAccountHardship } from "../queries/hardship";
 import { useInvoiceTitles } from "../queries/invoices";
 import { InvoiceTitleFields } from "./InvoiceTitleFields";
 
@@ -89,9 +91,25 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
   /** with 仅缴往期: how many of the oldest open bills to pay */
   const [count, setCount] = useState(1);
 
-  const canChoose = openBills.length >= 2;
-  const paying = onlyPast && canChoose ? openBills.slice(0, Math.min(count, openBills.length - 1)) : openBills;
-  const chosenFen = paying.reduce((s, b) => s + b.owedFen, 0);
+  // 按计划缴费: an active hardship plan is paid toward its own bills (late fees waived), by default
+  const hardship = useAccountHardship(account.id);
+  const plan = hardship.data?.plans.find((p) => p.status === "active");
+  const planDue = plan ? planAmountsDue(plan.instalments, plan.paidFen) : null;
+  const planPayable = !!plan && !!planDue && planDue.remainingFen > 0;
+  const [byPlanChoice, setByPlan] = useState<boolean | null>(null);
+  const byPlan = planPayable && (byPlanChoice ?? true);
+
+  const canChoose = openBills.length >= 2 && !byPlan;
+  const planBillIds = new Set(plan?.billIds ?? []);
+  const paying = byPlan
+    ? openBills.filter((b) => planBillIds.has(b.id))
+    : onlyPast && canChoose
+      ? openBills.slice(0, Math.min(count, openBills.length - 1))
+      : openBills;
+  /** what this payment may bring: the chosen bills' debt, or what is left of the plan */
+  const maxFen = byPlan && planDue ? planDue.remainingFen : paying.reduce((s, b) => s + b.owedFen, 0);
+  /** the amount proposed: the chosen bills' debt, or the rest of the plan's next instalment */
+  const chosenFen = byPlan && planDue ? planDue.nextFen : maxFen;
   const chosenKey = paying.map((b) => b.id).join(",");
 
   // The amount follows what the chosen bills owe; a cashier taking part of it types over it.
@@ -133,6 +151,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
   // A partial amount: say before the money is taken where it goes (late fee before principal, oldest first).
   const amountText = Form.useWatch("amount", form);
   const split = useMemo(() => {
+    if (byPlan) return null;
     const typed = parseYuan(amountText);
     if (!typed.ok || typed.fen <= 0 || typed.fen >= chosenFen) return null;
     const { lines } = allocateOldestFirst(
@@ -152,7 +171,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
         (l) => `${season.get(l.billId)} 供热季：滞纳金 ${formatYuan(l.lateFeeFen)}，本金 ${formatYuan(l.principalFen)}`,
       ),
     };
-  }, [amountText, chosenFen, paying]);
+  }, [amountText, chosenFen, paying, byPlan]);
 
   /** A refusal is about the payment that was sent: it goes once the cashier changes anything. */
   const clearRefusal = () => {
@@ -160,7 +179,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
   };
 
   const assistedOnly = methods.length === 1 && methods[0] === "assisted";
-  const notEligible = assistedOnly && account.hardshipCategory === "none";
+  const notEligible = assistedOnly && account.hardshipCategory === "none" && !account.specialGroups?.length;
 
   const submit = async (v: Values) => {
     const payment = await pay.mutateAsync({
@@ -168,7 +187,8 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
       method: v.method,
       amountFen: fenOf(v.amount),
       receiptNo: v.receiptNo.trim(),
-      billIds: onlyPast && canChoose ? paying.map((b) => b.id) : undefined,
+      billIds: !byPlan && onlyPast && canChoose ? paying.map((b) => b.id) : undefined,
+      planId: byPlan ? plan?.id : undefined,
       invoiceTitleId: v.titleChoice.startsWith("title:") ? Number(v.titleChoice.slice(6)) : undefined,
       invoiceTitle: v.titleChoice === NEW_TITLE ? toInvoiceTitleInput(v.invoiceTitle) : undefined,
     });
@@ -192,6 +212,26 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
       onValuesChange={clearRefusal}
       disabled={pay.isPending}
     >
+      {planPayable && plan && planDue && (
+        <Form.Item label="困难分期">
+          <Space orientation="vertical" className="cashier-plan">
+            <Checkbox
+              checked={byPlan}
+              onChange={(e) => {
+                setByPlan(e.target.checked);
+                clearRefusal();
+              }}
+            >
+              {planDue.nextSeq === null
+                ? "按困难缓缴/分期计划缴费"
+                : `按困难分期计划缴费：第${planDue.nextSeq}期应缴 ${formatYuan(planDue.nextFen)}`}
+            </Checkbox>
+            <Typography.Text type="secondary">
+              {`计划剩余 ${formatYuan(planDue.remainingFen)}，只抵扣计划内账单本金（计划期内免滞纳金）；多缴部分计入以后各期。`}
+            </Typography.Text>
+          </Space>
+        </Form.Item>
+      )}
       {canChoose && (
         <Form.Item label="缴费范围">
           <Space orientation="vertical">
@@ -232,12 +272,18 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
         name="amount"
         htmlFor="pay-amount"
         required
-        extra={`本次应缴 ${formatYuan(chosenFen)}，可少于应缴（部分缴纳）。${ALLOCATION_RULE}`}
+        extra={
+          byPlan
+            ? `本期应缴 ${formatYuan(chosenFen)}，最多 ${formatYuan(maxFen)}（计划剩余）。`
+            : `本次应缴 ${formatYuan(chosenFen)}，可少于应缴（部分缴纳）。${ALLOCATION_RULE}`
+        }
         rules={[
           yuanRule({
             required: true,
-            maxFen: chosenFen,
-            maxMessage: `缴费金额不能超过应缴 ${formatYuan(chosenFen)}`,
+            maxFen,
+            maxMessage: byPlan
+              ? `缴费金额不能超过计划剩余 ${formatYuan(maxFen)}`
+              : `缴费金额不能超过应缴 ${formatYuan(maxFen)}`,
           }),
         ]}
       >
@@ -306,7 +352,7 @@ export function CashierPaymentForm({ account, openBills, methods, onChosenChange
         />
       )}
       <Form.Item label=" " colon={false}>
-        <Button type="primary" htmlType="submit" loading={pay.isPending} disabled={notEligible || chosenFen <= 0}>
+        <Button type="primary" htmlType="submit" loading={pay.isPending} disabled={notEligible || maxFen <= 0}>
           确认收款
         </Button>
       </Form.Item>

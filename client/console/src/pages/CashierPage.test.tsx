@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import type { PaymentPlanView } from "@warmline/shared";
 import { describe, expect, it, vi } from "vitest";
 import { apiError, json } from "../test/fakeFetch";
 import { invoiceDrawer } from "../test/antd";
@@ -22,6 +23,7 @@ const BILLS = "GET /api/v1/staff/accounts/42/bills";
 const PAY = "POST /api/v1/staff/payments/offline";
 const TITLES = "GET /api/v1/staff/accounts/42/invoice-titles";
 const PAYMENT = "GET /api/v1/staff/payments/900";
+const HARDSHIP = "GET /api/v1/staff/accounts/42/hardship";
 const noTitles = () => json(200, { items: [] });
 
 const paidOld = bill({ id: 400, seasonCode: "2023-2024", paidFen: 216250, owedFen: 0, status: "paid" });
@@ -349,5 +351,95 @@ describe("收费台", () => {
     await user.click(screen.getByRole("checkbox", { name: "仅缴往期" }));
     await waitFor(() => expect(refused()).toBeNull());
     expect(fake.callsTo(PAY)).toHaveLength(2);
+  });
+
+  it("an active hardship plan is paid toward its own bill by default: the next instalment, at most the plan's rest", async () => {
+    const user = userEvent.setup();
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList));
+    fake.on(TITLES, noTitles());
+    // a 2-instalment plan on the newer bill (502); the first instalment is paid
+    const plan: PaymentPlanView = {
+      id: 7,
+      applicationId: 12,
+      accountId: 42,
+      kind: "instalments",
+      status: "active",
+      principalFen: 150001,
+      paidFen: 75001,
+      startDate: "2026-11-25",
+      deferredUntil: null,
+      deferralMonths: null,
+      lateFeeWaivedFen: 0,
+      billIds: [502],
+      reinstated: false,
+      instalments: [
+        { seq: 1, amountFen: 75001, dueDate: "2026-12-25", paidFen: 75001, status: "paid" },
+        { seq: 2, amountFen: 75000, dueDate: "2027-01-25", paidFen: 0, status: "unpaid" },
+      ],
+    };
+    fake.on(HARDSHIP, json(200, { accountId: 42, status: "plan_active", applications: [], plans: [plan] }));
+
+    const byPlan = await screen.findByRole("checkbox", { name: "按困难分期计划缴费：第2期应缴 ¥750.00" });
+    expect((byPlan as HTMLInputElement).checked).toBe(true);
+    await waitFor(() => expect(input("pay-amount").value).toBe("750.00"));
+    // 仅缴往期 is not offered while paying by the plan; the partial-payment split does not apply
+    expect(screen.queryByRole("checkbox", { name: "仅缴往期" })).toBeNull();
+    // more than the plan's rest is refused in the browser
+    await user.clear(input("pay-amount"));
+    await user.type(input("pay-amount"), "750.01");
+    await user.type(input("receipt-no"), "SJ-0009");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    expect(await screen.findByText("缴费金额不能超过计划剩余 ¥750.00")).toBeTruthy();
+    expect(fake.callsTo(PAY)).toHaveLength(0);
+
+    fake.on(PAY, json(201, payment()));
+    await user.clear(input("pay-amount"));
+    await user.type(input("pay-amount"), "750");
+    await user.click(screen.getByRole("button", { name: "确认收款" }));
+    await waitFor(() => expect(fake.callsTo(PAY)).toHaveLength(1));
+    expect(fake.callsTo(PAY)[0].body).toEqual({
+      accountId: 42,
+      method: "cash",
+      amountFen: 75000,
+      receiptNo: "SJ-0009",
+      planId: 7,
+    });
+  });
+
+  it("unticking the plan pays bills oldest first as usual", async () => {
+    const { fake } = renderApp("/cashier?account=42");
+    signedInAs(fake, staffWith("cashier"));
+    fake.on(DETAIL, json(200, account));
+    fake.on(BILLS, json(200, billList));
+    fake.on(TITLES, noTitles());
+    const plan: PaymentPlanView = {
+      id: 7,
+      applicationId: 12,
+      accountId: 42,
+      kind: "instalments",
+      status: "active",
+      principalFen: 100000,
+      paidFen: 0,
+      startDate: "2026-11-25",
+      deferredUntil: null,
+      deferralMonths: null,
+      lateFeeWaivedFen: 0,
+      billIds: [502],
+      reinstated: false,
+      instalments: [
+        { seq: 1, amountFen: 50000, dueDate: "2026-12-25", paidFen: 0, status: "unpaid" },
+        { seq: 2, amountFen: 50000, dueDate: "2027-01-25", paidFen: 0, status: "unpaid" },
+      ],
+    };
+    fake.on(HARDSHIP, json(200, { accountId: 42, status: "plan_active", applications: [], plans: [plan] }));
+    const user = userEvent.setup();
+    const byPlan = await screen.findByRole("checkbox", { name: "按困难分期计划缴费：第1期应缴 ¥500.00" });
+    await waitFor(() => expect(input("pay-amount").value).toBe("500.00"));
+    await user.click(byPlan);
+    await waitFor(() => expect(input("pay-amount").value).toBe("3785.95"));
+    expect(screen.getByRole("checkbox", { name: "仅缴往期" })).toBeTruthy();
   });
 });

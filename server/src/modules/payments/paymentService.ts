@@ -12,6 +12,7 @@ import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { HeatingAccount } from "../accounts";
 import { audit } from "../audit";
+import { planPayment } from "../hardship";
 import { balanceOf, policyOf, Bill, type HeatingSeason } from "../billing";
 import { PaymentAllocation, PaymentOrder } from "./entities";
 import { paymentApplied } from "./invoicing";
@@ -64,6 +65,30 @@ export function chooseBills(open: OpenBill[], billIds?: number[]): { chosen: Ope
 }
 
 /**
+ * The bills a window or 代缴 payment goes to: the oldest open ones (or the cashier's oldest-first choice), or,
+ * for 按计划缴费, only the plan's bills still owing, up to what is left of the plan.
+ */
+async function offlineBills(
+  m: EntityManager,
+  accountId: number,
+  input: OfflinePaymentInput,
+  now: Date,
+): Promise<{ chosen: OpenBill[]; totalFen: number }> {
+  const today = shanghaiDate(now);
+  const open = await openBills(m, accountId, today);
+  if (input.planId === undefined) return chooseBills(open, input.billIds);
+  if (input.billIds?.length) throw new AppError("HARDSHIP_PLAN_PAY_INPUT");
+  const due = await planPayment(m, input.planId, accountId, today);
+  if (input.amountFen > due.remainingFen) {
+    throw new AppError("HARDSHIP_PLAN_PAY_AMOUNT", { nextFen: due.nextFen, remainingFen: due.remainingFen });
+  }
+  const planBills = new Set(due.billIds);
+  const chosen = open.filter((o) => planBills.has(o.bill.id));
+  if (chosen.length === 0) throw new AppError("HARDSHIP_PLAN_NOT_PAYABLE");
+  return { chosen, totalFen: due.remainingFen };
+}
+
+/**
  * 线下收费: money received at a bank window or service station, or brought by a grid worker (代缴, only for
  * special-group households). Settles at once through the same allocation as online payments; audited.
  */
@@ -86,7 +111,7 @@ export async function recordOfflinePayment(
     if (input.method === "assisted" && account.hardshipCategory === "none" && account.specialGroups.length === 0)
       throw new AppError("ASSISTED_NOT_ELIGIBLE");
     const now = new Date();
-    const { chosen, totalFen } = chooseBills(await openBills(m, account.id, shanghaiDate(now)), input.billIds);
+    const { chosen, totalFen } = await offlineBills(m, account.id, input, now);
     if (input.amountFen > totalFen) throw new AppError("AMOUNT_EXCEEDS_OWED", { owedFen: totalFen });
     const invoiceBuyer = await deps.ports.invoicing.buyerForStaff(m, account.id, staff.id, input);
     const order = await m.getRepository(PaymentOrder).save(
@@ -119,7 +144,13 @@ export async function recordOfflinePayment(
       action: "payment.offline",
       targetType: "payment_order",
       targetId: order.id,
-      details: { accountId: account.id, method: input.method, amountFen: input.amountFen, receiptNo: input.receiptNo },
+      details: {
+        accountId: account.id,
+        method: input.method,
+        amountFen: input.amountFen,
+        receiptNo: input.receiptNo,
+        ...(input.planId === undefined ? {} : { planId: input.planId }),
+      },
     });
     return order;
   });
