@@ -265,10 +265,11 @@ export type NoticeList = z.infer<typeof NoticeListSchema>;
 // ---- subscribe consents for notice and refund messages ------------------------------------------------
 
 /**
- * One-time subscribe-message templates apart from the ticket ones: 停热检修 notices and completed refunds.
+ * One-time subscribe-message templates apart from the ticket ones: 停热检修 notices, completed refunds and the
+ * steps of a hardship application.
  * Consents are counted like the ticket ones (one message per consent); /me/message-subscriptions.
  */
-export const RESIDENT_MESSAGE_TEMPLATES = ["heating_notice", "refund_result"] as const;
+export const RESIDENT_MESSAGE_TEMPLATES = ["heating_notice", "refund_result", "hardship_progress"] as const;
 export type ResidentMessageTemplate = (typeof RESIDENT_MESSAGE_TEMPLATES)[number];
 export const ResidentConsentSchema = z.object({
   results: z
@@ -277,8 +278,12 @@ export const ResidentConsentSchema = z.object({
     .max(10),
 });
 export const ResidentConsentCountsSchema = z.object({
-  counts: z.object({ heating_notice: z.number().int(), refund_result: z.number().int() }),
+  counts: z.object({
+    heating_notice: z.number().int(),
+    refund_result: z.number().int(),
+    hardship_progress: z.number().int(),
+  }),
   /** the template ids to ask for, for the vendor the resident signed in with */
-  templateIds: z.object({ heating_notice: z.string(), refund_result: z.string() }),
+  templateIds: z.object({ heating_notice: z.string(), refund_result: z.string(), hardship_progress: z.string() }),
 });
 export type ResidentConsentCounts = z.infer<typeof ResidentConsentCountsSchema>;

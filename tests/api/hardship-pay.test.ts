@@ -259,6 +259,61 @@ describe("paying an instalment of a hardship plan", () => {
     expect((await srv.deps.ds.getRepository(Bill).findOneByOrFail({ id: older.bill.id })).paidFen).toBe(0);
   });
 
+  it("each review decision reaches the applicant outside the app: a subscribe message with a consent, else SMS", async () => {
+    const applicationNo = (await resident.api.get(`/api/v1/me/hardship/applications/${appId}`)).body.applicationNo;
+    const sms = async () =>
+      (
+        (await sandbox().get("/sandbox/sms/test/messages?phone=13912345678")).body.messages as {
+          templateCode: string;
+          text: string;
+        }[]
+      ).filter(
+        (m) => m.templateCode === srv.deps.config.sms.templates.hardship_progress && m.text.includes(applicationNo),
+      );
+    // the first plan's two decisions (beforeAll) and its completion (paid off above): no consent was given,
+    // so each went by SMS to the contact phone
+    const texts = await until(async () => ((await sms()).length >= 3 ? sms() : null));
+    expect(texts.map((t) => t.text)).toEqual([
+      expect.stringContaining("已通过社区初审，等待供热中心复核"),
+      expect.stringContaining("已通过复核，分期/缓缴计划已生效"),
+      expect.stringContaining("计划已全部缴清"),
+    ]);
+
+    // a resident who said yes to the subscribe message gets that instead (one consent, one message)
+    const openid = `hardship-msg-${Date.now()}`;
+    const me = await residentLogin(srv.url, { openid });
+    const h = household(4);
+    expect((await bindByName(me.api, h)).status).toBeLessThan(300);
+    const consent = await me.api.post("/api/v1/me/message-subscriptions", {
+      results: [{ template: "hardship_progress", accepted: true }],
+    });
+    expect([consent.status, consent.body.counts.hardship_progress]).toEqual([200, 1]);
+    const app = await me.api.post("/api/v1/me/hardship/applications", {
+      accountId: h.account.id,
+      category: "disabled",
+      certificateNo: "CJ6207229999",
+      terms: { kind: "deferral", months: 2 },
+      contactPhone: "13912340000",
+    });
+    expect(app.status).toBe(201);
+    const url = `/api/v1/staff/hardship/applications/${app.body.id}`;
+    expect(
+      (await community.api.post(`${url}/community-review`, { decision: "reject", reason: "证件已过期" })).status,
+    ).toBe(200);
+    const wechat = await until(async () => {
+      const got = (await sandbox().get(`/sandbox/wechat/test/messages?touser=${openid}`)).body.messages as {
+        templateId: string;
+        data: Record<string, string>;
+      }[];
+      return got.length ? got : null;
+    });
+    expect(wechat).toHaveLength(1);
+    expect(wechat[0]?.templateId).toBe(srv.deps.config.residentMessages.wechat.hardship_progress);
+    expect(JSON.stringify(wechat[0]?.data)).toContain("未通过社区初审");
+    const noSms = (await sandbox().get("/sandbox/sms/test/messages?phone=13912340000")).body.messages as unknown[];
+    expect(noSms).toHaveLength(0);
+  });
+
   it("a defaulted plan is paid bill by bill again, not by the plan", async () => {
     const h = household(2);
     const me = await residentLogin(srv.url);

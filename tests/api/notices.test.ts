@@ -209,7 +209,7 @@ describe("停热检修 for a station: messages to its residents", () => {
     const consent = await inS1.api.post("/api/v1/me/message-subscriptions", {
       results: [{ template: "heating_notice", accepted: true }],
     });
-    expect(consent.body.counts).toEqual({ heating_notice: 1, refund_result: 0 });
+    expect(consent.body.counts).toEqual({ heating_notice: 1, refund_result: 0, hardship_progress: 0 });
     const before = (await wechatMessages(inS1.openid)).length;
 
     const res = await publish({

@@ -7,7 +7,8 @@ export type SmsTemplate =
   | "arrears_notice"
   | "arrears_overdue"
   | "arrears_soft"
-  | "refund_result";
+  | "refund_result"
+  | "hardship_progress";
 
 /**
  * The SMS template texts to register with the SMS platform (模板内容, Aliyun syntax ${name}); the approved
@@ -40,6 +41,10 @@ export const SMS_TEMPLATE_TEXTS: Record<SmsTemplate, string> = {
   refund_result:
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
     "您的供热户号${accountNo}缴费订单${orderNo}的退款${amount}已于${time}退回原支付账户，到账时间以银行或支付平台为准。咨询0936-4466666。",
+  // a step of a hardship application (server/src/modules/notifications/hardshipMessages.ts)
+  hardship_progress:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
+    "您的困难缓缴/分期申请${applicationNo}（户号${accountNo}）${step}，详情请在“暖线”小程序查看或咨询0936-4466666。",
 };
 
 /** Aliyun's limit on one variable's value */

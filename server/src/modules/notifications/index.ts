@@ -45,7 +45,7 @@ export const notificationsModule: WarmlineModule = {
   jobs: (deps) => [
     accountBoundJob,
     bindAfterFailuresJob(deps),
-    hardshipNotifyJob,
+    hardshipNotifyJob(deps),
     invoiceIssuedJob,
     noticeOutageJob(deps),
     noticeResidentJob(deps),

@@ -20,7 +20,7 @@ import { clearConsents, returnConsent, SEND_LEASE_MS, takeConsent } from "./tick
  */
 
 /** the subscribe-message templates of these messages (config.residentMessages), also the consent keys */
-export type ResidentTemplate = "heating_notice" | "refund_result";
+export type ResidentTemplate = "heating_notice" | "refund_result" | "hardship_progress";
 
 export interface ResidentMessage {
   /** ≤ 64 characters, unique per message */

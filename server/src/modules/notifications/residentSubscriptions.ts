@@ -17,7 +17,7 @@ async function state(deps: Deps, residentUserId: number): Promise<ResidentConsen
   const rows = await deps.ds
     .getRepository(SubscribeConsent)
     .findBy({ residentUserId, template: In([...RESIDENT_MESSAGE_TEMPLATES]) });
-  const counts = { heating_notice: 0, refund_result: 0 };
+  const counts = { heating_notice: 0, refund_result: 0, hardship_progress: 0 };
   for (const r of rows) counts[r.template as keyof typeof counts] = r.remaining;
   const resident = await deps.ds.getRepository(ResidentUser).findOneBy({ id: residentUserId });
   const vendor = resident?.provider === "alipay" ? "alipay" : "wechat";

@@ -27,6 +27,7 @@ export const smsSandbox: VendorSandbox<SmsSandboxes> = {
         [config.sms.templates.arrears_overdue]: SMS_TEMPLATE_TEXTS.arrears_overdue,
         [config.sms.templates.arrears_soft]: SMS_TEMPLATE_TEXTS.arrears_soft,
         [config.sms.templates.refund_result]: SMS_TEMPLATE_TEXTS.refund_result,
+        [config.sms.templates.hardship_progress]: SMS_TEMPLATE_TEXTS.hardship_progress,
       },
     });
     return { sms };
