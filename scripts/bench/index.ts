@@ -3,10 +3,10 @@
  * then prints a short summary.
  *
  *   pnpm bench [--accounts 50000] [--orders 2000] [--concurrency 32] [--warmup 100] [--bare-passes 5]
- *              [--rows 50000] [--only bills|notify|register]
+ *              [--rows 50000] [--sizes 10000,50000] [--only bills|notify|register|reminders]
  *
  * Each benchmark also runs alone: `pnpm tsx scripts/bench/billGeneration.ts`, `… notifyIngest.ts`,
- * `… registerImport.ts`.
+ * `… registerImport.ts`, `… reminderPlanning.ts`.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { type BillBenchResult, billSummaryRows } from "./billGeneration";
 import { type NotifyBenchResult, notifySummaryRows } from "./notifyIngest";
 import { type RegisterBenchResult, registerSummaryRows } from "./registerImport";
+import { type ReminderBenchResult, reminderSummaryRows } from "./reminderPlanning";
 import { machineLine, scratchDir, table } from "./support";
 
 const { values } = parseArgs({
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     warmup: { type: "string" },
     "bare-passes": { type: "string" },
     rows: { type: "string" },
+    sizes: { type: "string" },
     only: { type: "string" },
   },
 });
@@ -49,6 +51,7 @@ let failed = 0;
 let bills: BillBenchResult | null = null;
 let notify: NotifyBenchResult | null = null;
 let register: RegisterBenchResult | null = null;
+let reminders: ReminderBenchResult | null = null;
 const runs = (name: string) => values.only === undefined || values.only === name;
 try {
   if (runs("bills")) {
@@ -73,6 +76,13 @@ try {
     const out = path.join(scratch.dir, "register.json");
     const code = await child("registerImport.ts", [...pass(["rows"]), "--json-out", out]);
     if (code === 0 && fs.existsSync(out)) register = JSON.parse(fs.readFileSync(out, "utf8"));
+    else failed++;
+  }
+  if (runs("reminders")) {
+    console.log("");
+    const out = path.join(scratch.dir, "reminders.json");
+    const code = await child("reminderPlanning.ts", [...pass(["sizes"]), "--json-out", out]);
+    if (code === 0 && fs.existsSync(out)) reminders = JSON.parse(fs.readFileSync(out, "utf8"));
     else failed++;
   }
 } finally {
@@ -105,6 +115,12 @@ if (register) {
   console.log(table(registerSummaryRows(register)));
   if (register.accountsAfter !== register.rows)
     console.log(`  PROBLEM: ${register.accountsAfter} accounts after importing ${register.rows} rows`);
+}
+if (reminders) {
+  console.log(
+    "\nDaily arrears-reminder campaign planning on MariaDB vs the single streamed SELECT of the same accounts and amounts (target planning/baseline ≤ 3×, planning memory flat across sizes):",
+  );
+  console.log(table(reminderSummaryRows(reminders)));
 }
 if (failed) {
   console.log(`\n${failed} benchmark(s) failed: see their output above`);

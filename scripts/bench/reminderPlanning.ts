@@ -1,7 +1,8 @@
 /**
  * Planning a daily arrears-reminder campaign (issue 13) against a streamed SQL baseline, on MariaDB.
  *
- *   pnpm tsx scripts/bench/reminderPlanning.ts [--sizes 10000,50000]
+ *   pnpm tsx scripts/bench/reminderPlanning.ts [--sizes 10000,50000] [--json-out FILE]
+ *   pnpm bench --only reminders [--sizes 10000,50000]
  *
  * For each size: a fresh database (`warmline_bench_<pid>_reminders<size>`) gets the county (seedCounty), a
  * season with tariffs and its bills (generateSeasonBills), and every bill's due date 40 days back, so every
@@ -34,6 +35,7 @@ import {
   scratchDir,
   sqlTally,
   table,
+  writeJson,
 } from "./support";
 
 /** which statement of the planning a query is, for the "where the time goes" line */
@@ -142,22 +144,31 @@ async function one(accounts: number) {
   }
 }
 
+export interface ReminderBenchResult {
+  sizes: Awaited<ReturnType<typeof one>>[];
+}
+
+/** the summary table (also printed by `pnpm bench --only reminders`) */
+export function reminderSummaryRows(r: ReminderBenchResult): string[][] {
+  return [
+    ["accounts", "baseline", "planning", "planning/baseline", "baseline peak RSS Δ", "planning peak RSS Δ"],
+    ...r.sizes.map((s) => [
+      fmt.int(s.accounts),
+      fmt.s(s.baseMs),
+      fmt.s(s.planMs),
+      `${s.ratio.toFixed(2)}×`,
+      fmt.mib(s.baseRss),
+      fmt.mib(s.planRss),
+    ]),
+  ];
+}
+
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { sizes: { type: "string" } } });
+  const { values } = parseArgs({ options: { sizes: { type: "string" }, "json-out": { type: "string" } } });
   const sizes = (values.sizes ?? "10000,50000").split(",").map(Number);
   console.log(`# reminder planning vs streamed SELECT — ${machineLine()}`);
-  const results = [];
-  for (const n of sizes) results.push(await one(n));
-  console.log(
-    `\n${table([
-      ["accounts", "baseline", "planning", "planning/baseline", "planning peak RSS Δ"],
-      ...results.map((r) => [
-        fmt.int(r.accounts),
-        fmt.s(r.baseMs),
-        fmt.s(r.planMs),
-        `${r.ratio.toFixed(2)}×`,
-        fmt.mib(r.planRss),
-      ]),
-    ])}`,
-  );
+  const result: ReminderBenchResult = { sizes: [] };
+  for (const n of sizes) result.sizes.push(await one(n));
+  console.log(`\n${table(reminderSummaryRows(result))}`);
+  writeJson(values["json-out"], result);
 }

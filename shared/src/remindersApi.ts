@@ -164,6 +164,7 @@ export const MyReminderSchema = z.object({
   sentAt: z.string().nullable(),
 });
 export const MyRemindersSchema = z.object({ items: z.array(MyReminderSchema) });
+export type MyRemindersView = z.infer<typeof MyRemindersSchema>;
 
 /** 欠费提示 on the resident's home and account pages */
 export const ArrearsNoticeSchema = z.object({
@@ -179,6 +180,7 @@ export const ArrearsNoticeSchema = z.object({
   /** a hardship household: how to apply for installments/deferral */
   installmentHint: z.string().nullable(),
 });
+export type ArrearsNoticeView = z.infer<typeof ArrearsNoticeSchema>;
 
 export const SendOneSchema = z.object({
   note: z.string().trim().max(200).optional(),

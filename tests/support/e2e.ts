@@ -8,14 +8,15 @@ import { type ServerProcess, startServerProcess } from "./process";
 
 /**
  * For a browser test file: the product on its embedded default (own process, empty data folder, demo
- * county) and a headless Chromium, started before the tests and stopped after them.
+ * county) and a headless Chromium, started before the tests and stopped after them. `env` adds or
+ * overrides the server's settings (e.g. quiet hours away from the hour the test runs at).
  */
-export function useProductAndBrowser(): { server: ServerProcess; browser: Browser } {
+export function useProductAndBrowser(env: Record<string, string> = {}): { server: ServerProcess; browser: Browser } {
   const ctx = {} as { server: ServerProcess; browser: Browser };
   let closeBrowser: (() => Promise<void>) | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warmline-e2e-"));
   beforeAll(async () => {
-    ctx.server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true" });
+    ctx.server = await startServerProcess({ DATA_DIR: dataDir, SEED_DEMO: "true", ...env });
     const b = await launchBrowser();
     ctx.browser = b.browser;
     closeBrowser = b.close;

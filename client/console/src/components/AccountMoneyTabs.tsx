@@ -1,4 +1,4 @@
-import { formatYuan } from "@warmline/shared";
+import { formatYuan, REMINDER_DESK_ROLES } from "@warmline/shared";
 import { App, Card, Space, Statistic, Tabs, Typography } from "antd";
 import { useState } from "react";
 import type { BillView } from "../api/billing";
@@ -7,6 +7,7 @@ import { WAIVER_ROLES, hasAnyRole } from "../auth/roles";
 import { useBills, usePayments } from "../queries/billing";
 import { AccountHardshipTab } from "./AccountHardshipTab";
 import { AccountInvoicesTab } from "./AccountInvoicesTab";
+import { AccountRemindersTab } from "./AccountRemindersTab";
 import { BillTable } from "./BillTable";
 import { PaymentTable } from "./PaymentTable";
 import { QueryErrorAlert } from "./QueryErrorAlert";
@@ -57,6 +58,9 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
           { key: "payments", label: "缴费记录", children: paymentsTab },
           { key: "invoices", label: "发票", children: <AccountInvoicesTab accountId={accountId} /> },
           { key: "hardship", label: "困难缓缴/分期", children: <AccountHardshipTab accountId={accountId} /> },
+          ...(hasAnyRole(staff?.roles, REMINDER_DESK_ROLES)
+            ? [{ key: "reminders", label: "催缴记录", children: <AccountRemindersTab accountId={accountId} /> }]
+            : []),
         ]}
       />
       {mayWaive && (

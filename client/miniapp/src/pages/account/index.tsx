@@ -8,6 +8,7 @@ import {
   type ResidentAccount,
 } from "@warmline/shared";
 import { useState } from "react";
+import { ArrearsNotice } from "../../components/ArrearsNotice";
 import { StatusTag } from "../../components/StatusTag";
 import { SuspensionEntry } from "../../components/SuspensionEntry";
 import { PAGES } from "../../constants";
@@ -90,6 +91,7 @@ export default function AccountPage() {
   return (
     <View className="page page-account">
       {error ? <Text className="error-text">{error}</Text> : null}
+      {account ? <ArrearsNotice accountId={account.id} /> : null}
       {account ? (
         <View className="card">
           <View className="card-title">

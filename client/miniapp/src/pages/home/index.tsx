@@ -3,6 +3,7 @@ import Taro, { useDidShow } from "@tarojs/taro";
 import type { NoticeList, Notification, Resident, ResidentAccount } from "@warmline/shared";
 import { useState } from "react";
 import { AccountCard } from "../../components/AccountCard";
+import { ArrearsNotices } from "../../components/ArrearsNotice";
 import { NoticeKindTag } from "../../components/NoticeKindTag";
 import { SeasonHotlineCard } from "../../components/SeasonHotlineCard";
 import { PAGES } from "../../constants";
@@ -75,6 +76,7 @@ export default function HomePage() {
         <Text className="muted">温暖过冬，暖线为您服务</Text>
       </View>
       {error ? <Text className="error-text">{error}</Text> : null}
+      {accounts ? <ArrearsNotices accounts={accounts} /> : null}
 
       <SeasonHotlineCard season={board?.season} />
 

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: "欠费提醒记录",
+});
