@@ -11,6 +11,6 @@ export default defineProject({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["./src/test/setup.ts"],
     // antd under happy-dom is slow on a busy 2-core machine; these are generous, not expected times.
-    testTimeout: 20_000,
+    testTimeout: 40_000,
   },
 });

@@ -36,6 +36,7 @@ import { remindersModule } from "./modules/reminders";
 import { residentsModule } from "./modules/residents";
 import { staffModule } from "./modules/staff";
 import { suspensionsModule } from "./modules/suspensions";
+import { legalModule } from "./modules/legal";
 import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
 import { weatherModule } from "./modules/weather";
 import { visitsModule } from "./modules/visits";
@@ -68,6 +69,7 @@ export const MODULES: readonly WarmlineModule[] = [
   remindersModule,
   visitsModule,
   suspensionsModule,
+  legalModule,
 ];
 
 /** every entity of the schema; migrations must create exactly these tables (checked by a test) */

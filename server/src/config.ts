@@ -212,6 +212,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^SMS_\d{1,20}$/)
     .default("SMS_486250021"),
+  /** a step of a hardship application, to its contact phone (text: sms/templates.ts hardship_progress) */
+  SMS_TEMPLATE_HARDSHIP_PROGRESS: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250031"),
   SMS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** shared secret in the URL of the SMS platform's reply push (/api/v1/notify/sms-up?token=…): 退订 replies */
   SMS_UP_TOKEN: z.string().min(16).optional(),
@@ -230,6 +235,9 @@ const EnvSchema = z.object({
   ALIPAY_TEMPLATE_HEATING_NOTICE: z.string().min(1).max(64).default("sandbox-ali-heating-notice"),
   WECHAT_TEMPLATE_REFUND_RESULT: z.string().min(1).max(64).default("sandbox-wx-refund-result"),
   ALIPAY_TEMPLATE_REFUND_RESULT: z.string().min(1).max(64).default("sandbox-ali-refund-result"),
+  /** the steps of a hardship application (modules/notifications hardshipMessages.ts) */
+  WECHAT_TEMPLATE_HARDSHIP_PROGRESS: z.string().min(1).max(64).default("sandbox-wx-hardship-progress"),
+  ALIPAY_TEMPLATE_HARDSHIP_PROGRESS: z.string().min(1).max(64).default("sandbox-ali-hardship-progress"),
   /** the seller printed on every invoice: the heating centre */
   INVOICE_SELLER_NAME: z.string().min(2).default("民乐县城区集中供热中心"),
   INVOICE_SELLER_TAX_ID: z.string().min(15).max(20).default("91620722MA74WL005M"),
@@ -277,6 +285,13 @@ const EnvSchema = z.object({
   HARDSHIP_INSTALMENT_SPACING_MONTHS: z.coerce.number().int().min(1).max(3).default(1),
   /** working days an application may wait for one review step before the supervisors are alerted */
   HARDSHIP_REVIEW_ALERT_WORKDAYS: z.coerce.number().int().min(1).max(30).default(3),
+  /** legal escalation (issue 15): rule thresholds, court deadlines from approval, who approves a transfer */
+  LEGAL_MIN_ARREARS_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
+  LEGAL_MIN_VISITS: z.coerce.number().int().min(1).max(10).default(2),
+  LEGAL_SUBMIT_WORKDAYS: z.coerce.number().int().min(1).max(60).default(5),
+  LEGAL_LITIGATE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  LEGAL_WARN_WORKDAYS: z.coerce.number().int().min(0).max(10).default(2),
+  LEGAL_APPROVER_ROLE: z.enum(["supervisor", "legal_officer"]).default("supervisor"),
   /** 报停/复供: the last day to apply for a season, "MM-DD" of its first year ("09-30" = before 1 Oct) */
   SUSPENSION_DEADLINE: z
     .string()
@@ -602,6 +617,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
         arrears_overdue: env.SMS_TEMPLATE_ARREARS_OVERDUE,
         arrears_soft: env.SMS_TEMPLATE_ARREARS_SOFT,
         refund_result: env.SMS_TEMPLATE_REFUND_RESULT,
+        hardship_progress: env.SMS_TEMPLATE_HARDSHIP_PROGRESS,
       },
       timeoutMs: env.SMS_TIMEOUT_MS,
       upToken: env.SMS_UP_TOKEN ?? ((env.SANDBOX_VENDORS ?? dev) ? "sandbox-sms-up-token" : null),
@@ -625,8 +641,16 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
     },
     /** subscribe-message templates of 停热检修 notices and completed refunds, per vendor (apart from the ticket ones) */
     residentMessages: {
-      wechat: { heating_notice: env.WECHAT_TEMPLATE_HEATING_NOTICE, refund_result: env.WECHAT_TEMPLATE_REFUND_RESULT },
-      alipay: { heating_notice: env.ALIPAY_TEMPLATE_HEATING_NOTICE, refund_result: env.ALIPAY_TEMPLATE_REFUND_RESULT },
+      wechat: {
+        heating_notice: env.WECHAT_TEMPLATE_HEATING_NOTICE,
+        refund_result: env.WECHAT_TEMPLATE_REFUND_RESULT,
+        hardship_progress: env.WECHAT_TEMPLATE_HARDSHIP_PROGRESS,
+      },
+      alipay: {
+        heating_notice: env.ALIPAY_TEMPLATE_HEATING_NOTICE,
+        refund_result: env.ALIPAY_TEMPLATE_REFUND_RESULT,
+        hardship_progress: env.ALIPAY_TEMPLATE_HARDSHIP_PROGRESS,
+      },
     },
     invoices: {
       seller: {
@@ -649,6 +673,15 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
       graceDays: env.HARDSHIP_GRACE_DAYS,
       spacingMonths: env.HARDSHIP_INSTALMENT_SPACING_MONTHS,
       reviewAlertWorkdays: env.HARDSHIP_REVIEW_ALERT_WORKDAYS,
+    },
+    legal: {
+      rule: { minArrearsMonths: env.LEGAL_MIN_ARREARS_MONTHS, minVisits: env.LEGAL_MIN_VISITS },
+      deadlines: {
+        submitWorkdays: env.LEGAL_SUBMIT_WORKDAYS,
+        litigateDays: env.LEGAL_LITIGATE_DAYS,
+        warnWorkdays: env.LEGAL_WARN_WORKDAYS,
+      },
+      approverRole: env.LEGAL_APPROVER_ROLE,
     },
     suspension: {
       deadlineMonthDay: env.SUSPENSION_DEADLINE,

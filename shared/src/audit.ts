@@ -79,6 +79,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "reminder.campaign_cancel": "取消催缴提醒批次",
   "reminder.send_one": "单户发送欠费提醒",
   "reminder.hold": "标记不宜催缴",
+  "legal.candidate_dismiss": "恶意欠费候选：不予移交",
+  "legal.case_open": "法务案件：立案审查",
+  "legal.case_approve": "法务案件：批准移交",
+  "legal.case_file": "法务案件：登记提交法院",
+  "legal.case_register": "法务案件：登记法院立案",
+  "legal.case_close": "法务案件：结案",
   "reminder.unhold": "解除不宜催缴标记",
   "visit_task.done": "走访任务标记完成",
 };
@@ -110,6 +116,7 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   reminder_ladder: "催缴阶梯",
   reminder_campaign: "催缴提醒批次",
   visit_task: "走访任务",
+  legal_case: "法务案件",
 };
 
 /** names of the detail fields the server writes */
@@ -198,6 +205,18 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   entries: "计划户数",
   created: "新增",
   reassigned: "改派",
+  arrearsKey: "欠费标识（户/供热季）",
+  caseNo: "案件编号",
+  owedFen: "欠费金额",
+  submitDue: "提交法院期限",
+  litigateDue: "启动诉讼期限",
+  deadlineMissingYear: "缺少节假日数据的年份",
+  courtName: "法院",
+  filedOn: "提交法院日期",
+  courtReceiptNo: "收件回执号",
+  registeredOn: "立案日期",
+  courtCaseNo: "法院案号",
+  caseOutcome: "结案方式",
 };
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {

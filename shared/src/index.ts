@@ -32,3 +32,5 @@ export * from "./reminders";
 export * from "./remindersApi";
 export * from "./suspension";
 export * from "./notices";
+export * from "./legal";
+export * from "./legalApi";

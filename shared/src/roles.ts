@@ -126,6 +126,6 @@ export const CALENDAR_ADMIN_ROLES: readonly StaffRole[] = ["admin"];
 /** 节假日日历: reading the coverage and days (the supervisors see the missing-data alert; legal deadlines use it) */
 export const CALENDAR_READ_ROLES: readonly StaffRole[] = ["supervisor", "legal_officer", "admin"];
 /** the escalation inbox (升级提醒): SLA breaches escalated to the supervisor */
-export const ALERT_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+export const ALERT_ROLES: readonly StaffRole[] = ["legal_officer", "supervisor", "admin"];
 /** record outdoor temperature readings (the heat source plant's log, a technician on site) */
 export const OUTDOOR_RECORD_ROLES: readonly StaffRole[] = ["dispatcher", "technician", "supervisor", "admin"];

@@ -200,9 +200,9 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "POST /api/v1/staff/outdoor-readings": ["dispatcher", "technician", "supervisor", "admin"],
 
   // alerts: the escalation inbox
-  "GET /api/v1/staff/alerts": ["supervisor", "admin"],
-  "GET /api/v1/staff/alerts/summary": ["supervisor", "admin"],
-  "POST /api/v1/staff/alerts/:id/ack": ["supervisor", "admin"],
+  "GET /api/v1/staff/alerts": ["legal_officer", "supervisor", "admin"],
+  "GET /api/v1/staff/alerts/summary": ["legal_officer", "supervisor", "admin"],
+  "POST /api/v1/staff/alerts/:id/ack": ["legal_officer", "supervisor", "admin"],
 
   // notices (供热公告): supervisors and administrators publish, edit and withdraw; the image upload is
   // mounted by the notices module (multipart)
@@ -298,6 +298,23 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "GET /api/v1/staff/special-groups": ["grid_worker", "supervisor", "admin"],
   "GET /api/v1/staff/visit-assignments": ["supervisor", "admin"],
   "PUT /api/v1/staff/visit-assignments/:staffId": ["supervisor", "admin"],
+
+  // 法务 (malicious arrears → court): the legal desk is the legal officers and the supervisors; approval of a
+  // transfer is further limited to the configured role (LEGAL_APPROVER_ROLE) inside the handler; the court
+  // scan upload is mounted (multipart)
+  "GET /api/v1/staff/legal/candidates": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/candidates/refresh": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/accounts/:id/check": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/accounts/:id/dismiss": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/cases": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/cases/:id": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/approve": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/filing": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/register": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/close": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/deadlines": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/scans": ["legal_officer", "supervisor"],
 };
 
 /** staff-only routes that modules mount themselves (no declaration to read the roles from: only probed) */
@@ -314,6 +331,7 @@ const MOUNTED_STAFF_ROUTES: readonly RouteKey[] = [
   "POST /api/v1/staff/suspension-valve-photos",
   "POST /api/v1/staff/visit-photos",
   "GET /api/v1/staff/accounts/:id/visits.pdf",
+  "POST /api/v1/staff/legal/scans",
 ];
 
 /**

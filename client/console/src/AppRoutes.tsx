@@ -18,6 +18,9 @@ import { HardshipQueuePage } from "./pages/HardshipQueuePage";
 import { HardshipSummaryPage } from "./pages/HardshipSummaryPage";
 import { HotlinePage } from "./pages/HotlinePage";
 import { InvoicesPage } from "./pages/InvoicesPage";
+import { LegalCandidatesPage } from "./pages/LegalCandidatesPage";
+import { LegalCasePage } from "./pages/LegalCasePage";
+import { LegalCasesPage, LegalDeadlinesPage } from "./pages/LegalCasesPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MyTicketsPage } from "./pages/MyTicketsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -30,8 +33,11 @@ import { SlaBoardPage } from "./pages/SlaBoardPage";
 import { StaffPage } from "./pages/StaffPage";
 import { SuspensionDeskPage } from "./pages/SuspensionDeskPage";
 import { RegisterImportPage } from "./pages/RegisterImportPage";
+import { ReminderCampaignsPage } from "./pages/ReminderCampaignsPage";
+import { ReminderLadderPage } from "./pages/ReminderLadderPage";
 import { TicketDetailPage } from "./pages/TicketDetailPage";
 import { VisitProgressPage } from "./pages/VisitProgressPage";
+import { VisitTasksPage } from "./pages/VisitTasksPage";
 import { VisitsPage } from "./pages/VisitsPage";
 
 /** Paths are relative to the router's basename (/console). */
@@ -106,6 +112,38 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.serviceReport.roles}>
                 <ServiceReportPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/legal/candidates"
+            element={
+              <RequireRoles roles={DESKS.legalCandidates.roles}>
+                <LegalCandidatesPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/legal/cases"
+            element={
+              <RequireRoles roles={DESKS.legalCases.roles}>
+                <LegalCasesPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/legal/cases/:id"
+            element={
+              <RequireRoles roles={DESKS.legalCases.roles}>
+                <LegalCasePage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/legal/deadlines"
+            element={
+              <RequireRoles roles={DESKS.legalDeadlines.roles}>
+                <LegalDeadlinesPage />
               </RequireRoles>
             }
           />
@@ -210,6 +248,30 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.suspensions.roles}>
                 <SuspensionDeskPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/reminders/campaigns"
+            element={
+              <RequireRoles roles={DESKS.reminderCampaigns.roles}>
+                <ReminderCampaignsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/reminders/ladder"
+            element={
+              <RequireRoles roles={DESKS.reminderLadder.roles}>
+                <ReminderLadderPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/visit-tasks"
+            element={
+              <RequireRoles roles={DESKS.visitTasks.roles}>
+                <VisitTasksPage />
               </RequireRoles>
             }
           />

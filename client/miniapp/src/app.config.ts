@@ -25,6 +25,8 @@ export default defineAppConfig({
     { root: "pages/suspension", pages: ["index"] },
     // 供热公告: every current notice, and one notice (subscribe messages of 停热检修 notices open it)
     { root: "pages/notices", pages: ["list/index", "detail/index"] },
+    // 欠费提醒记录: the reminders sent to the resident for an account
+    { root: "pages/reminders", pages: ["index"] },
   ],
   window: {
     backgroundTextStyle: "light",

@@ -18,6 +18,9 @@ export const ALERT_KINDS = [
   "invoice_document",
   "calendar_missing",
   "hardship_review_overdue",
+  "legal_deadline_soon",
+  "legal_deadline_breached",
+  "legal_case_activity",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
@@ -29,6 +32,9 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   invoice_document: "发票版式文件异常",
   calendar_missing: "节假日数据缺失",
   hardship_review_overdue: "困难申请审核超时",
+  legal_deadline_soon: "法务期限将到",
+  legal_deadline_breached: "法务期限已超",
+  legal_case_activity: "法务案件户有新情况",
 };
 /** kinds about account security (shown in red) */
 export const SECURITY_ALERT_KINDS: readonly AlertKind[] = ["bind_after_failures", "staff_locked"];

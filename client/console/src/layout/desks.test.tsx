@@ -62,7 +62,23 @@ describe("desks by role", () => {
       "节假日日历",
       "报停/复供",
       "走访进度",
+      "催缴活动",
+      "催缴阶梯",
+      "走访任务",
+      "恶意欠费候选",
+      "法务案件",
+      "法务期限",
     ]);
+  });
+
+  it("a legal officer has the 法务 desks and the inbox; a cashier has no 法务 desk", async () => {
+    const legal = await menuFor("legal_officer");
+    for (const desk of ["恶意欠费候选", "法务案件", "法务期限", "升级提醒"])
+      expect(legal.items.some((t) => t.includes(desk))).toBe(true);
+    cleanup();
+    const cashier = await menuFor("cashier");
+    expect(cashier.items.some((t) => t.includes("法务"))).toBe(false);
+    expect(deskOf("/legal/cases/12")?.label).toBe("法务案件");
   });
 
   it("hardship review desks: 困难初审 for community reviewers, 困难复核 and 困难汇总 for centre reviewers", async () => {

@@ -1,16 +1,22 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  BankOutlined,
   BarChartOutlined,
+  BellOutlined,
   CalendarOutlined,
+  CarryOutOutlined,
   DashboardOutlined,
   ExceptionOutlined,
+  FieldTimeOutlined,
+  FileProtectOutlined,
   FundOutlined,
   HomeOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   ImportOutlined,
   NotificationOutlined,
+  OrderedListOutlined,
   PayCircleOutlined,
   PhoneOutlined,
   PieChartOutlined,
@@ -27,12 +33,15 @@ import {
   ACCOUNT_DESK_ROLES,
   AUDIT_READ_ROLES,
   CALENDAR_READ_ROLES,
+  LEGAL_DESK_ROLES,
   NOTICE_ROLES,
   REGISTER_IMPORT_ROLES,
+  REMINDER_DESK_ROLES,
   STAFF_ADMIN_ROLES,
   type StaffRole,
   SUSPENSION_DESK_ROLES,
   VISIT_SUPERVISE_ROLES,
+  VISIT_TASK_ROLES,
   VISIT_TODAY_ROLES,
 } from "@warmline/shared";
 import type { ReactNode } from "react";
@@ -114,6 +123,28 @@ export const DESKS = {
     icon: <FundOutlined />,
     roles: VISIT_SUPERVISE_ROLES,
   },
+  reminderCampaigns: {
+    path: "/reminders/campaigns",
+    label: "催缴活动",
+    icon: <BellOutlined />,
+    roles: REMINDER_DESK_ROLES,
+  },
+  /** every supervisor may read the ladder; only an admin edits it (REMINDER_LADDER_EDIT_ROLES) */
+  reminderLadder: {
+    path: "/reminders/ladder",
+    label: "催缴阶梯",
+    icon: <OrderedListOutlined />,
+    roles: ["supervisor", "admin"],
+  },
+  visitTasks: { path: "/visit-tasks", label: "走访任务", icon: <CarryOutOutlined />, roles: VISIT_TASK_ROLES },
+  legalCandidates: {
+    path: "/legal/candidates",
+    label: "恶意欠费候选",
+    icon: <FileProtectOutlined />,
+    roles: LEGAL_DESK_ROLES,
+  },
+  legalCases: { path: "/legal/cases", label: "法务案件", icon: <BankOutlined />, roles: LEGAL_DESK_ROLES },
+  legalDeadlines: { path: "/legal/deadlines", label: "法务期限", icon: <FieldTimeOutlined />, roles: LEGAL_DESK_ROLES },
 } satisfies Record<string, Desk>;
 
 export const DESK_LIST: Desk[] = Object.values(DESKS);

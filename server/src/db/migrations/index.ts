@@ -1,3 +1,4 @@
+import { LegalCases1796312763495 } from "./1796312763495-LegalCases";
 import { Notices1796308845685 } from "./1796308845685-Notices";
 import { ArrearsReminders1796308800215 } from "./1796308800215-ArrearsReminders";
 import { Suspensions1796308798571 } from "./1796308798571-Suspensions";
@@ -46,4 +47,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Suspensions1796308798571,
   ArrearsReminders1796308800215,
   Notices1796308845685,
+  LegalCases1796312763495,
 ];

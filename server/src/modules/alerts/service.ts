@@ -5,6 +5,7 @@ import {
   type AlertQuery,
   type AlertSummary,
   type AlertView,
+  LEGAL_AUDIENCE,
   type SlaClock,
   type TicketSummaryView,
 } from "@warmline/shared";
@@ -29,8 +30,10 @@ export interface AlertSubjectPort {
 
 const AUDIENCE_OF_ROLE: Record<string, readonly string[]> = {
   supervisor: [SUPERVISOR_AUDIENCE],
+  // the legal desk's deadlines and news on its cases' accounts
+  legal_officer: [LEGAL_AUDIENCE],
   // admins see every inbox
-  admin: [SUPERVISOR_AUDIENCE],
+  admin: [SUPERVISOR_AUDIENCE, LEGAL_AUDIENCE],
 };
 
 /** the audiences a staff member with these roles belongs to */
