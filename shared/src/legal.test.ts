@@ -11,54 +11,10 @@ import {
   surnameOnly,
   typicalCaseSummary,
 } from "./legal";
-import { bindCalendar, type CalendarDayKind } from "./workdays";
+import { OFFICIAL_2025_2026 } from "./testing/officialHolidays";
+import { bindCalendar } from "./workdays";
 
-/**
- * The State Council notices for 2025 and 2026, written out by hand (国办发明电〔2024〕12号, 〔2025〕7号), not
- * taken from any package: holidays and make-up working days (调休上班).
- */
-function range(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) <= to; d.setUTCDate(d.getUTCDate() + 1)) {
-    out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
-const HOLIDAYS = [
-  ["2025-01-01", "2025-01-01"],
-  ["2025-01-28", "2025-02-04"],
-  ["2025-04-04", "2025-04-06"],
-  ["2025-05-01", "2025-05-05"],
-  ["2025-05-31", "2025-06-02"],
-  ["2025-10-01", "2025-10-08"],
-  ["2026-01-01", "2026-01-03"],
-  ["2026-02-15", "2026-02-23"],
-  ["2026-04-04", "2026-04-06"],
-  ["2026-05-01", "2026-05-05"],
-  ["2026-06-19", "2026-06-21"],
-  ["2026-09-25", "2026-09-27"],
-  ["2026-10-01", "2026-10-07"],
-].flatMap(([a, b]) => range(a as string, b as string));
-const MAKEUP = [
-  "2025-01-26",
-  "2025-02-08",
-  "2025-04-27",
-  "2025-09-28",
-  "2025-10-11",
-  "2026-01-04",
-  "2026-02-14",
-  "2026-02-28",
-  "2026-05-09",
-  "2026-09-20",
-  "2026-10-10",
-];
-const cal = bindCalendar({
-  years: new Set([2025, 2026]),
-  days: new Map<string, CalendarDayKind>([
-    ...HOLIDAYS.map((d) => [d, "holiday"] as const),
-    ...MAKEUP.map((d) => [d, "makeup_workday"] as const),
-  ]),
-});
+const cal = bindCalendar(OFFICIAL_2025_2026);
 
 describe("legal deadlines from approval: 5 working days to submit, 7 calendar days to start litigation", () => {
   it.each([

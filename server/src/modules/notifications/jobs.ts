@@ -57,7 +57,7 @@ export const paymentPaidJob = defineJob({
   schema: z.object({ paymentOrderId: z.number().int().positive() }),
   async handle({ paymentOrderId }, { ds }) {
     const order = await ds.getRepository(PaymentOrder).findOneBy({ id: paymentOrderId });
-    if (!order || order.status !== "paid") return;
+    if (order?.status !== "paid") return;
     const applied = order.amountFen - order.unappliedFen;
     if (applied <= 0) return;
     const account = await ds.getRepository(HeatingAccount).findOneBy({ id: order.accountId });
