@@ -16,7 +16,7 @@ async function toCashier(page: Page, accountNo: string): Promise<string> {
   await page.locator(".page-accounts .account-card", { hasText: accountNo }).click();
   await page.getByText("账单", { exact: true }).first().click();
   await page.locator(".page-bills .bill-card").first().waitFor();
-  await page.getByText("去缴费", { exact: true }).click();
+  await page.locator(".page-bills").getByText("去缴费", { exact: true }).click();
   await page.locator(".page-pay .pay-bill.is-selected").first().waitFor();
   await page.locator(".vendor-wechat").click();
   await page.getByText("确认支付", { exact: true }).click();
