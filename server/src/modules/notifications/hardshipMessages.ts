@@ -2,13 +2,13 @@ import { beijingMinuteText, HARDSHIP_PLAN_KIND_LABELS, type HardshipPlanKind, fo
 import { z } from "zod";
 import type { Deps } from "../../deps";
 import type { MessageVendor } from "../../integrations/messaging";
-import { normaliseMobile } from "../../integrations/sms/provider";
 import { defineJob } from "../../jobs/registry";
 import { logger } from "../../lib/logger";
 import { AccountBinding, HeatingAccount } from "../accounts";
 import { HardshipApplication, HardshipEvent, hardshipEventLabel } from "../hardship";
 import { writeInApp } from "./inapp";
 import { sendResidentMessage } from "./residentMessage";
+import { storedMobile } from "./ticketMessages";
 
 /** what the resident reads about one step of their hardship application (我的消息) */
 function bodyOf(type: string, app: HardshipApplication, accountNo: string, ev: HardshipEvent): string {
@@ -109,16 +109,7 @@ export function hardshipNotifyJob(deps: () => Deps) {
       const step = STEP_TEXT[ev.type];
       if (!step) return;
       const content = { applicationNo: app.applicationNo, step, time: beijingMinuteText(ev.createdAt) };
-      const phone = async () => {
-        const stored = app.contactPhoneEnc ?? account?.phoneEnc ?? null;
-        if (!stored) return null;
-        try {
-          return normaliseMobile(d.vault.decrypt(stored));
-        } catch (err) {
-          logger.warn({ err: (err as Error).message }, "hardship message: phone cannot be decrypted");
-          return null;
-        }
-      };
+      const phone = async () => storedMobile(d, app.contactPhoneEnc ?? account?.phoneEnc ?? null, "hardship message");
       const outside = app.residentUserId ? [app.residentUserId] : [...residents];
       for (const residentUserId of outside) {
         const r = await sendResidentMessage(

@@ -2,13 +2,12 @@ import { beijingMinuteText, formatYuan, PAYMENT_CHANNEL_LABELS, type PaymentChan
 import { z } from "zod";
 import type { Deps } from "../../deps";
 import type { MessageVendor } from "../../integrations/messaging";
-import { normaliseMobile } from "../../integrations/sms/provider";
 import { defineJob } from "../../jobs/registry";
-import { logger } from "../../lib/logger";
 import { AccountBinding, HeatingAccount } from "../accounts";
 import { PaymentOrder, Refund } from "../payments";
 import { writeInApp } from "./inapp";
 import { sendResidentMessage } from "./residentMessage";
+import { storedMobile } from "./ticketMessages";
 
 /**
  * 退款通知: a refund of a resident's payment completed (payments' completeRefund enqueues this in the
@@ -95,15 +94,7 @@ export function refundSucceededJob(deps: () => Deps) {
               amount: content.amount,
               time: content.time,
             },
-            phone: async () => {
-              if (!account?.phoneEnc) return null;
-              try {
-                return normaliseMobile(d.vault.decrypt(account.phoneEnc));
-              } catch (err) {
-                logger.warn({ err: (err as Error).message }, "refund message: phone cannot be decrypted");
-                return null;
-              }
-            },
+            phone: async () => storedMobile(d, account?.phoneEnc ?? null, "refund message"),
           },
           payload: { refundId, ...content },
         },

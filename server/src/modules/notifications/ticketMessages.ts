@@ -264,12 +264,13 @@ async function patch(ds: DataSource, d: MessageDelivery, change: DeliveryPatch):
   await ds.getRepository(MessageDelivery).update({ id: d.id }, change as QueryDeepPartialEntity<MessageDelivery>);
 }
 
-function decrypt(deps: Deps, stored: string | null): string | null {
+/** A stored (encrypted) phone as a mobile number for SMS; null when none, not a mobile, or undecryptable. */
+export function storedMobile(deps: Pick<Deps, "vault">, stored: string | null, what: string): string | null {
   if (!stored) return null;
   try {
-    return deps.vault.decrypt(stored);
+    return normaliseMobile(deps.vault.decrypt(stored));
   } catch (err) {
-    logger.warn({ err: (err as Error).message }, "ticket message: phone cannot be decrypted");
+    logger.warn({ err: (err as Error).message }, `${what}: phone cannot be decrypted`);
     return null;
   }
 }
@@ -279,11 +280,11 @@ function decrypt(deps: Deps, stored: string | null): string | null {
  * registered mobile; null when neither is a mobile number.
  */
 export async function phoneFor(deps: Deps, ticket: Ticket): Promise<string | null> {
-  const contact = normaliseMobile(decrypt(deps, ticket.callerPhoneEnc));
+  const contact = storedMobile(deps, ticket.callerPhoneEnc, "ticket message");
   if (contact) return contact;
   if (ticket.accountId) {
     const account = await deps.ds.getRepository(HeatingAccount).findOneBy({ id: ticket.accountId });
-    return normaliseMobile(decrypt(deps, account?.phoneEnc ?? null));
+    return storedMobile(deps, account?.phoneEnc ?? null, "ticket message");
   }
   return null;
 }
