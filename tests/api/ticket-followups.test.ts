@@ -173,8 +173,10 @@ describe("回访未接通 and 无法联系", () => {
     const { id, phone } = await resolvedTicket();
     await backdate(id, 30);
     const now = Date.now();
-    await missedAt(id, new Date(now - 26 * 3600_000));
-    await missedAt(id, new Date(now - 25 * 3600_000));
+    // two calls a millisecond apart, 29 h ago: one Shanghai date, earlier than today's whatever the hour
+    // (26 h and 25 h ago fell on two dates between 00:00 and 02:00 in Shanghai)
+    await missedAt(id, new Date(now - 29 * 3600_000));
+    await missedAt(id, new Date(now - 29 * 3600_000 + 1));
     // two calls (one date): still too early
     expect((await followUp(id, { outcome: "unreachable" })).status).toBe(409);
     expect((await followUp(id, { outcome: "missed" })).status).toBe(200);
