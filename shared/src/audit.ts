@@ -30,6 +30,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "season.delete": "删除供热季",
   "bills.generate": "生成供热季账单",
   "bill.waive": "减免账单",
+  "bill.correct": "更正账单面积",
   "payment.offline": "线下收费",
   "payment.refund": "发起退款",
   "payment.resolve_flag": "处理异常款项",

@@ -45,6 +45,8 @@ export const ERRORS = {
   BILL_NOT_FOUND: { status: 404, message: "账单不存在" },
   BILL_RUN_NOT_FOUND: { status: 404, message: "账单生成任务不存在" },
   WAIVER_TOO_LARGE: { status: 400, message: "减免金额超过应缴金额" },
+  BILL_CORRECTION_BELOW_SETTLED: { status: 409, message: "更正后的金额低于已缴或已减免的本金，请走退费流程" },
+  BILL_CORRECTION_UNCHANGED: { status: 400, message: "更正后的面积与账单相同" },
   NOTHING_TO_PAY: { status: 400, message: "所选账单无需缴费" },
   ARREARS_FIRST: { status: 400, message: "请先缴清往期欠费（按时间从早到晚缴纳）" },
   AMOUNT_EXCEEDS_OWED: { status: 400, message: "缴费金额超过应缴金额" },

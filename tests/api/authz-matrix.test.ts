@@ -69,6 +69,8 @@ const MATRIX: Record<RouteKey, Allowed> = {
   // billing
   "GET /api/v1/staff/accounts/:id/bills": EVERY_ROLE,
   "POST /api/v1/staff/bills/:id/waive": ["supervisor", "admin"],
+  "POST /api/v1/staff/bills/:id/correct": ["supervisor", "admin"],
+  "GET /api/v1/staff/accounts/:id/bill-corrections": EVERY_ROLE,
   "GET /api/v1/staff/seasons": ANY_STAFF,
   "POST /api/v1/staff/seasons": ["supervisor", "admin"],
   "DELETE /api/v1/staff/seasons/:id": ["supervisor", "admin"],

@@ -185,4 +185,88 @@ describe("resident bills and late fees", () => {
       .findOneByOrFail({ action: "bill.waive", targetId: String(bill.id) });
     expect(row.details).toMatchObject({ lateFeeFen: bill.lateFeeFen, reason: "低保户，经核实免收滞纳金" });
   });
+
+  it("corrects an issued bill's area with a reason: amount recomputed, late fee in proportion, history and audit", async () => {
+    const h = county.households[2];
+    const bills = await sup.api.get(`/api/v1/staff/accounts/${h.account.id}/bills`);
+    const bill = bills.body.items.find((b: { seasonCode: string }) => b.seasonCode === "2026-2027");
+    expect(bill.lateFeeFen).toBeGreaterThan(0);
+    const newArea = Math.round(bill.heatedArea * 50) / 100; // half the area, two decimals
+    const cashier = await staffLogin(srv.url, "cashier", DEMO_PASSWORD);
+    const forbidden = await cashier.api.post(`/api/v1/staff/bills/${bill.id}/correct`, {
+      heatedArea: newArea,
+      reason: "实测面积有误",
+    });
+    expect(forbidden.status).toBe(403);
+    for (const bad of [
+      { heatedArea: 0, reason: "实测面积有误" },
+      { heatedArea: 12.345, reason: "实测面积有误" },
+      { heatedArea: newArea, reason: "" },
+      { heatedArea: "80", reason: "实测面积有误" },
+    ]) {
+      const r = await sup.api.post(`/api/v1/staff/bills/${bill.id}/correct`, bad);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe("VALIDATION_FAILED");
+    }
+    const same = await sup.api.post(`/api/v1/staff/bills/${bill.id}/correct`, {
+      heatedArea: bill.heatedArea,
+      reason: "实测面积有误",
+    });
+    expect(same.body.error.code).toBe("BILL_CORRECTION_UNCHANGED");
+    expect(
+      (await sup.api.post("/api/v1/staff/bills/99999999/correct", { heatedArea: 10, reason: "实测面积有误" })).status,
+    ).toBe(404);
+
+    const ok = await sup.api.post(`/api/v1/staff/bills/${bill.id}/correct`, {
+      heatedArea: newArea,
+      reason: "入户实测面积与登记不符",
+    });
+    expect(ok.status).toBe(200);
+    const full = Math.floor((Math.round(newArea * 100) * bill.unitPriceFen + 50) / 100);
+    const expectedAmount = bill.suspended ? Math.floor((full * 3_000 + 5_000) / 10_000) : full;
+    expect(ok.body.heatedArea).toBe(newArea);
+    expect(ok.body.amountFen).toBe(expectedAmount);
+    // nothing paid: the unpaid late fee shrinks with the principal, rounded down
+    expect(ok.body.lateFeeFen).toBe(Math.floor((bill.lateFeeFen * expectedAmount) / bill.amountFen));
+    expect(ok.body.owedFen).toBe(ok.body.amountFen + ok.body.lateFeeFen);
+    // the account's own area is untouched (it applies from the next bill through the account edit)
+    const account = await srv.deps.ds.getRepository(HeatingAccount).findOneByOrFail({ id: h.account.id });
+    expect(account.heatedArea).toBe(h.account.heatedArea);
+
+    const history = await sup.api.get(`/api/v1/staff/accounts/${h.account.id}/bill-corrections`);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toHaveLength(1);
+    expect(history.body.items[0]).toMatchObject({
+      billId: bill.id,
+      seasonCode: "2026-2027",
+      oldArea: bill.heatedArea,
+      newArea,
+      oldAmountFen: bill.amountFen,
+      newAmountFen: expectedAmount,
+      oldLateFeeFen: bill.lateFeeFen,
+      newLateFeeFen: ok.body.lateFeeFen,
+      reason: "入户实测面积与登记不符",
+    });
+    expect(history.body.items[0].staffName).toBeTruthy();
+    const row = await srv.deps.ds
+      .getRepository(AuditLog)
+      .findOneByOrFail({ action: "bill.correct", targetId: String(bill.id) });
+    expect(row.details).toMatchObject({ oldArea: bill.heatedArea, newArea, newAmountFen: expectedAmount });
+
+    // below what is already settled: waive most of the principal, then try to shrink the bill under it
+    const waived = await sup.api.post(`/api/v1/staff/bills/${bill.id}/waive`, {
+      principalFen: expectedAmount - 100,
+      reason: "测试：先减免大部分本金",
+    });
+    expect(waived.status).toBe(200);
+    const below = await sup.api.post(`/api/v1/staff/bills/${bill.id}/correct`, {
+      heatedArea: 0.01,
+      reason: "入户实测面积与登记不符",
+    });
+    expect(below.status).toBe(409);
+    expect(below.body.error.code).toBe("BILL_CORRECTION_BELOW_SETTLED");
+    const after = await srv.deps.ds.getRepository(Bill).findOneByOrFail({ id: bill.id });
+    expect(after.amountFen).toBe(expectedAmount);
+    expect((await sup.api.get(`/api/v1/staff/accounts/${h.account.id}/bill-corrections`)).body.items).toHaveLength(1);
+  });
 });

@@ -106,3 +106,31 @@ export const WaiveSchema = z
   })
   .refine((v) => v.principalFen + v.lateFeeFen > 0, { message: "减免金额应大于 0", path: ["lateFeeFen"] });
 export type WaiveInput = z.infer<typeof WaiveSchema>;
+
+/** 账单更正: an issued bill's heated area is corrected, with a reason; the amount follows from the bill's tariff */
+export const BillCorrectSchema = z.object({
+  heatedArea: z
+    .number({ message: "请填写供热面积" })
+    .positive("供热面积必须大于0")
+    .max(100_000, "供热面积不合理")
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, "面积最多两位小数"),
+  reason: z.string().trim().min(4, "请填写更正原因（至少4个字）").max(200),
+});
+export type BillCorrectInput = z.infer<typeof BillCorrectSchema>;
+
+export const BillCorrectionSchema = z.object({
+  id: z.number().int(),
+  billId: z.number().int(),
+  seasonCode: z.string(),
+  oldArea: z.number(),
+  newArea: z.number(),
+  oldAmountFen: z.number().int(),
+  newAmountFen: z.number().int(),
+  oldLateFeeFen: z.number().int(),
+  newLateFeeFen: z.number().int(),
+  reason: z.string(),
+  staffName: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type BillCorrectionView = z.infer<typeof BillCorrectionSchema>;
+export const BillCorrectionListSchema = z.object({ items: z.array(BillCorrectionSchema) });

@@ -72,6 +72,29 @@ export function owedAt(b: BillBalance, asOf: BizDate, policy: LateFeePolicy) {
   return { principal, lateFee, total: principal + lateFee, balance: now };
 }
 
+/**
+ * 账单更正: an issued bill's principal is replaced (the heated area was wrong, say). The balance must first be
+ * brought up to the correction date (`owedAt`). The corrected amount may not fall below what is already paid or
+ * waived of the principal (that needs a refund instead): null then. The late fee accrued so far was computed on
+ * the old principal. When the principal owed falls, the still-unpaid late fee falls in the same proportion,
+ * rounded down in the resident's favour, and never above the season's cap on the new amount. When it rises,
+ * nothing accrues retroactively: the higher principal accrues from the correction date on.
+ */
+export function correctedBalance(b: BillBalance, newAmountFen: number, policy: LateFeePolicy): BillBalance | null {
+  if (!Number.isSafeInteger(newAmountFen) || newAmountFen < 0) throw new Error("amount must be whole fen ≥ 0");
+  const settled = b.paidFen + b.waivedFen;
+  if (newAmountFen < settled) return null;
+  const oldOwed = principalOwed(b);
+  const newOwed = newAmountFen - settled;
+  const lateUnpaid = lateFeeOwed(b);
+  let lateKept = lateUnpaid;
+  if (newOwed < oldOwed) lateKept = oldOwed === 0 ? 0 : Math.floor((lateUnpaid * newOwed) / oldOwed);
+  const lateSettled = b.lateFeePaidFen + b.lateFeeWaivedFen;
+  const cap = roundHalfUp(newAmountFen * policy.capBp, 10_000);
+  lateKept = Math.min(lateKept, Math.max(0, cap - lateSettled));
+  return { ...b, amountFen: newAmountFen, lateFeeAccruedFen: lateSettled + lateKept };
+}
+
 export interface AllocationLine {
   billId: number;
   principalFen: number;

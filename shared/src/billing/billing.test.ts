@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { accrueLateFee, allocateOldestFirst, type BillBalance, billStatus, owedAt, seasonAmountFen } from "./bill";
+import {
+  accrueLateFee,
+  allocateOldestFirst,
+  type BillBalance,
+  billStatus,
+  correctedBalance,
+  owedAt,
+  seasonAmountFen,
+} from "./bill";
 import { addDays, daysBetween, shanghaiDate, shanghaiMidnight } from "./dates";
 import { fenToYuan, formatYuan, roundHalfUp, yuanToFen } from "./money";
 import { defaultDueDate, periodOf, seasonCalendar, SeasonCodeSchema, seasonCodeFor } from "./season";
@@ -189,5 +197,58 @@ describe("allocation", () => {
     // exempt from late fees (an approved hardship plan): principal paid means 已缴清 even with a fee accrued before
     expect(billStatus({ ...b, paidFen: 100, lateFeeAccruedFen: 5, lateFeeExempt: true })).toBe("paid");
     expect(billStatus({ ...b, paidFen: 60, lateFeeAccruedFen: 5, lateFeeExempt: true })).toBe("partial");
+  });
+});
+
+describe("bill correction (账单更正)", () => {
+  const policy = { rateBpPerDay: 5, capBp: 1_000 }; // cap: 10 % of the amount
+  // 100 m² × 25.00 元 = 2,500.00 元; 40 days overdue at 万分之五 on 250,000 fen = 5,000 fen accrued
+  const base: BillBalance = {
+    amountFen: 250_000,
+    paidFen: 50_000,
+    waivedFen: 0,
+    lateFeeAccruedFen: 5_000,
+    lateFeePaidFen: 1_000,
+    lateFeeWaivedFen: 0,
+    lateFeeAccruedUntil: "2025-11-23",
+    dueDate: "2025-10-14",
+    lateFeeExempt: false,
+  };
+
+  it("lowers the unpaid late fee in proportion to the principal owed, rounded down", () => {
+    // area 100 → 80 m²: 200,000 fen; owed principal 200,000 → 150,000 (×0.75); unpaid late fee 4,000 → 3,000
+    const next = correctedBalance(base, 200_000, policy);
+    expect(next).toMatchObject({ amountFen: 200_000, paidFen: 50_000, lateFeeAccruedFen: 4_000 });
+    // owed 200,000 → 150,001 of 200,000: 4,000 × 150,001 / 200,000 = 3,000.02 → 3,000
+    expect(correctedBalance(base, 200_001, policy)?.lateFeeAccruedFen).toBe(1_000 + 3_000);
+  });
+
+  it("keeps the late fee under the cap of the new amount", () => {
+    // to 60,000 fen: owed 10,000 of 200,000 → unpaid late fee 4,000 × 0.05 = 200 (cap 6,000 − 1,000 paid does not bind)
+    expect(correctedBalance(base, 60_000, policy)?.lateFeeAccruedFen).toBe(1_000 + 200);
+    // unpaid late fee 23,000: to 120,000 → owed 70,000 of 200,000 → 8,050 (cap 12,000 − 1,000 = 11,000 does not bind)
+    const heavy = { ...base, lateFeeAccruedFen: 24_000 };
+    expect(correctedBalance(heavy, 120_000, policy)?.lateFeeAccruedFen).toBe(1_000 + 8_050);
+    // to exactly what is paid: nothing owed, no unpaid late fee left
+    expect(correctedBalance(heavy, 50_000, policy)?.lateFeeAccruedFen).toBe(1_000);
+    // the cap binds: 20,000 of late fee already paid, 5,000 unpaid; to 200,000 the proportion keeps 4,000 but the
+    // cap is 20,000, all of it already paid, so nothing more is owed
+    const paidLate = { ...base, paidFen: 0, lateFeeAccruedFen: 25_000, lateFeePaidFen: 20_000 };
+    expect(correctedBalance(paidLate, 200_000, policy)?.lateFeeAccruedFen).toBe(20_000);
+    // to 220,000: proportion 5,000 × 220/250 = 4,400, cap 22,000 − 20,000 = 2,000 binds
+    expect(correctedBalance(paidLate, 220_000, policy)?.lateFeeAccruedFen).toBe(22_000);
+  });
+
+  it("accrues nothing retroactively when the amount rises", () => {
+    const next = correctedBalance(base, 300_000, policy);
+    expect(next).toMatchObject({ amountFen: 300_000, lateFeeAccruedFen: 5_000, lateFeeAccruedUntil: "2025-11-23" });
+    // from the correction date on the higher principal accrues: 1 day × 250,000 owed × 5 / 10,000 = 125
+    expect(owedAt(next as BillBalance, "2025-11-24", policy).lateFee).toBe(4_000 + 125);
+  });
+
+  it("refuses an amount below what is already paid or waived", () => {
+    expect(correctedBalance(base, 49_999, policy)).toBeNull();
+    expect(correctedBalance({ ...base, waivedFen: 10_000 }, 59_999, policy)).toBeNull();
+    expect(correctedBalance({ ...base, waivedFen: 10_000 }, 60_000, policy)?.amountFen).toBe(60_000);
   });
 });

@@ -1,4 +1,7 @@
 import {
+  type BillCorrectInput,
+  BillCorrectionListSchema,
+  type BillCorrectionView,
   BillListSchema,
   BillRunSchema,
   type BillRunView,
@@ -19,7 +22,7 @@ import { parseWith } from "./parse";
 
 export type BillList = z.infer<typeof BillListSchema>;
 export type Season = z.infer<typeof SeasonSchema>;
-export type { BillRunView, BillView, PaymentView };
+export type { BillCorrectionView, BillRunView, BillView, PaymentView };
 
 /** An account's bills, oldest season first, with what is owed now (late fee up to today). */
 export async function listBills(accountId: number, signal?: AbortSignal): Promise<BillList> {
@@ -40,6 +43,17 @@ export async function payOffline(input: OfflinePaymentInput): Promise<PaymentVie
 /** 减免 part of a bill's principal and/or late fee, with a reason (audited). */
 export async function waiveBill(billId: number, input: WaiveInput): Promise<BillView> {
   return parseWith(BillSchema, await api.post(`/api/v1/staff/bills/${billId}/waive`, input));
+}
+
+/** 账单更正: corrects an issued bill's heated area with a reason (audited); the amount follows from its tariff. */
+export async function correctBill(billId: number, input: BillCorrectInput): Promise<BillView> {
+  return parseWith(BillSchema, await api.post(`/api/v1/staff/bills/${billId}/correct`, input));
+}
+
+/** The bill corrections of an account, newest first. */
+export async function listBillCorrections(accountId: number, signal?: AbortSignal): Promise<BillCorrectionView[]> {
+  const body = await api.get(`/api/v1/staff/accounts/${accountId}/bill-corrections`, undefined, signal);
+  return parseWith(BillCorrectionListSchema, body).items;
 }
 
 export async function listSeasons(signal?: AbortSignal): Promise<Season[]> {

@@ -4,11 +4,12 @@ import { useState } from "react";
 import type { BillView } from "../api/billing";
 import { useAuth } from "../auth/AuthContext";
 import { WAIVER_ROLES, hasAnyRole } from "../auth/roles";
-import { useBills, usePayments } from "../queries/billing";
+import { useBillCorrections, useBills, usePayments } from "../queries/billing";
 import { AccountHardshipTab } from "./AccountHardshipTab";
 import { AccountInvoicesTab } from "./AccountInvoicesTab";
 import { AccountRemindersTab } from "./AccountRemindersTab";
 import { BillTable } from "./BillTable";
+import { BillCorrectionsTable, CorrectBillModal } from "./CorrectBillModal";
 import { PaymentTable } from "./PaymentTable";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 import { WaiveModal } from "./WaiveModal";
@@ -20,7 +21,9 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
   const bills = useBills(accountId);
   const payments = usePayments(accountId);
   const [waiving, setWaiving] = useState<BillView | null>(null);
+  const [correcting, setCorrecting] = useState<BillView | null>(null);
   const mayWaive = hasAnyRole(staff?.roles, WAIVER_ROLES);
+  const corrections = useBillCorrections(accountId);
 
   const billsTab = (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
@@ -39,7 +42,9 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
         bills={bills.data?.items ?? []}
         loading={bills.isFetching}
         onWaive={mayWaive ? setWaiving : undefined}
+        onCorrect={mayWaive ? setCorrecting : undefined}
       />
+      <BillCorrectionsTable items={corrections.data ?? []} />
     </Space>
   );
 
@@ -71,6 +76,17 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
           onWaived={(b) => {
             setWaiving(null);
             message.success(`已减免，${b.seasonCode} 供热季账单当前欠费 ${formatYuan(b.owedFen)}`);
+          }}
+        />
+      )}
+      {mayWaive && (
+        <CorrectBillModal
+          accountId={accountId}
+          bill={correcting}
+          onClose={() => setCorrecting(null)}
+          onCorrected={(b) => {
+            setCorrecting(null);
+            message.success(`已更正，${b.seasonCode} 供热季账单应缴 ${formatYuan(b.amountFen)}`);
           }}
         />
       )}

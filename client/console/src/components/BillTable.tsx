@@ -21,10 +21,12 @@ interface Props {
   chosen?: ReadonlySet<number>;
   /** shown as a 减免 action on bills that still owe money */
   onWaive?: (bill: BillView) => void;
+  /** 更正面积 of an issued bill (supervisors and admins) */
+  onCorrect?: (bill: BillView) => void;
 }
 
 /** Bills oldest season first, with what is owed now: 应缴 / 已缴 / 滞纳金 / 欠费. */
-export function BillTable({ bills, loading, variant = "full", chosen, onWaive }: Props) {
+export function BillTable({ bills, loading, variant = "full", chosen, onWaive, onCorrect }: Props) {
   const full = variant === "full";
   const columns: TableColumnsType<BillView> = [
     {
@@ -106,18 +108,26 @@ export function BillTable({ bills, loading, variant = "full", chosen, onWaive }:
         );
       },
     },
-    ...(onWaive
+    ...(onWaive || onCorrect
       ? ([
           {
             title: "操作",
             key: "actions",
-            width: 80,
-            render: (_: unknown, b: BillView) =>
-              b.owedFen > 0 ? (
-                <Button type="link" size="small" onClick={() => onWaive(b)}>
-                  减免
-                </Button>
-              ) : null,
+            width: 150,
+            render: (_: unknown, b: BillView) => (
+              <Space size={0}>
+                {onWaive && b.owedFen > 0 && (
+                  <Button type="link" size="small" onClick={() => onWaive(b)}>
+                    减免
+                  </Button>
+                )}
+                {onCorrect && (
+                  <Button type="link" size="small" onClick={() => onCorrect(b)}>
+                    更正面积
+                  </Button>
+                )}
+              </Space>
+            ),
           },
         ] satisfies TableColumnsType<BillView>)
       : []),

@@ -122,6 +122,13 @@ describe("account detail", () => {
       json(200, { items: [paidOld, waived, openBills[1]], totalOwedFen: 366250 }),
     );
     fake.on(PAYMENTS, json(200, { items: [] }), json(200, { items: [] }), json(200, { items: [] }));
+    const empty = json(200, { items: [] });
+    fake.on(
+      "GET /api/v1/staff/accounts/42/bill-corrections",
+      empty,
+      json(200, { items: [] }),
+      json(200, { items: [] }),
+    );
     const WAIVE = "POST /api/v1/staff/bills/501/waive";
     fake.on(WAIVE, apiError(400, "WAIVER_TOO_LARGE", "减免金额超过应缴金额"), json(200, waived));
 

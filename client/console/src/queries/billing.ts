@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { isApiError } from "../api/api";
-import type { CreateSeasonInput, OfflinePaymentInput, WaiveInput } from "@warmline/shared";
+import type { BillCorrectInput, CreateSeasonInput, OfflinePaymentInput, WaiveInput } from "@warmline/shared";
 import {
   type BillRunView,
+  correctBill,
   createSeason,
   deleteSeason,
   getBillRun,
+  listBillCorrections,
   listBills,
   listPayments,
   listSeasons,
@@ -39,11 +41,30 @@ export function usePayments(accountId: number | undefined) {
 /** After money moved on an account, its bills and payments are out of date. */
 function useInvalidateAccountMoney() {
   const qc = useQueryClient();
-  return (accountId: number) =>
-    Promise.all([
+  return (accountId: number) => {
+    // the correction history is not waited for: a slow or failing list must not hold the money action's button
+    void qc.invalidateQueries({ queryKey: queryKeys.billCorrections(accountId) });
+    return Promise.all([
       qc.invalidateQueries({ queryKey: queryKeys.bills(accountId) }),
       qc.invalidateQueries({ queryKey: queryKeys.payments(accountId) }),
     ]);
+  };
+}
+
+export function useBillCorrections(accountId: number | undefined, enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.billCorrections(accountId ?? 0),
+    queryFn: ({ signal }) => listBillCorrections(accountId as number, signal),
+    enabled: enabled && validId(accountId),
+  });
+}
+
+export function useCorrectBill(accountId: number) {
+  const invalidate = useInvalidateAccountMoney();
+  return useMutation({
+    mutationFn: ({ billId, input }: { billId: number; input: BillCorrectInput }) => correctBill(billId, input),
+    onSettled: () => invalidate(accountId),
+  });
 }
 
 export function usePayOffline() {

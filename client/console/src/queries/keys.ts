@@ -15,6 +15,7 @@ export const queryKeys = {
   auditLogs: (p: AuditSearchParams) => ["audit-logs", p] as const,
   bills: (accountId: number) => ["accounts", "bills", accountId] as const,
   payments: (accountId: number) => ["accounts", "payments", accountId] as const,
+  billCorrections: (accountId: number) => ["accounts", "bill-corrections", accountId] as const,
   seasons: ["seasons"] as const,
   billRun: (id: number) => ["bill-runs", id] as const,
   /** every payment search (缴费查询 and 异常款项): invalidated together when money moves */

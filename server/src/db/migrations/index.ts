@@ -1,3 +1,4 @@
+import { BillCorrections1796321595726 } from "./1796321595726-BillCorrections";
 import { LegalCases1796312763495 } from "./1796312763495-LegalCases";
 import { Notices1796308845685 } from "./1796308845685-Notices";
 import { ArrearsReminders1796308800215 } from "./1796308800215-ArrearsReminders";
@@ -48,4 +49,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ArrearsReminders1796308800215,
   Notices1796308845685,
   LegalCases1796312763495,
+  BillCorrections1796321595726,
 ];

@@ -106,3 +106,24 @@ export class BillWaiver {
   @Int({ name: "staff_user_id" }) staffUserId!: number;
   @CreatedAt() createdAt!: Date;
 }
+
+/**
+ * 账单更正: an issued bill's heated area corrected with a reason (the account's area change applies only from the
+ * next bill). The row keeps the amounts and late fee before and after; the bill itself carries the new figures.
+ */
+@Entity("bill_corrections")
+export class BillCorrection {
+  @IdColumn() id!: number;
+  @Index() @FkColumn({ name: "bill_id" }) billId!: number;
+  /** hundredths of m² */
+  @Int({ name: "old_area" }) oldArea!: number;
+  @Int({ name: "new_area" }) newArea!: number;
+  @Fen({ name: "old_amount_fen" }) oldAmountFen!: number;
+  @Fen({ name: "new_amount_fen" }) newAmountFen!: number;
+  /** the unpaid late fee as of the correction date, before and after */
+  @Fen({ name: "old_late_fee_fen" }) oldLateFeeFen!: number;
+  @Fen({ name: "new_late_fee_fen" }) newLateFeeFen!: number;
+  @Str(200) reason!: string;
+  @Int({ name: "staff_user_id" }) staffUserId!: number;
+  @CreatedAt() createdAt!: Date;
+}

@@ -1,11 +1,12 @@
 import type { WarmlineModule } from "../../module";
 import { generateSeasonBillsJob } from "./billRun";
-import { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "./entities";
+import { Bill, BillCorrection, BillRun, BillWaiver, HeatingSeason, Tariff } from "./entities";
 import { billingRoutes } from "./routes";
 
 export { generateSeasonBills, startBillRun } from "./billRun";
 export { balanceOf, billsOfAccount, policyOf, presentBill } from "./bills";
-export { Bill, BillRun, BillWaiver, HeatingSeason, Tariff } from "./entities";
+export { correctBill, correctionsOfAccount } from "./corrections";
+export { Bill, BillCorrection, BillRun, BillWaiver, HeatingSeason, Tariff } from "./entities";
 export { coveredBillsState, type ReliefLine, resumeLateFeeFrom, startHardshipRelief } from "./hardshipRelief";
 export { createSeason, presentSeason } from "./seasonService";
 
@@ -16,7 +17,7 @@ declare module "../../jobs/names" {
 
 export const billingModule: WarmlineModule = {
   name: "billing",
-  entities: [HeatingSeason, Tariff, Bill, BillRun, BillWaiver],
+  entities: [HeatingSeason, Tariff, Bill, BillRun, BillWaiver, BillCorrection],
   routes: billingRoutes,
   jobs: () => [generateSeasonBillsJob],
   jobNames: BILLING_JOBS,

@@ -1,5 +1,7 @@
 import {
   ACCOUNT_DESK_ROLES,
+  BillCorrectSchema,
+  BillCorrectionListSchema,
   BillListSchema,
   BillRunSchema,
   BILLING_ADMIN_ROLES,
@@ -17,6 +19,7 @@ import { AppError } from "../../http/errors";
 import { route } from "../../http/route";
 import { audit } from "../audit";
 import { presentRun, startBillRun } from "./billRun";
+import { correctBill, correctionsOfAccount } from "./corrections";
 import { billsOfAccount, waiveBill } from "./bills";
 import { BillRun, HeatingSeason } from "./entities";
 import { createSeason, deleteSeason, presentSeason } from "./seasonService";
@@ -66,6 +69,36 @@ export function billingRoutes(deps: Deps) {
       errors: [404],
       async handler({ params, body }, ctx) {
         return waiveBill(ds, ctx, params.id, body);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/bills/:id/correct",
+      summary: "更正已出账单的供热面积（金额按账单单价重算，需填写原因，记入审计日志）",
+      tags: ["billing"],
+      auth: "staff",
+      roles: WAIVER_ROLES,
+      params: IdParamSchema,
+      body: BillCorrectSchema,
+      response: BillSchema,
+      errors: [404, 409],
+      async handler({ params, body }, ctx) {
+        return correctBill(ds, ctx, params.id, body);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/accounts/:id/bill-corrections",
+      summary: "账户的账单更正记录",
+      tags: ["billing"],
+      auth: "staff",
+      roles: ACCOUNT_DESK_ROLES,
+      params: IdParamSchema,
+      response: BillCorrectionListSchema,
+      errors: [404],
+      async handler({ params }, ctx) {
+        await deps.access.require(ctx.state.auth, "account.read", params.id);
+        return { items: await correctionsOfAccount(ds, params.id) };
       },
     }),
     route({
