@@ -3,7 +3,8 @@
  * then prints a short summary.
  *
  *   pnpm bench [--accounts 50000] [--orders 2000] [--concurrency 32] [--warmup 100] [--bare-passes 5]
- *              [--rows 50000] [--sizes 10000,50000] [--only bills|notify|register|reminders]
+ *              [--rows 50000] [--sizes 10000,50000] [--cases 20] [--photos 10]
+ *              [--only bills|notify|register|reminders|arrears|packets]
  *
  * Each benchmark also runs alone: `pnpm tsx scripts/bench/billGeneration.ts`, `… notifyIngest.ts`,
  * `… registerImport.ts`, `… reminderPlanning.ts`.
@@ -12,7 +13,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { type ArrearsBenchResult, arrearsSummaryRows } from "./arrearsExport";
 import { type BillBenchResult, billSummaryRows } from "./billGeneration";
+import { type PacketBenchResult, packetSummaryRows } from "./legalPacket";
 import { type NotifyBenchResult, notifySummaryRows } from "./notifyIngest";
 import { type RegisterBenchResult, registerSummaryRows } from "./registerImport";
 import { type ReminderBenchResult, reminderSummaryRows } from "./reminderPlanning";
@@ -28,6 +31,8 @@ const { values } = parseArgs({
     rows: { type: "string" },
     sizes: { type: "string" },
     only: { type: "string" },
+    cases: { type: "string" },
+    photos: { type: "string" },
   },
 });
 
@@ -52,6 +57,8 @@ let bills: BillBenchResult | null = null;
 let notify: NotifyBenchResult | null = null;
 let register: RegisterBenchResult | null = null;
 let reminders: ReminderBenchResult | null = null;
+let arrears: ArrearsBenchResult | null = null;
+let packets: PacketBenchResult | null = null;
 const runs = (name: string) => values.only === undefined || values.only === name;
 try {
   if (runs("bills")) {
@@ -83,6 +90,20 @@ try {
     const out = path.join(scratch.dir, "reminders.json");
     const code = await child("reminderPlanning.ts", [...pass(["sizes"]), "--json-out", out]);
     if (code === 0 && fs.existsSync(out)) reminders = JSON.parse(fs.readFileSync(out, "utf8"));
+    else failed++;
+  }
+  if (runs("arrears")) {
+    console.log("");
+    const out = path.join(scratch.dir, "arrears.json");
+    const code = await child("arrearsExport.ts", [...pass(["sizes"]), "--json-out", out]);
+    if (code === 0 && fs.existsSync(out)) arrears = JSON.parse(fs.readFileSync(out, "utf8"));
+    else failed++;
+  }
+  if (runs("packets")) {
+    console.log("");
+    const out = path.join(scratch.dir, "packets.json");
+    const code = await child("legalPacket.ts", [...pass(["cases", "photos"]), "--json-out", out]);
+    if (code === 0 && fs.existsSync(out)) packets = JSON.parse(fs.readFileSync(out, "utf8"));
     else failed++;
   }
 } finally {
@@ -121,6 +142,18 @@ if (reminders) {
     "\nDaily arrears-reminder campaign planning on MariaDB vs the single streamed SELECT of the same accounts and amounts (target planning/baseline ≤ 3×, planning memory flat across sizes):",
   );
   console.log(table(reminderSummaryRows(reminders)));
+}
+if (arrears) {
+  console.log(
+    "\nArrears register export (XLSX streamed by exceljs's WorkbookWriter) vs the raw query streamed to CSV, on MariaDB (memory must stay flat across sizes):",
+  );
+  console.log(table(arrearsSummaryRows(arrears)));
+}
+if (packets) {
+  console.log(
+    "\nLitigation packets (summary/statement PDFs, XLSX sheets, visits PDF and the original photos, streamed as one ZIP into the store) vs a bare yazl ZIP of the same photo bytes:",
+  );
+  console.log(table(packetSummaryRows(packets)));
 }
 if (failed) {
   console.log(`\n${failed} benchmark(s) failed: see their output above`);

@@ -21,6 +21,7 @@ import type { WarmlineModule } from "./module";
 import { accountsModule } from "./modules/accounts";
 import { alertsModule } from "./modules/alerts";
 import { auditModule } from "./modules/audit";
+import { evidenceModule } from "./modules/evidence";
 import { authModule, TokenService } from "./modules/auth";
 import { billingModule } from "./modules/billing";
 import { calendarModule } from "./modules/calendar";
@@ -32,14 +33,14 @@ import { notificationsModule } from "./modules/notifications";
 import { paymentsModule } from "./modules/payments";
 import { reportsModule } from "./modules/reports";
 import { registerModule } from "./modules/register";
-import { remindersModule } from "./modules/reminders";
+import { remindersModule, type StaffCommunitiesPort } from "./modules/reminders";
 import { residentsModule } from "./modules/residents";
 import { staffModule } from "./modules/staff";
 import { suspensionsModule } from "./modules/suspensions";
 import { legalModule } from "./modules/legal";
 import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
 import { weatherModule } from "./modules/weather";
-import { visitsModule } from "./modules/visits";
+import { communitiesOf, visitsModule } from "./modules/visits";
 import { sandboxVendorKeys } from "./sandboxes";
 
 /**
@@ -49,6 +50,7 @@ import { sandboxVendorKeys } from "./sandboxes";
  */
 export const MODULES: readonly WarmlineModule[] = [
   auditModule,
+  evidenceModule,
   filesModule,
   staffModule,
   residentsModule,
@@ -133,7 +135,11 @@ export async function createDeps(config: Config, opts: { migrate?: boolean } = {
       MODULES.flatMap((m) => (m.policies ? [m.policies] : [])),
     );
     const files = new FileKinds(MODULES.flatMap((m) => m.fileKinds ?? []));
-    const ports = { invoicing: invoicingPort, alertSubjects: ticketAlertSubjects(config.sla) };
+    const ports = {
+      invoicing: invoicingPort,
+      alertSubjects: ticketAlertSubjects(config.sla),
+      staffCommunities: { communitiesOf: (db, staffId) => communitiesOf(db, staffId) } satisfies StaffCommunitiesPort,
+    };
     const limits = createRateLimits(config);
     deps = {
       config,

@@ -217,6 +217,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^SMS_\d{1,20}$/)
     .default("SMS_486250031"),
+  /** 催告函 sent by a legal officer (text: sms/templates.ts legal_final_notice) */
+  SMS_TEMPLATE_LEGAL_FINAL_NOTICE: z
+    .string()
+    .regex(/^SMS_\d{1,20}$/)
+    .default("SMS_486250041"),
   SMS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** shared secret in the URL of the SMS platform's reply push (/api/v1/notify/sms-up?token=…): 退订 replies */
   SMS_UP_TOKEN: z.string().min(16).optional(),
@@ -292,6 +297,19 @@ const EnvSchema = z.object({
   LEGAL_LITIGATE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   LEGAL_WARN_WORKDAYS: z.coerce.number().int().min(0).max(10).default(2),
   LEGAL_APPROVER_ROLE: z.enum(["supervisor", "legal_officer"]).default("supervisor"),
+  /** 催告函: days the debtor is given to pay from the day the notice is generated; the hotline printed on it */
+  LEGAL_NOTICE_PAY_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  LEGAL_NOTICE_HOTLINE: z.string().min(5).max(32).default("0936-4466666"),
+  /** the legal basis printed in the litigation packet's summary, lines separated by "|" */
+  LEGAL_BASIS_LINES: z
+    .string()
+    .min(1)
+    .default(
+      "《中华人民共和国民法典》第六百五十六条：供用热力合同，参照适用供用电合同的有关规定。|" +
+        "《中华人民共和国民法典》第六百五十四条：用电人应当按照国家有关规定和当事人的约定及时支付电费；逾期不支付的，应当按照约定支付违约金。|" +
+        "《甘肃省城市供热条例》：热用户应当按照规定的供热价格和期限缴纳供热费用，逾期不缴纳的，供热单位可以依法追缴并按约定收取滞纳金。|" +
+        "《民乐县城市集中供热管理办法》及供用热合同关于供热费缴纳期限与滞纳金的约定。",
+    ),
   /** 报停/复供: the last day to apply for a season, "MM-DD" of its first year ("09-30" = before 1 Oct) */
   SUSPENSION_DEADLINE: z
     .string()
@@ -618,6 +636,7 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
         arrears_soft: env.SMS_TEMPLATE_ARREARS_SOFT,
         refund_result: env.SMS_TEMPLATE_REFUND_RESULT,
         hardship_progress: env.SMS_TEMPLATE_HARDSHIP_PROGRESS,
+        legal_final_notice: env.SMS_TEMPLATE_LEGAL_FINAL_NOTICE,
       },
       timeoutMs: env.SMS_TIMEOUT_MS,
       upToken: env.SMS_UP_TOKEN ?? ((env.SANDBOX_VENDORS ?? dev) ? "sandbox-sms-up-token" : null),
@@ -682,6 +701,10 @@ function buildConfig(env: z.output<typeof EnvSchema>) {
         warnWorkdays: env.LEGAL_WARN_WORKDAYS,
       },
       approverRole: env.LEGAL_APPROVER_ROLE,
+      finalNotice: { payDays: env.LEGAL_NOTICE_PAY_DAYS, hotline: env.LEGAL_NOTICE_HOTLINE },
+      basisLines: env.LEGAL_BASIS_LINES.split("|")
+        .map((l) => l.trim())
+        .filter(Boolean),
     },
     suspension: {
       deadlineMonthDay: env.SUSPENSION_DEADLINE,

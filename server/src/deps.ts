@@ -14,6 +14,7 @@ import type { AlertSubjectPort } from "./modules/alerts";
 import type { TokenService } from "./modules/auth";
 import type { FileKinds } from "./modules/files";
 import type { InvoicingPort } from "./modules/payments";
+import type { StaffCommunitiesPort } from "./modules/reminders";
 
 /**
  * What a module needs of a module above it, declared by the lower module as an interface and implemented
@@ -24,6 +25,8 @@ export interface Ports {
   invoicing: InvoicingPort;
   /** alerts → tickets: what an alert about a ticket shows, and the note its acknowledgement leaves */
   alertSubjects: AlertSubjectPort;
+  /** reminders → visits: the communities a grid worker covers (visit assignments) */
+  staffCommunities: StaffCommunitiesPort;
 }
 
 /** Everything a module needs, built once in main.ts (or a test) and passed down; no module-level singletons. */

@@ -86,7 +86,19 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "legal.case_file": "法务案件：登记提交法院",
   "legal.case_register": "法务案件：登记法院立案",
   "legal.case_close": "法务案件：结案",
+  "legal.typical_draft": "典型案例：撰写",
+  "legal.typical_update": "典型案例：修改",
+  "legal.typical_approve": "典型案例：审核通过并发布",
+  "legal.typical_reject": "典型案例：审核不通过",
+  "legal.arrears_register_export": "导出欠费台账",
+  "legal.packet_request": "法务案件：申请生成诉讼材料包",
+  "legal.packet_build": "法务案件：生成诉讼材料包（含完整身份信息）",
+  "legal.packet_export": "法务案件：导出诉讼材料包",
+  "legal.final_notice_generate": "法务案件：生成催告函",
+  "legal.final_notice_send": "法务案件：发送催告函",
+  "legal.chain_verify": "法务案件：校验证据链",
   "reminder.unhold": "解除不宜催缴标记",
+  "reminder.review_decide": "催缴主管复核：作出结论",
   "visit_task.done": "走访任务标记完成",
 };
 
@@ -116,8 +128,10 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   visit_plan: "月度走访计划",
   reminder_ladder: "催缴阶梯",
   reminder_campaign: "催缴提醒批次",
+  reminder_review: "催缴主管复核",
   visit_task: "走访任务",
   legal_case: "法务案件",
+  legal_typical_case: "典型案例",
 };
 
 /** names of the detail fields the server writes */
@@ -208,6 +222,10 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   reassigned: "改派",
   arrearsKey: "欠费标识（户/供热季）",
   caseNo: "案件编号",
+  packetId: "材料包编号",
+  zipSha256: "材料包哈希（SHA-256）",
+  zipBytes: "材料包大小（字节）",
+  unmaskedFields: "完整显示的个人信息",
   owedFen: "欠费金额",
   submitDue: "提交法院期限",
   litigateDue: "启动诉讼期限",
@@ -218,6 +236,8 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   registeredOn: "立案日期",
   courtCaseNo: "法院案号",
   caseOutcome: "结案方式",
+  edited: "人工修改",
+  noticeId: "公告编号",
 };
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {

@@ -34,3 +34,6 @@ export * from "./suspension";
 export * from "./notices";
 export * from "./legal";
 export * from "./legalApi";
+export * from "./legalEvidenceApi";
+export * from "./legalTypical";
+export * from "./legalTypicalApi";

@@ -253,6 +253,8 @@ export const LEGAL_EVENT_KINDS = [
   "hardship_application",
   "complaint",
   "note",
+  "final_notice_generated",
+  "final_notice_sent",
 ] as const;
 export type LegalEventKind = (typeof LEGAL_EVENT_KINDS)[number];
 export const LEGAL_EVENT_LABELS: Record<LegalEventKind, string> = {
@@ -266,6 +268,8 @@ export const LEGAL_EVENT_LABELS: Record<LegalEventKind, string> = {
   hardship_application: "案件期间提出困难申请",
   complaint: "案件期间新增诉求",
   note: "备注",
+  final_notice_generated: "生成催告函",
+  final_notice_sent: "发送催告函",
 };
 
 /** A filing date must lie between the approval date and today (both inclusive). */

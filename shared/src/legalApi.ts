@@ -143,3 +143,51 @@ export const LegalDeadlineRowSchema = LegalDeadlineSchema.extend({
 export const LegalDeadlineListSchema = z.object({ items: z.array(LegalDeadlineRowSchema) });
 
 export const TypicalCaseSchema = z.object({ caseId: z.number().int(), text: z.string() });
+
+/** 诉讼材料包: a ZIP built by a job (queued → building → ready | failed), downloadable once */
+export const LEGAL_PACKET_STATES = ["queued", "building", "ready", "failed"] as const;
+export type LegalPacketState = (typeof LEGAL_PACKET_STATES)[number];
+export const LEGAL_PACKET_STATE_LABELS: Record<LegalPacketState, string> = {
+  queued: "排队中",
+  building: "生成中",
+  ready: "已生成",
+  failed: "生成失败",
+};
+/** the case states in which a packet may be built: approved or later, not closed */
+export const LEGAL_PACKET_CASE_STATES = ["approved", "exported", "filed", "litigating"] as const;
+
+export const LegalPacketSchema = z.object({
+  id: z.number().int(),
+  caseId: z.number().int(),
+  state: z.enum(LEGAL_PACKET_STATES),
+  stateLabel: z.string(),
+  /** 0–100 */
+  progress: z.number().int(),
+  /** the section being built (Chinese), null when not building */
+  stage: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  /** SHA-256 of the ZIP (hex) */
+  sha256: z.string().nullable(),
+  error: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  downloadedAt: z.string().nullable(),
+  downloadedBy: z.string().nullable(),
+  /** a one-time link can still be handed out */
+  downloadable: z.boolean(),
+});
+export type LegalPacketView = z.infer<typeof LegalPacketSchema>;
+export const LegalPacketListSchema = z.object({ items: z.array(LegalPacketSchema) });
+export const LegalPacketLinkSchema = z.object({
+  url: z.string(),
+  expiresAt: z.string(),
+  /** the link works once: the first download uses it up */
+  oneTime: z.literal(true),
+  sha256: z.string(),
+  fileName: z.string(),
+});
+export const LegalPacketParamsSchema = z.object({
+  id: z.coerce.number().int().positive({ message: "编号无效" }),
+  packetId: z.coerce.number().int().positive({ message: "编号无效" }),
+});

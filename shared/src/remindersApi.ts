@@ -233,3 +233,57 @@ export const VisitTaskDoneSchema = z.object({
 /** the resident's answer to the arrears subscribe-message request (template WECHAT/ALIPAY_TEMPLATE_ARREARS) */
 export const ArrearsConsentSchema = z.object({ accepted: z.boolean() });
 export const ArrearsConsentCountSchema = z.object({ remaining: z.number().int() });
+/** the arrears template's consents left and its id for the resident's platform (null: none configured) */
+export const ArrearsSubscriptionSchema = z.object({
+  remaining: z.number().int(),
+  templateId: z.string().nullable(),
+});
+export type ArrearsSubscriptionView = z.infer<typeof ArrearsSubscriptionSchema>;
+
+// ---- 主管复核 (the +90 days review step) ----------------------------------------------------------
+
+/** decide a supervisor review of a long-owing account */
+export const REMINDER_REVIEW_ROLES = ["supervisor", "admin"] as const;
+export const REVIEW_DECISIONS = ["continue", "hold", "legal_check"] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+export const REVIEW_DECISION_LABELS: Record<ReviewDecision, string> = {
+  continue: "继续催缴",
+  hold: "不宜催缴",
+  legal_check: "转法务候选核查",
+};
+export const REVIEW_STATES = ["open", "decided", "all"] as const;
+export const ReviewQuerySchema = PageQuerySchema.extend({ state: z.enum(REVIEW_STATES).default("open") });
+export const ReviewDecisionSchema = z
+  .object({
+    decision: z.enum(REVIEW_DECISIONS, { message: "请选择复核结论：继续催缴、不宜催缴或转法务候选核查" }),
+    reason: z.string().trim().max(200, "说明不超过200字").optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === "hold" && (v.reason ?? "").length < 2)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "标记不宜催缴须填写原因（至少2个字）" });
+  });
+export type ReviewDecisionInput = z.infer<typeof ReviewDecisionSchema>;
+
+export const ReminderReviewSchema = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  accountNo: z.string().nullable(),
+  address: z.string().nullable(),
+  reminderId: z.number().int(),
+  grade: z.enum(REMINDER_GRADES).nullable(),
+  /** owed when the review was opened, late fee included, fen */
+  owedFen: z.number().int(),
+  seasonCode: z.string(),
+  status: z.enum(["open", "decided"]),
+  decision: z.enum(REVIEW_DECISIONS).nullable(),
+  reason: z.string().nullable(),
+  decidedBy: z.number().int().nullable(),
+  decidedAt: z.string().nullable(),
+  createdAt: z.string(),
+  /** the console page of the legal candidate check of this account */
+  legalCheckPath: z.string(),
+  /** the account's reminders, newest first (the review's history) */
+  history: z.array(ReminderSchema).optional(),
+});
+export type ReminderReviewView = z.infer<typeof ReminderReviewSchema>;
+export const ReminderReviewPageSchema = pageOf(ReminderReviewSchema);

@@ -281,6 +281,10 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "POST /api/v1/staff/reminders/campaigns/:id/cancel": ["supervisor", "admin"],
   "GET /api/v1/staff/reminders/ladder": ["hotline_agent", "grid_worker", "legal_officer", "supervisor", "admin"],
   "PUT /api/v1/staff/reminders/ladder": ["admin"],
+  // the ladder's supervisor-review step (主管复核): supervisors decide
+  "GET /api/v1/staff/reminders/reviews": ["supervisor", "admin"],
+  "GET /api/v1/staff/reminders/reviews/:id": ["supervisor", "admin"],
+  "POST /api/v1/staff/reminders/reviews/:id/decision": ["supervisor", "admin"],
   "GET /api/v1/staff/accounts/:id/reminders": ["hotline_agent", "grid_worker", "legal_officer", "supervisor", "admin"],
   "POST /api/v1/staff/accounts/:id/reminders": ["hotline_agent", "supervisor", "admin"],
   "GET /api/v1/staff/accounts/:id/reminder-state": [
@@ -316,7 +320,26 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "POST /api/v1/staff/legal/cases/:id/register": ["legal_officer", "supervisor"],
   "POST /api/v1/staff/legal/cases/:id/close": ["legal_officer", "supervisor"],
   "GET /api/v1/staff/legal/deadlines": ["legal_officer", "supervisor"],
+  // 诉讼材料包: build, list, one-time download link
+  "POST /api/v1/staff/legal/cases/:id/packet": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/cases/:id/packets": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/packets/:packetId/link": ["legal_officer", "supervisor"],
+  // 典型案例 (drafted on the desk, reviewed by a supervisor), reports and the arrears register (mounted: XLSX)
+  "GET /api/v1/staff/legal/typical-cases": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/cases/:id/typical-case": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/typical-case": ["legal_officer", "supervisor"],
+  "PUT /api/v1/staff/legal/typical-cases/:id": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/typical-cases/:id/approve": ["supervisor"],
+  "POST /api/v1/staff/legal/typical-cases/:id/reject": ["supervisor"],
+  "GET /api/v1/staff/legal/reports": ["legal_officer", "supervisor"],
+  "GET /api/v1/staff/legal/arrears-register.xlsx": ["legal_officer", "supervisor"],
   "POST /api/v1/staff/legal/scans": ["legal_officer", "supervisor"],
+  // 催告函 and 证据链 of a case (the legal desk)
+  "GET /api/v1/staff/legal/cases/:id/final-notices": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/final-notices": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/final-notices/:noticeId/send": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/cases/:id/verify-chain": ["legal_officer", "supervisor"],
+  "POST /api/v1/staff/legal/accounts/:id/verify-chain": ["legal_officer", "supervisor"],
 };
 
 /** staff-only routes that modules mount themselves (no declaration to read the roles from: only probed) */
@@ -334,6 +357,7 @@ const MOUNTED_STAFF_ROUTES: readonly RouteKey[] = [
   "POST /api/v1/staff/visit-photos",
   "GET /api/v1/staff/accounts/:id/visits.pdf",
   "POST /api/v1/staff/legal/scans",
+  "GET /api/v1/staff/legal/arrears-register.xlsx",
 ];
 
 /**
@@ -381,6 +405,8 @@ function target(key: RouteKey) {
     id: key.includes("/staff/accounts/:id") ? accountId : 1,
     titleId: 1,
     staffId: 1,
+    packetId: 1,
+    noticeId: 1,
     year: 2099,
   });
 }

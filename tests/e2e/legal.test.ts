@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { shanghaiDate } from "@warmline/shared";
 import { DEMO_PASSWORD } from "@warmline/server/src/seed/demo";
@@ -24,11 +25,11 @@ async function signIn(browser: Browser, role: string): Promise<Page> {
 /**
  * 法务 desk in the browser (the demo county, whose fixed households keep last season's bills open): after two
  * recorded 催缴沟通 visits ending in a refusal the household is a candidate; the legal officer opens a case from
- * the list, the supervisor approves it, and the legal officer records the filing with a PDF scan. (The
- * litigation packet is not built yet, so there is no export step.)
+ * the list, the supervisor approves it, the legal officer builds the litigation packet, downloads it once
+ * (a ZIP) and records the filing with a PDF scan.
  */
 describe("法务 desk", () => {
-  it("candidate → case → approval → filing with its scan", async () => {
+  it("candidate → case → approval → packet download → filing with its scan", async () => {
     const sup = await staffLogin(ctx.server.url, "supervisor", DEMO_PASSWORD);
     const accountId = 1;
     const now = Date.now();
@@ -77,6 +78,25 @@ describe("法务 desk", () => {
 
     await legal.reload();
     await legal.getByText("提交法院", { exact: true }).first().waitFor();
+
+    // 诉讼材料包: built by the job (progress polled), downloaded once through its link
+    const panel = legal.locator(".legal-packet-panel");
+    await panel.getByRole("button", { name: /生成材料包/ }).click();
+    await panel.locator(".ant-tag", { hasText: "已生成" }).waitFor({ timeout: 60_000 });
+    expect(await panel.locator(".packet-sha256").first().textContent()).toMatch(/[0-9a-f]{64}/);
+    await panel.getByRole("button", { name: /下载（仅限一次）/ }).click();
+    const confirm = legal.locator(".ant-modal-confirm", { hasText: "只能使用一次" });
+    const [download] = await Promise.all([
+      legal.waitForEvent("download"),
+      confirm.getByRole("button", { name: /下\s*载/ }).click(),
+    ]);
+    const zipPath = await download.path();
+    const zip = fs.readFileSync(zipPath);
+    expect(zip.subarray(0, 2).toString("latin1")).toBe("PK");
+    expect(download.suggestedFilename()).toMatch(/^FW\d+-packet-\d+\.zip$/);
+    await panel.getByText(/已下载.*链接已失效/).waitFor();
+    await legal.locator(".ant-card-head .ant-tag", { hasText: "材料已导出" }).waitFor();
+    await panel.screenshot({ path: path.join(ARTIFACTS, "console-legal-packet.png") });
     await legal.getByRole("button", { name: /登记提交法院/ }).click();
     const dialog = legal.locator(".ant-modal", { hasText: "登记提交法院" });
     await dialog.getByPlaceholder("如：民乐县人民法院").fill("民乐县人民法院");

@@ -178,4 +178,202 @@ describe("grid worker on a phone", () => {
     await shot(supPage, "console-visit-progress-1440");
     await context.close();
   }, 240_000);
+  it("the resident signs on the phone (kept in the draft), then the worker corrects the record from 走访记录", async () => {
+    const sup = await login("supervisor");
+    const grid = await login("grid_worker");
+    const communities = (await api(sup.token, "GET", "/staff/communities")) as unknown as
+      | { items: { id: number }[] }
+      | { id: number }[];
+    const community = (Array.isArray(communities) ? communities : communities.items)[0] as { id: number };
+    await api(sup.token, "PUT", `/staff/visit-assignments/${grid.id}`, { communityIds: [community.id] });
+
+    const context = await ctx.browser.newContext({
+      viewport: PHONE,
+      locale: "zh-CN",
+      isMobile: true,
+      hasTouch: true,
+      timezoneId: "Asia/Shanghai",
+    });
+    const page = await context.newPage();
+    await page.goto(`${ctx.server.url}/console/login`);
+    await page.fill("#username", "grid_worker");
+    await page.fill("#password", PASSWORD);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForURL(/\/console\/(?!login)/);
+    await page.goto(`${ctx.server.url}/console/visits`);
+    // a household not visited today
+    const card = page
+      .locator(".visit-card")
+      .filter({ hasNot: page.getByText("今日已走访") })
+      .first();
+    await card.waitFor({ timeout: 60_000 });
+    const accountNo = (await card.getAttribute("data-account-no")) as string;
+    await card.click();
+    const form = page.locator(".visit-form");
+    await form.waitFor();
+    await page.getByText("见到户主", { exact: true }).click();
+    await page.fill("#visit-temp", "20.5");
+    const chosen = form.locator(".ant-select", { hasText: "愿意缴费" });
+    for (let attempt = 0; attempt < 3 && !(await chosen.isVisible()); attempt++) {
+      await page.locator("#visit-position").click();
+      await page.locator('.ant-select-item-option[title="愿意缴费"]').click();
+      await page.waitForTimeout(300);
+    }
+    await chosen.waitFor();
+
+    const pad = form.locator('[data-testid="signature-canvas"]');
+    await pad.scrollIntoViewIfNeeded();
+    /** one stroke across the pad (drawn again if the drawer was still settling and it did not take) */
+    const sign = async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await pad.scrollIntoViewIfNeeded();
+        await page.waitForTimeout(300);
+        const box = await pad.boundingBox();
+        if (!box) throw new Error("no signature pad");
+        await page.mouse.move(box.x + 30, box.y + box.height * 0.7);
+        await page.mouse.down();
+        for (let i = 1; i <= 12; i++)
+          await page.mouse.move(box.x + 30 + i * 22, box.y + box.height * (0.7 - 0.4 * Math.sin(i / 2)), {
+            steps: 2,
+          });
+        await page.mouse.up();
+        if (await form.getByText("已签名").isVisible()) return;
+      }
+    };
+    await form.getByText("请住户在框内签名").waitFor();
+    await sign();
+    await form.getByText("已签名").waitFor();
+    await expectNoSidewaysScroll(page, "签名");
+    await shot(page, "h5-visit-signed");
+    // 重签 clears it; sign again
+    await form.getByRole("button", { name: /重签/ }).click();
+    await form.getByText("请住户在框内签名").waitFor();
+    await sign();
+    await form.getByText("已签名").waitFor();
+
+    // the signature is part of the draft: a reload and reopening keep it (drawn back on the pad)
+    const drafted = await page.evaluate(() => {
+      const ls = (
+        globalThis as unknown as {
+          localStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null };
+        }
+      ).localStorage;
+      for (let i = 0; i < ls.length; i++) {
+        const k = ls.key(i) ?? "";
+        if (k.startsWith("warmline.visitDraft.")) return JSON.parse(ls.getItem(k) ?? "{}").signature?.dataUrl ?? "";
+      }
+      return "";
+    });
+    expect(drafted).toMatch(/^data:image\/png;base64,/);
+    await page.reload();
+    await page.locator(`.visit-card[data-account-no="${accountNo}"]`).click();
+    await form.waitFor();
+    await form.getByText("已签名").waitFor();
+    await chosen.waitFor(); // the rest of the draft came back too
+    const inked = await pad.evaluate((c) => {
+      const canvas = c as unknown as {
+        width: number;
+        height: number;
+        getContext(k: "2d"): { getImageData(...a: number[]): { data: Uint8ClampedArray } };
+      };
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
+      return n;
+    });
+    expect(inked, "the saved signature is drawn back").toBeGreaterThan(50);
+
+    await page.getByRole("button", { name: /保存走访记录/ }).click();
+    const savedOrError = await Promise.race([
+      page
+        .getByText("走访记录已保存")
+        .first()
+        .waitFor()
+        .then(() => null),
+      page
+        .locator('[data-testid="visit-error"]')
+        .waitFor()
+        .then(() => page.locator('[data-testid="visit-error"]').textContent()),
+    ]);
+    expect(savedOrError, "the visit with its signature is saved").toBeNull();
+    const mine = (await api(grid.token, "GET", "/staff/visits?pageSize=100")) as {
+      items: {
+        id: number;
+        accountId: number;
+        accountNo: string;
+        indoorTempC10: number;
+        photos: { role: string; url: string; mime: string }[];
+      }[];
+    };
+    const saved = mine.items.find((v) => v.accountNo === accountNo);
+    expect(saved).toMatchObject({ indoorTempC10: 205 });
+    const signature = saved?.photos.find((p) => p.role === "signature");
+    expect(signature?.mime).toBe("image/png");
+    const img = await fetch(`${ctx.server.url}${signature?.url}`);
+    expect(img.status).toBe(200);
+    expect(img.headers.get("content-type")).toBe("image/png");
+
+    // 更正 from the account's 走访记录: the form comes pre-filled, the original stays visible as 已更正
+    const visitId = saved?.id as number;
+    await page.goto(`${ctx.server.url}/console/accounts/${saved?.accountId}`);
+    // six tabs do not fit 390 px: the last ones scroll off the tab bar (or sit behind its … menu), so the
+    // tab is pressed where it is rather than through the hover menu
+    await page.locator(".account-money .ant-tabs-tab").first().waitFor();
+    await shot(page, "h5-account-tabs");
+    await page.getByRole("tab", { name: "走访记录" }).dispatchEvent("click");
+    const row = page.locator(`.account-visit[data-visit-id="${visitId}"]`);
+    await row.waitFor();
+    expect(await row.locator('img[alt="住户签名"]').count()).toBe(1);
+    await row.getByRole("button", { name: /更正/ }).click();
+    const dlg = page.locator(".visit-correction-modal");
+    await dlg.waitFor();
+    expect(await dlg.locator("#fix-temp").inputValue()).toBe("20.5");
+    await dlg.locator("#fix-temp").fill("18.5");
+    await dlg.locator("#fix-reason").fill("温度读数记错，复测为18.5℃");
+    await shot(page, "h5-visit-correction-form");
+    await dlg.getByRole("button", { name: /保存更正/ }).click();
+    await dlg.waitFor({ state: "hidden" });
+    const corrected = page.locator(".account-visit", { hasText: "温度读数记错" });
+    await corrected.waitFor();
+    const original = corrected.locator(`.account-visit-superseded[data-visit-id="${visitId}"]`);
+    await original.waitFor();
+    expect(await original.textContent()).toContain("已更正");
+    expect(await original.textContent()).toContain("20.5℃");
+    expect(await corrected.textContent()).toContain("18.5℃");
+    expect(await corrected.textContent()).toContain("更正记录");
+    const tabBox = await page.locator(".account-visits").boundingBox();
+    expect(tabBox?.width ?? 999).toBeLessThanOrEqual(PHONE.width);
+    await corrected.scrollIntoViewIfNeeded();
+    await shot(page, "h5-account-visits-corrected");
+    await shot(page, "h5-account-visits-corrected-full", true);
+
+    const chain = (await api(grid.token, "GET", `/staff/visits/${visitId}`)) as {
+      supersededById: number | null;
+      history: { id: number; indoorTempC10: number }[];
+    };
+    expect(chain.supersededById).not.toBeNull();
+    expect(chain.history.map((h) => h.indoorTempC10)).toEqual([205, 185]);
+
+    // 特殊群体 on the phone: the household (flagged now) shows with 代缴, which opens the offline payment form
+    await api(sup.token, "PUT", `/staff/accounts/${saved?.accountId}/hardship-flags`, {
+      hardshipCategory: "none",
+      specialGroups: ["elderly_alone"],
+      reason: "走访核实独居",
+    });
+    await page.goto(`${ctx.server.url}/console/special-groups`);
+    await page.getByTestId("coverage-note").waitFor();
+    const special = page.locator("tr.ant-table-row", { hasText: accountNo });
+    await special.waitFor();
+    await shot(page, "h5-special-groups");
+    const pay = special.getByRole("button", { name: /代缴/ });
+    if (await pay.count()) {
+      await pay.click();
+      await page.waitForURL(/\/console\/cashier\?account=/);
+      await page.getByRole("radio", { name: "网格员代缴" }).waitFor({ state: "attached" });
+      expect(await page.getByRole("radio", { name: "网格员代缴" }).isChecked()).toBe(true);
+      await page.getByRole("button", { name: "确认收款" }).waitFor();
+      await shot(page, "h5-special-groups-assisted-pay");
+    }
+    await context.close();
+  }, 240_000);
 });

@@ -21,6 +21,8 @@ import { InvoicesPage } from "./pages/InvoicesPage";
 import { LegalCandidatesPage } from "./pages/LegalCandidatesPage";
 import { LegalCasePage } from "./pages/LegalCasePage";
 import { LegalCasesPage, LegalDeadlinesPage } from "./pages/LegalCasesPage";
+import { LegalReportPage } from "./pages/LegalReportPage";
+import { LegalTypicalCasesPage } from "./pages/LegalTypicalCasesPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MyTicketsPage } from "./pages/MyTicketsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -35,7 +37,10 @@ import { SuspensionDeskPage } from "./pages/SuspensionDeskPage";
 import { RegisterImportPage } from "./pages/RegisterImportPage";
 import { ReminderCampaignsPage } from "./pages/ReminderCampaignsPage";
 import { ReminderLadderPage } from "./pages/ReminderLadderPage";
+import { ReminderReviewsPage } from "./pages/ReminderReviewsPage";
 import { TicketDetailPage } from "./pages/TicketDetailPage";
+import { SpecialGroupsPage } from "./pages/SpecialGroupsPage";
+import { VisitAssignmentsPage } from "./pages/VisitAssignmentsPage";
 import { VisitProgressPage } from "./pages/VisitProgressPage";
 import { VisitTasksPage } from "./pages/VisitTasksPage";
 import { VisitsPage } from "./pages/VisitsPage";
@@ -70,6 +75,22 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.visitProgress.roles}>
                 <VisitProgressPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/special-groups"
+            element={
+              <RequireRoles roles={DESKS.specialGroups.roles}>
+                <SpecialGroupsPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/visit-assignments"
+            element={
+              <RequireRoles roles={DESKS.visitAssignments.roles}>
+                <VisitAssignmentsPage />
               </RequireRoles>
             }
           />
@@ -144,6 +165,22 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.legalDeadlines.roles}>
                 <LegalDeadlinesPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/legal/typical-cases"
+            element={
+              <RequireRoles roles={DESKS.legalTypicalCases.roles}>
+                <LegalTypicalCasesPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/legal/reports"
+            element={
+              <RequireRoles roles={DESKS.legalReports.roles}>
+                <LegalReportPage />
               </RequireRoles>
             }
           />
@@ -264,6 +301,14 @@ export function AppRoutes() {
             element={
               <RequireRoles roles={DESKS.reminderLadder.roles}>
                 <ReminderLadderPage />
+              </RequireRoles>
+            }
+          />
+          <Route
+            path="/reminders/reviews"
+            element={
+              <RequireRoles roles={DESKS.reminderReviews.roles}>
+                <ReminderReviewsPage />
               </RequireRoles>
             }
           />

@@ -31,6 +31,8 @@ export interface VisitDraft {
   notes?: string;
   photos: DraftPhoto[];
   location?: { lat: number; lng: number; accuracyM: number | null } | null;
+  /** the resident's signature: the PNG (data URL) drawn on the pad, and its id once uploaded */
+  signature?: { dataUrl: string; id?: number } | null;
   /** the save failed for want of a connection: waiting to be sent */
   pending?: boolean;
   savedAt: string;
@@ -117,8 +119,20 @@ export function blobToDataUrl(b: Blob): Promise<string> {
   });
 }
 
+/**
+ * Decodes a base64 data URL here rather than with fetch(): the console's CSP (connect-src 'self') refuses a
+ * fetch of a data: URL, which would look like a dropped connection and strand the draft.
+ */
 export async function dataUrlToBlob(url: string): Promise<Blob> {
-  return (await fetch(url)).blob();
+  const m = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(url);
+  if (!m) throw new Error("无法读取草稿中的图片");
+  const type = m[1] ?? "application/octet-stream";
+  const payload = m[3] ?? "";
+  if (!m[2]) return new Blob([decodeURIComponent(payload)], { type });
+  const bin = atob(payload);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
 }
 
 /** A failure that means "no connection" (fetch rejected, or the browser says it is offline), not a refusal. */

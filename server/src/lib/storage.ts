@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
 /**
  * Where uploaded files live. Keys are made by the server (`newStorageKey`), never from user input; the
@@ -12,6 +15,10 @@ export interface FileStorage {
   get(key: string): Promise<Buffer | null>;
   /** removes the file; removing a missing key is not an error */
   delete(key: string): Promise<void>;
+  /** writes a stream under the key without holding it in memory (large generated files: ZIP packets) */
+  putStream(key: string, source: Readable, mime: string): Promise<void>;
+  /** the file as a stream, or null when nothing is stored under the key */
+  getStream(key: string): Promise<Readable | null>;
 }
 
 /** lower-case segments of letters and digits, an optional extension: no "..", no absolute paths */
@@ -71,6 +78,36 @@ export class LocalDiskStorage implements FileStorage {
 
   async delete(key: string): Promise<void> {
     await fs.rm(this.#path(key), { force: true });
+  }
+
+  async putStream(key: string, source: Readable, _mime: string): Promise<void> {
+    const target = this.#path(key);
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    const tmp = `${target}.${randomBytes(8).toString("hex")}.tmp`;
+    try {
+      await pipeline(source, createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
+      const handle = await fs.open(tmp, "r+");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(tmp, target);
+    } catch (err) {
+      source.destroy();
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async getStream(key: string): Promise<Readable | null> {
+    const full = this.#path(key);
+    try {
+      await fs.access(full);
+    } catch {
+      return null;
+    }
+    return createReadStream(full);
   }
 
   #path(key: string): string {

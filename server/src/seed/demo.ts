@@ -14,6 +14,7 @@ import { logger } from "../lib/logger";
 import type { PiiVault } from "../lib/pii";
 import { Building, Community, HeatingAccount, HeatStation } from "../modules/accounts";
 import { StaffUser, createStaffUser } from "../modules/staff";
+import { StaffCommunityAssignment } from "../modules/visits";
 import { seedDemoBilling } from "./demoBilling";
 import { seedDemoHardship } from "./demoHardship";
 import { seedDemoTickets } from "./demoTickets";
@@ -179,6 +180,19 @@ export async function seedCounty(ds: DataSource, vault: PiiVault, opts: SeedOpti
   return { accounts: made };
 }
 
+/**
+ * The demo grid worker covers the first two communities (走访分工), so their visit list, visit tasks and
+ * special-group list have households in them; a supervisor can change it on the 走访分工 page.
+ */
+async function seedDemoAssignments(ds: DataSource): Promise<void> {
+  const grid = await ds.getRepository(StaffUser).findOneBy({ username: "grid_worker" });
+  if (!grid) return;
+  const communities = await ds.getRepository(Community).find({ order: { id: "ASC" }, take: 2 });
+  await ds
+    .getRepository(StaffCommunityAssignment)
+    .insert(communities.map((c) => ({ staffId: grid.id, communityId: c.id, validFrom: "2025-10-01", validTo: null })));
+}
+
 export async function seedStaff(ds: DataSource): Promise<void> {
   for (const role of STAFF_ROLES) {
     if (await ds.getRepository(StaffUser).existsBy({ username: role })) continue;
@@ -198,6 +212,7 @@ export async function seedDemoIfEmpty(deps: Deps, accounts = 2000): Promise<bool
   await seedDemoBilling(deps.ds);
   await seedDemoTickets(deps.ds, undefined, { policy: deps.config.sla, vault: deps.vault });
   await seedDemoHardship(deps);
+  await seedDemoAssignments(deps.ds);
   logger.info({ accounts: res.accounts, ms: Date.now() - t0 }, "demo county seeded");
   return true;
 }

@@ -21,6 +21,7 @@ export const ALERT_KINDS = [
   "legal_deadline_soon",
   "legal_deadline_breached",
   "legal_case_activity",
+  "reminder_review",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
@@ -35,6 +36,7 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   legal_deadline_soon: "法务期限将到",
   legal_deadline_breached: "法务期限已超",
   legal_case_activity: "法务案件户有新情况",
+  reminder_review: "欠费户待主管复核",
 };
 /** kinds about account security (shown in red) */
 export const SECURITY_ALERT_KINDS: readonly AlertKind[] = ["bind_after_failures", "staff_locked"];

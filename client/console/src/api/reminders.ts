@@ -7,8 +7,11 @@ import {
   type LadderDefinition,
   LadderViewSchema,
   ReminderPageSchema,
+  ReminderReviewPageSchema,
+  ReminderReviewSchema,
   ReminderSchema,
   type ReminderView,
+  type ReviewDecisionInput,
   VisitTaskPageSchema,
   VisitTaskSchema,
   type VisitTaskStatus,
@@ -115,4 +118,21 @@ export async function listVisitTasks(p: VisitTaskListParams, signal?: AbortSigna
 
 export async function completeVisitTask(id: number, note: string): Promise<VisitTaskView> {
   return parseWith(VisitTaskSchema, await api.post(`/api/v1/staff/visit-tasks/${id}/done`, { note }));
+}
+
+export type ReminderReviewView = z.infer<typeof ReminderReviewSchema>;
+export type ReminderReviewPage = z.infer<typeof ReminderReviewPageSchema>;
+export interface ReviewListParams {
+  state: "open" | "decided" | "all";
+  page: number;
+  pageSize: number;
+}
+
+/** 催缴主管复核: accounts that reached the ladder's review step, with their reminder history */
+export async function listReviews(p: ReviewListParams, signal?: AbortSignal): Promise<ReminderReviewPage> {
+  return parseWith(ReminderReviewPageSchema, await api.get("/api/v1/staff/reminders/reviews", { ...p }, signal));
+}
+
+export async function decideReview(id: number, input: ReviewDecisionInput): Promise<ReminderReviewView> {
+  return parseWith(ReminderReviewSchema, await api.post(`/api/v1/staff/reminders/reviews/${id}/decision`, input));
 }

@@ -1,4 +1,7 @@
 import {
+  AccountVisitsSchema,
+  AssignmentsSchema,
+  type CorrectVisitInput,
   type RecordVisitInput,
   PlanProgressSchema,
   RecordVisitResultSchema,
@@ -7,7 +10,7 @@ import {
   VisitPhotoSchema,
 } from "@warmline/shared";
 import type { z } from "zod";
-import { api } from "./api";
+import { api, type DownloadedFile } from "./api";
 import { parseWith } from "./parse";
 
 export type TodayList = z.infer<typeof TodayListSchema>;
@@ -16,6 +19,8 @@ export type VisitPhoto = z.infer<typeof VisitPhotoSchema>;
 export type RecordVisitResult = z.infer<typeof RecordVisitResultSchema>;
 export type PlanProgress = z.infer<typeof PlanProgressSchema>;
 export type SpecialGroups = z.infer<typeof SpecialGroupSchema>;
+export type AccountVisits = z.infer<typeof AccountVisitsSchema>;
+export type Assignments = z.infer<typeof AssignmentsSchema>;
 /** what the phone sends (dates as ISO strings; the server parses them) */
 export type RecordVisitBody = Omit<RecordVisitInput, "startedAt" | "endedAt"> & { startedAt: string; endedAt: string };
 
@@ -42,4 +47,37 @@ export async function getPlanProgress(month?: string, signal?: AbortSignal): Pro
 
 export async function getSpecialGroups(communityId?: number, signal?: AbortSignal): Promise<SpecialGroups> {
   return parseWith(SpecialGroupSchema, await api.get("/api/v1/staff/special-groups", { communityId }, signal));
+}
+
+export type CorrectVisitBody = Omit<CorrectVisitInput, "startedAt" | "endedAt"> & {
+  startedAt: string;
+  endedAt: string;
+};
+
+/** GET /staff/accounts/:id/visits: every visit of the account (corrections too) and the stated positions. */
+export async function getAccountVisits(accountId: number, signal?: AbortSignal): Promise<AccountVisits> {
+  return parseWith(AccountVisitsSchema, await api.get(`/api/v1/staff/accounts/${accountId}/visits`, undefined, signal));
+}
+
+/** POST /staff/visits/:id/corrections: a new row replacing the visit (the original stays, marked 已更正). */
+export async function correctVisit(visitId: number, body: CorrectVisitBody): Promise<RecordVisitResult> {
+  return parseWith(RecordVisitResultSchema, await api.post(`/api/v1/staff/visits/${visitId}/corrections`, body));
+}
+
+/** GET /staff/accounts/:id/visits.pdf: the account's 走访记录 as a PDF (audited). */
+export async function downloadVisitsPdf(accountId: number): Promise<DownloadedFile> {
+  return api.download(`/api/v1/staff/accounts/${accountId}/visits.pdf`);
+}
+
+/** GET /staff/visit-assignments: grid workers and technicians with the communities they cover. */
+export async function getAssignments(signal?: AbortSignal): Promise<Assignments> {
+  return parseWith(AssignmentsSchema, await api.get("/api/v1/staff/visit-assignments", undefined, signal));
+}
+
+/** PUT /staff/visit-assignments/:staffId: the communities the staff member covers from today (audited). */
+export async function setAssignments(staffId: number, communityIds: number[]): Promise<Assignments> {
+  return parseWith(
+    AssignmentsSchema,
+    await api.request(`/api/v1/staff/visit-assignments/${staffId}`, { method: "PUT", body: { communityIds } }),
+  );
 }

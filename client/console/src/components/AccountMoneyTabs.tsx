@@ -1,4 +1,4 @@
-import { formatYuan, REMINDER_DESK_ROLES } from "@warmline/shared";
+import { formatYuan, REMINDER_DESK_ROLES, VISIT_READ_ROLES } from "@warmline/shared";
 import { App, Card, Space, Statistic, Tabs, Typography } from "antd";
 import { useState } from "react";
 import type { BillView } from "../api/billing";
@@ -8,6 +8,7 @@ import { useBillCorrections, useBills, usePayments } from "../queries/billing";
 import { AccountHardshipTab } from "./AccountHardshipTab";
 import { AccountInvoicesTab } from "./AccountInvoicesTab";
 import { AccountRemindersTab } from "./AccountRemindersTab";
+import { AccountVisitsTab } from "./AccountVisitsTab";
 import { BillTable } from "./BillTable";
 import { BillCorrectionsTable, CorrectBillModal } from "./CorrectBillModal";
 import { PaymentTable } from "./PaymentTable";
@@ -65,6 +66,9 @@ export function AccountMoneyTabs({ accountId }: { accountId: number }) {
           { key: "hardship", label: "困难缓缴/分期", children: <AccountHardshipTab accountId={accountId} /> },
           ...(hasAnyRole(staff?.roles, REMINDER_DESK_ROLES)
             ? [{ key: "reminders", label: "催缴记录", children: <AccountRemindersTab accountId={accountId} /> }]
+            : []),
+          ...(hasAnyRole(staff?.roles, VISIT_READ_ROLES)
+            ? [{ key: "visits", label: "走访记录", children: <AccountVisitsTab accountId={accountId} /> }]
             : []),
         ]}
       />

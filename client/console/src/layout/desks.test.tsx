@@ -36,6 +36,9 @@ describe("desks by role", () => {
     const grid = await menuFor("grid_worker");
     expect(grid.items.some((t) => t.includes("收费台"))).toBe(true);
     expect(grid.items.some((t) => t.includes("供热季"))).toBe(false);
+    // 特殊群体 (their communities, with 代缴) but not the supervisors' 走访分工
+    expect(grid.items.some((t) => t.includes("特殊群体"))).toBe(true);
+    expect(grid.items.some((t) => t.includes("走访分工"))).toBe(false);
   });
 
   it("a supervisor has 收费台, 供热季 and 审计日志", async () => {
@@ -62,18 +65,23 @@ describe("desks by role", () => {
       "节假日日历",
       "报停/复供",
       "走访进度",
+      "特殊群体",
+      "走访分工",
       "催缴活动",
       "催缴阶梯",
+      "催缴复核",
       "走访任务",
       "恶意欠费候选",
       "法务案件",
       "法务期限",
+      "典型案例审核",
+      "法务报表",
     ]);
   });
 
   it("a legal officer has the 法务 desks and the inbox; a cashier has no 法务 desk", async () => {
     const legal = await menuFor("legal_officer");
-    for (const desk of ["恶意欠费候选", "法务案件", "法务期限", "升级提醒"])
+    for (const desk of ["恶意欠费候选", "法务案件", "法务期限", "典型案例审核", "法务报表", "升级提醒"])
       expect(legal.items.some((t) => t.includes(desk))).toBe(true);
     cleanup();
     const cashier = await menuFor("cashier");

@@ -1,5 +1,6 @@
 import {
   AlertOutlined,
+  ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
@@ -11,6 +12,7 @@ import {
   FieldTimeOutlined,
   FileProtectOutlined,
   FundOutlined,
+  HeartOutlined,
   HomeOutlined,
   FileSearchOutlined,
   FileTextOutlined,
@@ -37,8 +39,10 @@ import {
   NOTICE_ROLES,
   REGISTER_IMPORT_ROLES,
   REMINDER_DESK_ROLES,
+  REMINDER_REVIEW_ROLES,
   STAFF_ADMIN_ROLES,
   type StaffRole,
+  SPECIAL_GROUP_ROLES,
   SUSPENSION_DESK_ROLES,
   VISIT_SUPERVISE_ROLES,
   VISIT_TASK_ROLES,
@@ -123,6 +127,13 @@ export const DESKS = {
     icon: <FundOutlined />,
     roles: VISIT_SUPERVISE_ROLES,
   },
+  specialGroups: { path: "/special-groups", label: "特殊群体", icon: <HeartOutlined />, roles: SPECIAL_GROUP_ROLES },
+  visitAssignments: {
+    path: "/visit-assignments",
+    label: "走访分工",
+    icon: <ApartmentOutlined />,
+    roles: VISIT_SUPERVISE_ROLES,
+  },
   reminderCampaigns: {
     path: "/reminders/campaigns",
     label: "催缴活动",
@@ -136,6 +147,12 @@ export const DESKS = {
     icon: <OrderedListOutlined />,
     roles: ["supervisor", "admin"],
   },
+  reminderReviews: {
+    path: "/reminders/reviews",
+    label: "催缴复核",
+    icon: <AuditOutlined />,
+    roles: REMINDER_REVIEW_ROLES,
+  },
   visitTasks: { path: "/visit-tasks", label: "走访任务", icon: <CarryOutOutlined />, roles: VISIT_TASK_ROLES },
   legalCandidates: {
     path: "/legal/candidates",
@@ -145,6 +162,13 @@ export const DESKS = {
   },
   legalCases: { path: "/legal/cases", label: "法务案件", icon: <BankOutlined />, roles: LEGAL_DESK_ROLES },
   legalDeadlines: { path: "/legal/deadlines", label: "法务期限", icon: <FieldTimeOutlined />, roles: LEGAL_DESK_ROLES },
+  legalTypicalCases: {
+    path: "/legal/typical-cases",
+    label: "典型案例审核",
+    icon: <NotificationOutlined />,
+    roles: LEGAL_DESK_ROLES,
+  },
+  legalReports: { path: "/legal/reports", label: "法务报表", icon: <FundOutlined />, roles: LEGAL_DESK_ROLES },
 } satisfies Record<string, Desk>;
 
 export const DESK_LIST: Desk[] = Object.values(DESKS);

@@ -34,6 +34,10 @@ import { QueryErrorAlert } from "../components/QueryErrorAlert";
 import { formatDateTime, shanghaiDate } from "../format";
 import { useLegalCase, useLegalCommand } from "../queries/legal";
 import { LegalReasons } from "./LegalCandidatesPage";
+import { EvidenceChainPanel } from "./legal/EvidenceChainPanel";
+import { FinalNoticePanel } from "./legal/FinalNoticePanel";
+import { PacketPanel } from "./legal/PacketPanel";
+import { TypicalCasePanel } from "./legal/TypicalCasePanel";
 
 export const DEADLINE_COLORS: Record<LegalDeadlineState, string> = {
   open: "processing",
@@ -254,6 +258,11 @@ export function LegalCasePage() {
           }))}
         />
       </Card>
+
+      <FinalNoticePanel caseId={c.id} caseState={c.state} />
+      <EvidenceChainPanel caseId={c.id} />
+      <PacketPanel caseId={c.id} caseState={c.state} />
+      <TypicalCasePanel caseId={c.id} caseState={c.state} />
 
       <Card title="立案时的条件核对" size="small">
         <LegalReasons reasons={c.reasons} />

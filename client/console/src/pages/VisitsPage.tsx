@@ -36,10 +36,12 @@ import {
   Typography,
 } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Link } from "react-router";
 import { messageOf } from "../api/api";
 import { getTodayList, recordVisit, type TodayItem, uploadVisitPhoto } from "../api/visits";
 import { useAuth } from "../auth/AuthContext";
 import { QueryErrorAlert } from "../components/QueryErrorAlert";
+import { SignaturePad } from "../components/SignaturePad";
 import {
   allDrafts,
   blobToDataUrl,
@@ -100,6 +102,13 @@ async function submitDraft(d: VisitDraft) {
   }
   d.photos = photos;
   const met = MET.includes(d.outcome);
+  // the resident's signature (only when someone was met): uploaded as a PNG, sent as signaturePhotoId
+  let signaturePhotoId: number | null = null;
+  if (met && d.signature) {
+    signaturePhotoId =
+      d.signature.id ?? (await uploadVisitPhoto(await dataUrlToBlob(d.signature.dataUrl), "signature.png")).id;
+    d.signature = { ...d.signature, id: signaturePhotoId };
+  }
   const position = met && d.position ? d.position : null;
   return recordVisit({
     accountId: d.accountId,
@@ -122,6 +131,7 @@ async function submitDraft(d: VisitDraft) {
       : null,
     notes: d.notes || null,
     photoIds: photos.map((p) => p.id as number),
+    signaturePhotoId,
     location: d.location ?? null,
   });
 }
@@ -250,7 +260,10 @@ function VisitForm({
     <div className="visit-form" data-account={item.accountId}>
       <div className="visit-form-who">
         <Typography.Text strong>{item.ownerName}</Typography.Text>{" "}
-        <Typography.Text type="secondary">{item.accountNo}</Typography.Text>
+        <Typography.Text type="secondary">{item.accountNo}</Typography.Text>{" "}
+        <Link to={`/accounts/${item.accountId}`} className="visit-history-link">
+          以往走访/更正
+        </Link>
         <div className="visit-address">
           <EnvironmentOutlined /> {item.address}
         </div>
@@ -395,6 +408,15 @@ function VisitForm({
           }}
         />
       </div>
+      {met && (
+        <>
+          <div className="visit-label">住户签名（可选）</div>
+          <SignaturePad
+            value={draft.signature?.dataUrl ?? null}
+            onChange={(png) => update({ signature: png ? { dataUrl: png } : null })}
+          />
+        </>
+      )}
       {draft.location && (
         <Typography.Text type="secondary" className="visit-location">
           <EnvironmentOutlined /> 已获取位置（±{Math.round(draft.location.accuracyM ?? 0)}米）

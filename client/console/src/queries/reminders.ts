@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { LadderDefinition } from "@warmline/shared";
+import type { LadderDefinition, ReviewDecisionInput } from "@warmline/shared";
 import {
   accountReminderState,
   accountReminders,
@@ -17,6 +17,9 @@ import {
   sendOneReminder,
   startCampaign,
   type VisitTaskListParams,
+  decideReview,
+  listReviews,
+  type ReviewListParams,
 } from "../api/reminders";
 
 export const reminderKeys = {
@@ -28,6 +31,8 @@ export const reminderKeys = {
   accountState: (accountId: number) => ["accounts", "reminders", accountId, "state"] as const,
   visitTasksAll: ["visit-tasks"] as const,
   visitTasks: (p: VisitTaskListParams) => ["visit-tasks", p] as const,
+  reviewsAll: ["reminders", "reviews"] as const,
+  reviews: (p: ReviewListParams) => ["reminders", "reviews", p] as const,
 };
 
 /** how often the list is asked for again while a campaign is still planning or sending */
@@ -125,5 +130,21 @@ export function useCompleteVisitTask() {
   return useMutation({
     mutationFn: ({ id, note }: { id: number; note: string }) => completeVisitTask(id, note),
     onSettled: () => qc.invalidateQueries({ queryKey: reminderKeys.visitTasksAll }),
+  });
+}
+
+export function useReminderReviews(p: ReviewListParams) {
+  return useQuery({
+    queryKey: reminderKeys.reviews(p),
+    queryFn: ({ signal }) => listReviews(p, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDecideReview() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: number; input: ReviewDecisionInput }) => decideReview(id, input),
+    onSettled: () => qc.invalidateQueries({ queryKey: reminderKeys.reviewsAll }),
   });
 }

@@ -3,7 +3,14 @@ import Taro, { useDidShow } from "@tarojs/taro";
 import { chineseDate, formatYuan, type ResidentAccount, seasonLabel } from "@warmline/shared";
 import { useEffect, useRef, useState } from "react";
 import { PAGES } from "../constants";
-import { type ArrearsNoticeView, arrearsNotice, REMINDERS_PAGE } from "../services/reminders";
+import {
+  type ArrearsNoticeView,
+  type ArrearsSubscriptionView,
+  arrearsNotice,
+  arrearsSubscription,
+  askArrearsConsent,
+  REMINDERS_PAGE,
+} from "../services/reminders";
 import "./ArrearsNotice.scss";
 
 /**
@@ -26,6 +33,8 @@ export function ArrearsNotice({
   history?: boolean;
 }) {
   const [notice, setNotice] = useState<ArrearsNoticeView | null>(null);
+  // loaded up front: the subscribe sheet must open right after the tap on 去缴费
+  const [subscription, setSubscription] = useState<ArrearsSubscriptionView | null>(null);
   const [tick, setTick] = useState(0);
   const shown = useRef(false);
 
@@ -42,12 +51,24 @@ export function ArrearsNotice({
       (n) => live && setNotice(n),
       () => live && setNotice(null),
     );
+    arrearsSubscription().then(
+      (s) => live && setSubscription(s),
+      () => live && setSubscription(null),
+    );
     return () => {
       live = false;
     };
   }, [accountId, refreshKey, tick]);
 
   if (!notice || notice.owedFen <= 0) return null;
+  const pay = async () => {
+    // no consent left for the arrears message: ask for one (欠费提醒) before leaving for the pay page
+    if (subscription && subscription.remaining <= 0) {
+      const left = await askArrearsConsent(subscription.templateId).catch(() => null);
+      if (left !== null) setSubscription({ ...subscription, remaining: left });
+    }
+    Taro.navigateTo({ url: notice.payPath });
+  };
   const soft = notice.installmentHint !== null;
   const overdue = notice.oldestDueDate !== null && notice.oldestDueDate < notice.asOf;
   return (
@@ -81,7 +102,7 @@ export function ArrearsNotice({
           {`如有疑问请致电${notice.hotline}。`}
         </Text>
       )}
-      <Button className="btn btn-primary arrears-pay" onClick={() => Taro.navigateTo({ url: notice.payPath })}>
+      <Button className="btn btn-primary arrears-pay" onClick={() => void pay()}>
         去缴费
       </Button>
       {history ? (

@@ -1,4 +1,8 @@
+import { LegalPackets1796321655056 } from "./1796321655056-LegalPackets";
+import { LegalTypicalCases1796321608779 } from "./1796321608779-LegalTypicalCases";
 import { BillCorrections1796321595726 } from "./1796321595726-BillCorrections";
+import { ReminderReviews1796321543354 } from "./1796321543354-ReminderReviews";
+import { EvidenceChainFinalNotice1796321478242 } from "./1796321478242-EvidenceChainFinalNotice";
 import { LegalCases1796312763495 } from "./1796312763495-LegalCases";
 import { Notices1796308845685 } from "./1796308845685-Notices";
 import { ArrearsReminders1796308800215 } from "./1796308800215-ArrearsReminders";
@@ -49,5 +53,9 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ArrearsReminders1796308800215,
   Notices1796308845685,
   LegalCases1796312763495,
+  EvidenceChainFinalNotice1796321478242,
+  ReminderReviews1796321543354,
   BillCorrections1796321595726,
+  LegalTypicalCases1796321608779,
+  LegalPackets1796321655056,
 ];

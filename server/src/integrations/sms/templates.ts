@@ -8,7 +8,8 @@ export type SmsTemplate =
   | "arrears_overdue"
   | "arrears_soft"
   | "refund_result"
-  | "hardship_progress";
+  | "hardship_progress"
+  | "legal_final_notice";
 
 /**
  * The SMS template texts to register with the SMS platform (模板内容, Aliyun syntax ${name}); the approved
@@ -45,6 +46,10 @@ export const SMS_TEMPLATE_TEXTS: Record<SmsTemplate, string> = {
   hardship_progress:
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
     "您的困难缓缴/分期申请${applicationNo}（户号${accountNo}）${step}，详情请在“暖线”小程序查看或咨询0936-4466666。",
+  // 催告函 of a legal case (server/src/modules/legal/finalNotice.ts): owed with the late fee as of ${asOf}
+  legal_final_notice:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the SMS platform's placeholder syntax, not JavaScript
+    "【催告函】${name}：您的供热户号${accountNo}截至${asOf}欠缴供热费${amount}（含滞纳金）。请于${payBy}前缴清，逾期将移交法院依法追缴。缴费可用“暖线”小程序或银行供热缴费专窗，咨询${hotline}。",
 };
 
 /** Aliyun's limit on one variable's value */

@@ -61,6 +61,10 @@ export class LegalCaseEvent {
   @Json() data!: Record<string, unknown>;
   @Str(64, { name: "dedupe_key", nullable: true }) dedupeKey!: string | null;
   @CreatedAt() createdAt!: Date;
+  /** evidence chain (modules/evidence): position, previous row's hash, this row's hash */
+  @Int({ name: "chain_seq", nullable: true }) chainSeq!: number | null;
+  @Str(64, { name: "chain_prev", nullable: true }) chainPrev!: string | null;
+  @Str(64, { name: "chain_hash", nullable: true }) chainHash!: string | null;
 }
 
 /** A court scan (回执/立案材料) uploaded for a case: PDF or image, kept by the filing that names it. */

@@ -1,15 +1,37 @@
 import { periodicJob, schedulePeriodic } from "../../jobs/periodic";
 import type { WarmlineModule } from "../../module";
 import { LegalCandidate, LegalCandidateDismissal, LegalCase, LegalCaseEvent, LegalCaseScan } from "./entities";
+import { chainRoutes } from "./chainRoutes";
+import { LEGAL_FINAL_NOTICE_FILE } from "./finalNotice";
+import { finalNoticeRoutes } from "./finalNoticeRoutes";
+import { LegalFinalNotice } from "./finalNoticeEntity";
+import { mountArrearsRegister } from "./arrearsRegister";
+import { legalReportRoutes } from "./reports";
+import { LEGAL_PACKET_FILE, packetJob } from "./packet";
+import { LegalPacket } from "./packetEntity";
+import { packetRoutes } from "./packetRoutes";
 import { legalRoutes } from "./routes";
 import { LEGAL_SCAN_FILE, LEGAL_SCAN_UPLOAD_PATH, mountScanUpload } from "./scan";
 import { checkCaseActivity, refreshCandidates, sweepDeadlines } from "./service";
+import { LegalTypicalCase } from "./typicalCase";
+import { typicalCaseRoutes } from "./typicalCaseRoutes";
 
 export { LegalCandidate, LegalCandidateDismissal, LegalCase, LegalCaseEvent, LegalCaseScan } from "./entities";
 export { evaluateAccount } from "./facts";
+export { buildPacket, LEGAL_PACKET_FILE } from "./packet";
+export { LegalPacket } from "./packetEntity";
+export { finalNoticeFilesForCase } from "./finalNotice";
+export { LegalFinalNotice } from "./finalNoticeEntity";
 export { checkCaseActivity, refreshCandidates, sweepDeadlines } from "./service";
+export { LegalTypicalCase } from "./typicalCase";
+export { writeArrearsRegister } from "./arrearsRegister";
 
-export const LEGAL_JOBS = ["legal.candidates_daily", "legal.deadline_sweep", "legal.activity_check"] as const;
+export const LEGAL_JOBS = [
+  "legal.candidates_daily",
+  "legal.deadline_sweep",
+  "legal.activity_check",
+  "legal.packet_build",
+] as const;
 declare module "../../jobs/names" {
   interface JobNameMap extends Record<(typeof LEGAL_JOBS)[number], true> {}
 }
@@ -26,11 +48,30 @@ const ACTIVITY_EVERY_MS = 10 * 60_000;
  */
 export const legalModule: WarmlineModule = {
   name: "legal",
-  entities: [LegalCase, LegalCaseEvent, LegalCaseScan, LegalCandidate, LegalCandidateDismissal],
-  routes: legalRoutes,
-  mount: mountScanUpload,
+  entities: [
+    LegalCase,
+    LegalCaseEvent,
+    LegalCaseScan,
+    LegalCandidate,
+    LegalCandidateDismissal,
+    LegalFinalNotice,
+    LegalTypicalCase,
+    LegalPacket,
+  ],
+  routes: (deps) => [
+    ...legalRoutes(deps),
+    ...packetRoutes(deps),
+    ...finalNoticeRoutes(deps),
+    ...chainRoutes(deps),
+    ...typicalCaseRoutes(deps),
+    ...legalReportRoutes(deps),
+  ],
+  mount: (router, deps) => {
+    mountScanUpload(router, deps);
+    mountArrearsRegister(router, deps);
+  },
   streamedBodyPaths: [LEGAL_SCAN_UPLOAD_PATH],
-  fileKinds: [LEGAL_SCAN_FILE],
+  fileKinds: [LEGAL_SCAN_FILE, LEGAL_FINAL_NOTICE_FILE, LEGAL_PACKET_FILE],
   jobs: (deps) => [
     periodicJob("legal.candidates_daily", DAILY_MS, (ds) =>
       refreshCandidates(ds, deps().config.legal).then(() => undefined),
@@ -39,6 +80,7 @@ export const legalModule: WarmlineModule = {
       sweepDeadlines(ds, deps().config.legal).then(() => undefined),
     ),
     periodicJob("legal.activity_check", ACTIVITY_EVERY_MS, (ds) => checkCaseActivity(ds).then(() => undefined)),
+    packetJob(deps),
   ],
   jobNames: LEGAL_JOBS,
   async start(deps) {

@@ -35,6 +35,7 @@ import { Community, HeatingAccount, isUniqueViolation } from "../accounts";
 import { raiseAlert } from "../alerts";
 import { audit } from "../audit";
 import { Bill } from "../billing";
+import { appendChained } from "../evidence";
 import { raiseCalendarMissingAlert, workCalendar } from "../calendar";
 import { HardshipApplication } from "../hardship";
 import { PaymentOrder } from "../payments";
@@ -219,7 +220,8 @@ export async function dismissCandidate(deps: Deps, ctx: Context, accountId: numb
 // ---------------------------------------------------------------------------------------------------------
 // cases
 
-async function addEvent(
+/** appends a timeline event (and chains it: modules/evidence) */
+export async function addEvent(
   m: EntityManager,
   caseId: number,
   kind: LegalEventKind,
@@ -230,6 +232,7 @@ async function addEvent(
   if (dedupeKey !== null && (await m.getRepository(LegalCaseEvent).existsBy({ caseId, dedupeKey }))) return false;
   try {
     await m.getRepository(LegalCaseEvent).insert({ caseId, kind, actorStaffId, data: data as never, dedupeKey });
+    await appendChained(m, "legal_case_events", caseId);
   } catch (err) {
     // the same news seen by two runs at once: the unique key keeps one
     if (dedupeKey !== null && isUniqueViolation(err)) return false;
@@ -362,6 +365,31 @@ export async function approveCase(deps: Deps, ctx: Context, id: number, now = ne
     await audit(m, ctx, { action: "legal.case_approve", targetType: "legal_case", targetId: id, details: deadlines });
   });
   return getCase(deps, ctx, id, now);
+}
+
+/**
+ * 材料已导出: a litigation packet is ready (called in the transaction that marks it so). Every ready packet
+ * is an `exported` event with its ZIP hash; the first one also moves an approved case on to 材料已导出.
+ */
+export async function markExported(
+  m: EntityManager,
+  id: number,
+  actorStaffId: number,
+  data: { packetId: number; zipSha256: string; zipBytes: number },
+  now = new Date(),
+): Promise<void> {
+  const c = await lockCase(m, id);
+  if (c.state === "approved") {
+    await m.getRepository(LegalCase).update({ id }, { state: step(c, "export"), exportedOn: shanghaiDate(now) });
+  }
+  await addEvent(
+    m,
+    id,
+    "exported",
+    actorStaffId,
+    { ...data, firstExport: c.state === "approved" },
+    `packet:${data.packetId}`,
+  );
 }
 
 /** 登记提交法院: court, filing date (between approval and today), receipt number and the uploaded scan. */

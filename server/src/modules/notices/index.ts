@@ -4,7 +4,7 @@ import { mountNoticeImageRoutes, NOTICE_IMAGE_FILE, NOTICE_IMAGE_UPLOAD_PATH } f
 import { noticeRoutes } from "./routes";
 
 export { Notice, NoticeImage } from "./entities";
-export { NOTICE_OUTAGE_JOB, residentPlaces } from "./service";
+export { insertNotice, NOTICE_OUTAGE_JOB, residentPlaces } from "./service";
 
 /**
  * 供热公告: staff publish notices (supervisors and administrators), residents read the current ones for

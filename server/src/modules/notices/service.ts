@@ -158,35 +158,41 @@ async function scheduleOutageMessages(m: EntityManager, n: Notice): Promise<void
 }
 
 export async function createNotice(deps: Deps, ctx: Context, input: Input): Promise<StaffNoticeView> {
-  const staff = staffAuth(ctx);
-  const saved = await deps.ds.transaction(async (m) => {
-    const fields = await normalise(m, input);
-    const author = await m.getRepository(StaffUser).findOneBy({ id: staff.id });
-    const n = await m.getRepository(Notice).save(
-      m.getRepository(Notice).create({
-        ...fields,
-        authorStaffId: staff.id,
-        authorName: author?.displayName ?? `#${staff.id}`,
-        withdrawnAt: null,
-        withdrawnBy: null,
-        withdrawReason: null,
-      }),
-    );
-    await audit(m, ctx, {
-      action: "notice.create",
-      targetType: "notice",
-      targetId: n.id,
-      details: {
-        title: n.title,
-        noticeKind: n.kind,
-        audience: n.audience,
-        targets: [...n.communityIds, ...n.stationIds],
-      },
-    });
-    await scheduleOutageMessages(m, n);
-    return n;
-  });
+  const saved = await deps.ds.transaction((m) => insertNotice(m, ctx, input));
   return staffNotice(deps, saved.id);
+}
+
+/**
+ * Publishes a notice inside the caller's transaction (audited as notice.create): for modules that publish
+ * as part of their own step (the legal desk's typical cases).
+ */
+export async function insertNotice(m: EntityManager, ctx: Context, input: Input): Promise<Notice> {
+  const staff = staffAuth(ctx);
+  const fields = await normalise(m, input);
+  const author = await m.getRepository(StaffUser).findOneBy({ id: staff.id });
+  const n = await m.getRepository(Notice).save(
+    m.getRepository(Notice).create({
+      ...fields,
+      authorStaffId: staff.id,
+      authorName: author?.displayName ?? `#${staff.id}`,
+      withdrawnAt: null,
+      withdrawnBy: null,
+      withdrawReason: null,
+    }),
+  );
+  await audit(m, ctx, {
+    action: "notice.create",
+    targetType: "notice",
+    targetId: n.id,
+    details: {
+      title: n.title,
+      noticeKind: n.kind,
+      audience: n.audience,
+      targets: [...n.communityIds, ...n.stationIds],
+    },
+  });
+  await scheduleOutageMessages(m, n);
+  return n;
 }
 
 const EDITABLE = [

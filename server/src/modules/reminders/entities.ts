@@ -102,6 +102,10 @@ export class Reminder {
   @Int({ name: "created_by", nullable: true }) createdBy!: number | null;
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;
+  /** evidence chain (modules/evidence): position, previous row's hash, this row's hash */
+  @Int({ name: "chain_seq", nullable: true }) chainSeq!: number | null;
+  @Str(64, { name: "chain_prev", nullable: true }) chainPrev!: string | null;
+  @Str(64, { name: "chain_hash", nullable: true }) chainHash!: string | null;
 }
 
 /**
@@ -182,4 +186,28 @@ export class VisitTask {
   @Index({ unique: true }) @Str(64, { name: "unique_key" }) uniqueKey!: string;
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;
+}
+
+/**
+ * 主管复核: the ladder's review step (+90 days) reached an account that still owes. One per reminder (its
+ * unique key); a supervisor decides once — continue reminders, mark 不宜催缴 with a reason, or refer the
+ * account to the legal desk's candidate check. The decision is audited; the row is never deleted.
+ */
+@Entity("reminder_reviews")
+@Index(["status", "id"])
+export class ReminderReview {
+  @IdColumn() id!: number;
+  @Index() @FkColumn({ name: "account_id" }) accountId!: number;
+  @Index({ unique: true }) @Int({ name: "reminder_id" }) reminderId!: number;
+  @Str(16, { nullable: true }) grade!: ReminderGrade | null;
+  @Fen({ name: "owed_fen" }) owedFen!: number;
+  @Str(9, { name: "season_code" }) seasonCode!: string;
+  /** open | decided */
+  @Str(16) status!: "open" | "decided";
+  /** continue | hold | legal_check */
+  @Str(16, { nullable: true }) decision!: "continue" | "hold" | "legal_check" | null;
+  @Str(200, { nullable: true }) reason!: string | null;
+  @Int({ name: "decided_by", nullable: true }) decidedBy!: number | null;
+  @Instant({ name: "decided_at", nullable: true }) decidedAt!: Date | null;
+  @CreatedAt() createdAt!: Date;
 }

@@ -6,6 +6,7 @@ import {
   ReminderHold,
   ReminderLadder,
   ReminderOptOut,
+  ReminderReview,
   VisitTask,
 } from "./entities";
 import { PLAN_DAILY_JOB, PLAN_JOB, reminderJobs, scheduleDailyPlan } from "./jobs";
@@ -19,12 +20,14 @@ export {
   ReminderHold,
   ReminderLadder,
   ReminderOptOut,
+  ReminderReview,
   VisitTask,
 } from "./entities";
-export { type Arrears, arrearsOf } from "./arrears";
+export { type Arrears, arrearsOf, arrearsOfAccounts } from "./arrears";
 export { currentLadder } from "./ladder";
 export { openCampaign, planCampaign } from "./planning";
 export { ARREARS_TEMPLATE, sendReminder } from "./sending";
+export type { StaffCommunitiesPort } from "./scope";
 export { smsInbound } from "./service";
 export { type CreateVisitTaskInput, completeVisitTask, createVisitTask, scheduleFollowUpReminder } from "./visitTasks";
 
@@ -42,7 +45,16 @@ declare module "../../jobs/names" {
  */
 export const remindersModule: WarmlineModule = {
   name: "reminders",
-  entities: [ReminderLadder, ReminderCampaign, Reminder, ReminderAttempt, ReminderOptOut, ReminderHold, VisitTask],
+  entities: [
+    ReminderLadder,
+    ReminderCampaign,
+    Reminder,
+    ReminderAttempt,
+    ReminderOptOut,
+    ReminderHold,
+    VisitTask,
+    ReminderReview,
+  ],
   routes: reminderRoutes,
   mount: mountSmsInbound,
   jobs: (deps) => reminderJobs(deps),

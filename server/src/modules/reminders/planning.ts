@@ -1,30 +1,33 @@
 import {
   arrearsAge,
+  type BizDate,
+  type CampaignKind,
   dueStep,
   gradeOf,
-  hardshipStatusOf,
   type HardshipStatus,
+  hardshipStatusOf,
   isSoftTrack,
-  type CampaignKind,
   type LadderDefinition,
+  type LateFeePolicy,
   OPEN_HARDSHIP_APP_STATUSES,
+  owedAt,
+  type ReminderGrade,
   shanghaiDate,
 } from "@warmline/shared";
-import { type DataSource, In, MoreThan } from "typeorm";
+import { type DataSource, type EntityManager, In } from "typeorm";
 import type { Deps } from "../../deps";
 import { driverOf } from "../../db/dataSource";
 import { enqueueMany } from "../../jobs/outbox";
-import { HeatingAccount } from "../accounts";
-import { HardshipApplication, PaymentPlan } from "../hardship";
-import { Ticket } from "../tickets";
-import { arrearsOfAccounts } from "./arrears";
+import type { HeatingAccount } from "../accounts";
+import { HeatingSeason, policyOf } from "../billing";
+import { appendChained } from "../evidence";
 import { Reminder, ReminderCampaign } from "./entities";
 import { currentLadder } from "./ladder";
 import { SEND_JOB_ATTEMPTS } from "./sending";
 import { REMINDER_SEND_JOB } from "./visitTasks";
 
 /** accounts looked at per transaction */
-export const PLAN_BATCH = 500;
+export const PLAN_BATCH = 2000;
 /** categories of a complaint about heating quality (soft track) */
 export const HEATING_COMPLAINT_CATEGORIES = ["cold_room", "no_heat"] as const;
 
@@ -58,44 +61,179 @@ export async function openCampaign(
   return ds.getRepository(ReminderCampaign).findOneByOrFail({ planKey: input.planKey });
 }
 
-/** Soft-track facts of a batch of accounts: hardship status (from its tables) and open heating complaints. */
-async function softFacts(ds: DataSource, ids: number[]) {
-  const apps = await ds
-    .getRepository(HardshipApplication)
-    .find({ select: { accountId: true }, where: { accountId: In(ids), status: In([...OPEN_HARDSHIP_APP_STATUSES]) } });
-  const plans = await ds
-    .getRepository(PaymentPlan)
-    .find({ select: { id: true, accountId: true, kind: true, status: true }, where: { accountId: In(ids) } });
-  const complaints = await ds.getRepository(Ticket).find({
-    select: { accountId: true },
-    where: { accountId: In(ids), category: In([...HEATING_COMPLAINT_CATEGORIES]), status: In(OPEN_TICKET_STATUSES) },
-  });
-  const applying = new Set(apps.map((a) => a.accountId));
-  const latestPlan = new Map<number, PaymentPlan>();
-  for (const p of plans) {
-    const known = latestPlan.get(p.accountId);
-    if (!known || known.id < p.id) latestPlan.set(p.accountId, p);
+/** a complaint is open until the resident's follow-up closes it (resolved still awaits the 回访) */
+export const OPEN_TICKET_STATUSES = ["new", "responded", "dispatched", "on_site", "resolved"];
+
+type Raw = Record<string, unknown>;
+const num = (v: unknown) => Number(v ?? 0);
+const bool = (v: unknown) => v === true || v === 1 || v === "1" || (Buffer.isBuffer(v) && v[0] === 1);
+
+/** the columns a planned reminder row is written with (the rest take their defaults) */
+const REMINDER_COLUMNS = [
+  "campaign_id",
+  "account_id",
+  "step_key",
+  "season_code",
+  "grade",
+  "soft",
+  "chain",
+  "chain_index",
+  "template",
+  "review",
+  "status",
+  "owed_fen",
+  "planned_for",
+] as const;
+
+/**
+ * The open bills of the accounts in (after, upTo] with their account's facts: one range scan of the
+ * accounts' primary key joined to the bills' (account, season) key — the same rows the bench's baseline
+ * streams, a batch at a time.
+ */
+const OPEN_BILLS_SQL = (upTo: boolean) => `SELECT b.account_id, b.season_id, b.amount_fen, b.paid_fen, b.waived_fen,
+       b.late_fee_accrued_fen, b.late_fee_paid_fen, b.late_fee_waived_fen, b.late_fee_accrued_until,
+       b.late_fee_exempt, b.due_date, a.hardship_category, a.status AS account_status
+  FROM heating_accounts a JOIN bills b ON b.account_id = a.id
+ WHERE a.id > ?${upTo ? " AND a.id <= ?" : ""} AND b.status IN ('unpaid', 'partial')
+ ORDER BY a.id`;
+
+/**
+ * Soft-track facts of the accounts in (after, upTo] in one round trip: open hardship applications, payment
+ * plans (the newest of each account counts) and open heating-quality complaints.
+ */
+function softFactsSql(upTo: boolean): string {
+  const range = `account_id > ?${upTo ? " AND account_id <= ?" : ""}`;
+  const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(", ");
+  return `SELECT 'a' AS k, account_id, 0 AS id, '' AS kind, '' AS status FROM hardship_applications
+   WHERE ${range} AND status IN (${list(OPEN_HARDSHIP_APP_STATUSES)})
+  UNION ALL SELECT 'p' AS k, account_id, id, kind, status FROM payment_plans WHERE ${range}
+  UNION ALL SELECT 't' AS k, account_id, 0 AS id, '' AS kind, '' AS status FROM tickets
+   WHERE ${range} AND category IN (${list(HEATING_COMPLAINT_CATEGORIES)}) AND status IN (${list(OPEN_TICKET_STATUSES)})`;
+}
+
+async function softFacts(m: EntityManager, after: number, upTo: number | null) {
+  const params = upTo === null ? [after] : [after, upTo];
+  const rows: Raw[] = await m.query(softFactsSql(upTo !== null), [...params, ...params, ...params]);
+  const applying = new Set<number>();
+  const heating = new Set<number>();
+  const latestPlan = new Map<number, { id: number; kind: string; status: string }>();
+  for (const r of rows) {
+    const id = num(r.account_id);
+    if (r.k === "a") applying.add(id);
+    else if (r.k === "t") heating.add(id);
+    else {
+      const known = latestPlan.get(id);
+      if (!known || known.id < num(r.id))
+        latestPlan.set(id, { id: num(r.id), kind: String(r.kind), status: String(r.status) });
+    }
   }
-  const heating = new Set(complaints.map((c) => c.accountId));
   return (id: number): { hardship: HardshipStatus; heating: boolean } => {
     const plan = latestPlan.get(id);
     return {
-      hardship: hardshipStatusOf(applying.has(id), plan ? { kind: plan.kind, status: plan.status } : null),
+      hardship: hardshipStatusOf(
+        applying.has(id),
+        plan ? ({ kind: plan.kind, status: plan.status } as Parameters<typeof hardshipStatusOf>[1]) : null,
+      ),
       heating: heating.has(id),
     };
   };
 }
 
-/** a complaint is open until the resident's follow-up closes it (resolved still awaits the 回访) */
-export const OPEN_TICKET_STATUSES = ["new", "responded", "dispatched", "on_site", "resolved"];
+/** an account's open bills summed as the resident would pay them on `asOf` (late fee brought up to it) */
+function arrearsOfRows(
+  rows: Raw[],
+  seasons: Map<number, { code: string; policy: LateFeePolicy }>,
+  asOf: BizDate,
+): { owedFen: number; oldestDueDate: string; oldestSeason: string } | null {
+  let owed = 0;
+  let oldest: { due: string; season: string } | null = null;
+  for (const b of rows) {
+    const season = seasons.get(num(b.season_id));
+    if (!season) continue;
+    const o = owedAt(
+      {
+        amountFen: num(b.amount_fen),
+        paidFen: num(b.paid_fen),
+        waivedFen: num(b.waived_fen),
+        lateFeeAccruedFen: num(b.late_fee_accrued_fen),
+        lateFeePaidFen: num(b.late_fee_paid_fen),
+        lateFeeWaivedFen: num(b.late_fee_waived_fen),
+        lateFeeAccruedUntil: (b.late_fee_accrued_until as string | null) ?? null,
+        dueDate: String(b.due_date),
+        lateFeeExempt: bool(b.late_fee_exempt),
+      },
+      asOf,
+      season.policy,
+    );
+    if (o.total <= 0) continue;
+    owed += o.total;
+    const due = String(b.due_date);
+    if (!oldest || due < oldest.due) oldest = { due, season: season.code };
+  }
+  return oldest ? { owedFen: owed, oldestDueDate: oldest.due, oldestSeason: oldest.season } : null;
+}
 
 /**
- * Plans one campaign: every account with unpaid bills, in batches of PLAN_BATCH by account id; for each,
- * the grade on the plan date and the ladder step due for it, written as a reminder under the unique key
- * (account, step, season) together with its send job (dedupe key per reminder) in one transaction per
- * batch. A rerun, a crash halfway (the next run starts again and skips what exists) or two workers at once
- * plan nothing twice. Send jobs are spread over time at the slowest channel's rate so the per-channel
- * limiter rarely has to push one back.
+ * Writes planned reminder rows in one multi-row INSERT under the unique key (account, step, season): a row
+ * whose key exists already (a rerun, another worker, an earlier campaign's step) is left as it is (MariaDB
+ * ON DUPLICATE KEY no-op, SQLite ON CONFLICT DO NOTHING). Call it in the batch's transaction. This is the
+ * one place the planning inserts reminder rows.
+ */
+export async function insertPlannedReminders(m: EntityManager, rows: PlannedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const mysql = driverOf(m.connection) === "mysql";
+  const cols = REMINDER_COLUMNS.join(", ");
+  const values = rows.map(() => `(${REMINDER_COLUMNS.map(() => "?").join(", ")})`).join(", ");
+  const params = rows.flatMap((r) => [
+    r.campaignId,
+    r.accountId,
+    r.stepKey,
+    r.seasonCode,
+    r.grade,
+    r.soft ? 1 : 0,
+    r.chain,
+    0,
+    r.template,
+    r.review ? 1 : 0,
+    "planned",
+    r.owedFen,
+    r.plannedFor,
+  ]);
+  const conflict = mysql
+    ? "ON DUPLICATE KEY UPDATE step_key = step_key"
+    : "ON CONFLICT (account_id, step_key, season_code) DO NOTHING";
+  await m.query(`INSERT INTO reminders (${cols}) VALUES ${values} ${conflict}`, params);
+  // the evidence chain of each account (modules/evidence): the rows this insert added
+  await appendChained(
+    m,
+    "reminders",
+    rows.map((r) => r.accountId),
+  );
+}
+
+export interface PlannedRow {
+  campaignId: number;
+  accountId: number;
+  stepKey: string;
+  seasonCode: string;
+  grade: ReminderGrade;
+  soft: boolean;
+  chain: string;
+  template: string;
+  review: boolean;
+  owedFen: number;
+  plannedFor: string;
+}
+
+/**
+ * Plans one campaign: the accounts by primary key in keyset batches of PLAN_BATCH (the bounds from the
+ * key itself, so memory stays flat whatever the county's size); per batch one query for the open bills
+ * with their accounts, one for the soft-track facts, the grade and ladder step of each account in memory,
+ * one multi-row INSERT of the reminders under the unique key (account, step, season), one SELECT of the
+ * batch's reminders of this campaign that still wait, and one multi-row INSERT of their send jobs (dedupe
+ * key per reminder) — all in one transaction per batch. A rerun, a crash halfway (the next run skips what
+ * exists) or two workers at once plan nothing twice. Send jobs are spread over time at the slowest
+ * channel's rate so the per-channel limiter rarely has to push one back.
  */
 export async function planCampaign(deps: Deps, campaignId: number, now = new Date()): Promise<{ planned: number }> {
   const { ds, config } = deps;
@@ -105,88 +243,110 @@ export async function planCampaign(deps: Deps, campaignId: number, now = new Dat
   const t = config.reminders.thresholds;
   const asOf = campaign.planDate;
   const slowest = Math.max(1, Math.min(ladder.settings.ratePerSecond.sms, ladder.settings.ratePerSecond.subscribe));
+  const seasons = new Map(
+    (await ds.getRepository(HeatingSeason).find()).map((s) => [s.id, { code: s.code, policy: policyOf(s) }]),
+  );
   let planned = 0;
   let after = 0;
+  // send jobs already written for this campaign (a rerun's spread starts after them)
   let spread = await ds.getRepository(Reminder).countBy({ campaignId });
   for (;;) {
-    // accounts by primary key (a range scan), their open bills by the (account, season) key below
-    const accounts = await ds.getRepository(HeatingAccount).find({
-      select: { id: true, hardshipCategory: true, status: true },
-      where: { id: MoreThan(after) },
-      order: { id: "ASC" },
-      take: PLAN_BATCH,
-    });
-    if (accounts.length === 0) break;
-    after = (accounts[accounts.length - 1] as HeatingAccount).id;
-    const ids = accounts.map((a) => a.id);
-    const arrears = await arrearsOfAccounts(ds, ids, asOf);
-    const owing = ids.filter((id) => arrears.get(id)?.oldestDueDate);
-    if (owing.length === 0) continue;
-    const soft = await softFacts(ds, owing);
-    const rows: Partial<Reminder>[] = [];
-    for (const a of accounts) {
-      if (a.status === "closed") continue;
-      const ar = arrears.get(a.id);
-      if (!ar?.oldestDueDate || !ar.oldestSeason) continue;
-      const grade = gradeOf({ oldestDueDate: ar.oldestDueDate, owedFen: ar.owedFen }, asOf, t);
-      if (!grade) continue;
-      const step = dueStep(
-        ladder.steps,
-        grade,
-        arrearsAge({ oldestDueDate: ar.oldestDueDate, owedFen: ar.owedFen }, asOf),
-      );
-      if (!step) continue;
-      const f = soft(a.id);
-      const isSoft = isSoftTrack({
-        hardshipCategory: a.hardshipCategory,
-        hardshipStatus: f.hardship,
-        openHeatingComplaint: f.heating,
-      });
-      rows.push({
-        campaignId,
-        accountId: a.id,
-        stepKey: step.key,
-        seasonCode: ar.oldestSeason,
-        grade,
-        soft: isSoft,
-        chain: step.chain.join(","),
-        chainIndex: 0,
-        template: isSoft ? "soft" : step.template,
-        review: step.review ?? false,
-        status: "planned",
-        owedFen: ar.owedFen,
-        plannedFor: asOf,
-      });
-    }
+    // the batch's upper bound from the primary key (null: the rest of the table)
+    const bound: Raw[] = await ds.query(`SELECT id FROM heating_accounts WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?`, [
+      after,
+      PLAN_BATCH - 1,
+    ]);
+    const upTo = bound.length ? num(bound[0]?.id) : null;
+    const range = upTo === null ? [after] : [after, upTo];
+    const batchAfter = after;
     await withDeadlockRetry(() =>
       ds.transaction(async (m) => {
-        if (rows.length) {
-          const insert = m.createQueryBuilder().insert().into(Reminder).values(rows).updateEntity(false);
-          if (driverOf(ds) === "mysql")
-            await insert.orUpdate(["step_key"], ["account_id", "step_key", "season_code"]).execute();
-          else await insert.orUpdate([], ["account_id", "step_key", "season_code"]).execute();
+        const bills: Raw[] = await m.query(OPEN_BILLS_SQL(upTo !== null), range);
+        if (bills.length === 0) return;
+        const soft = await softFacts(m, batchAfter, upTo);
+        const rows: PlannedRow[] = [];
+        for (let i = 0; i < bills.length; ) {
+          const accountId = num(bills[i]?.account_id);
+          let j = i;
+          while (j < bills.length && num(bills[j]?.account_id) === accountId) j++;
+          const first = bills[i] as Raw;
+          const own = bills.slice(i, j);
+          i = j;
+          if (first.account_status === "closed") continue;
+          const ar = arrearsOfRows(own, seasons, asOf);
+          if (!ar) continue;
+          const state = { oldestDueDate: ar.oldestDueDate, owedFen: ar.owedFen };
+          const grade = gradeOf(state, asOf, t);
+          if (!grade) continue;
+          const step = dueStep(ladder.steps, grade, arrearsAge(state, asOf));
+          if (!step) continue;
+          const f = soft(accountId);
+          const isSoft = isSoftTrack({
+            hardshipCategory: String(first.hardship_category) as HeatingAccount["hardshipCategory"],
+            hardshipStatus: f.hardship,
+            openHeatingComplaint: f.heating,
+          });
+          rows.push({
+            campaignId,
+            accountId,
+            stepKey: step.key,
+            seasonCode: ar.oldestSeason,
+            grade,
+            soft: isSoft,
+            chain: step.chain.join(","),
+            template: isSoft ? "soft" : step.template,
+            review: step.review ?? false,
+            owedFen: ar.owedFen,
+            plannedFor: asOf,
+          });
         }
-        // this campaign's reminders of the batch that still wait: their send jobs (once each by dedupe key)
-        const mine = await m.getRepository(Reminder).find({
-          select: { id: true },
-          where: { campaignId, accountId: In(ids), status: "planned" },
-          order: { id: "ASC" },
-        });
-        // one INSERT for the batch's send jobs (dedupe key per reminder: a rerun adds none)
-        const jobs = mine.map((r) => {
-          const at = new Date(now.getTime() + Math.floor(spread / slowest) * 1000);
-          spread++;
-          return { payload: { reminderId: r.id }, dedupeKey: `${REMINDER_SEND_JOB}:${r.id}:0`, at };
-        });
-        await enqueueMany(m, REMINDER_SEND_JOB, jobs, { maxAttempts: SEND_JOB_ATTEMPTS });
-        planned += mine.length;
+        if (rows.length === 0) return;
+        await insertPlannedReminders(m, rows);
+        const n = await enqueueSendJobs(m, { campaignId, after: batchAfter, upTo, now, spread, slowest });
+        spread += n;
+        planned += n;
       }),
     );
-    if (accounts.length < PLAN_BATCH) break;
+    if (upTo === null) break;
+    after = upTo;
   }
   await ds.getRepository(ReminderCampaign).update({ id: campaignId }, { planningDone: true });
   await finishCampaignIfDone(ds, campaignId);
   return { planned };
+}
+
+/**
+ * The send jobs of this campaign's reminders in the account range that still wait, one per reminder
+ * (dedupe key `reminders.send:<id>:0`: one that exists is left as it is), spread over time at `slowest`
+ * per second after `spread` earlier ones. MariaDB: one INSERT … SELECT (the rows never leave the server);
+ * SQLite: the ids read and one multi-row INSERT through the outbox. Returns how many reminders it covered.
+ */
+async function enqueueSendJobs(
+  m: EntityManager,
+  b: { campaignId: number; after: number; upTo: number | null; now: Date; spread: number; slowest: number },
+): Promise<number> {
+  const range = b.upTo === null ? [b.after] : [b.after, b.upTo];
+  const where = `account_id > ?${b.upTo === null ? "" : " AND account_id <= ?"} AND campaign_id = ? AND status = 'planned'`;
+  if (driverOf(m.connection) === "mysql") {
+    const res = await m.query(
+      `INSERT INTO outbox (job_name, payload, dedupe_key, status, attempts, max_attempts, available_at)
+       SELECT ?, CONCAT('{"reminderId":', r.id, '}'), CONCAT(?, ':', r.id, ':0'), 'pending', 0, ?,
+              DATE_ADD(CAST(? AS DATETIME(6)), INTERVAL FLOOR((? + r.rn - 1) / ?) SECOND)
+         FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM reminders WHERE ${where}) r
+       ON DUPLICATE KEY UPDATE dedupe_key = outbox.dedupe_key`,
+      [REMINDER_SEND_JOB, REMINDER_SEND_JOB, SEND_JOB_ATTEMPTS, b.now, b.spread, b.slowest, ...range, b.campaignId],
+    );
+    // rows affected: 1 per job written, 0 per key that was there (a rerun)
+    return num((res as { affectedRows?: number }).affectedRows);
+  }
+  const mine: Raw[] = await m.query(`SELECT id FROM reminders WHERE ${where} ORDER BY id`, [...range, b.campaignId]);
+  const jobs = mine.map((r, k) => {
+    const id = num(r.id);
+    const at = new Date(b.now.getTime() + Math.floor((b.spread + k) / b.slowest) * 1000);
+    return { payload: { reminderId: id }, dedupeKey: `${REMINDER_SEND_JOB}:${id}:0`, at };
+  });
+  await enqueueMany(m, REMINDER_SEND_JOB, jobs, { maxAttempts: SEND_JOB_ATTEMPTS });
+  return mine.length;
 }
 
 export async function campaignCounts(ds: DataSource, campaignIds: number[]) {

@@ -4,6 +4,7 @@ import {
   ArrearsConsentCountSchema,
   ArrearsConsentSchema,
   ArrearsNoticeSchema,
+  ArrearsSubscriptionSchema,
   CampaignPageSchema,
   CampaignQuerySchema,
   CampaignSchema,
@@ -14,11 +15,16 @@ import {
   type LadderDefinition,
   MyRemindersSchema,
   PageQuerySchema,
+  ReviewDecisionSchema,
+  ReviewQuerySchema,
   REMINDER_CAMPAIGN_ROLES,
   REMINDER_DESK_ROLES,
   REMINDER_HOLD_ROLES,
   REMINDER_LADDER_EDIT_ROLES,
+  REMINDER_REVIEW_ROLES,
   REMINDER_SEND_ONE_ROLES,
+  ReminderReviewPageSchema,
+  ReminderReviewSchema,
   ReminderPageSchema,
   ReminderSchema,
   SendOneSchema,
@@ -28,7 +34,6 @@ import {
   VisitTaskQuerySchema,
   VisitTaskSchema,
 } from "@warmline/shared";
-import type { Context } from "koa";
 import type { Deps } from "../../deps";
 import { residentId, staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
@@ -36,12 +41,12 @@ import { route } from "../../http/route";
 import { markRejected } from "../../http/rateLimit";
 import { getBoundAccount } from "../accounts";
 import { audit } from "../audit";
-import { StaffUser } from "../staff";
 import { VisitTask } from "./entities";
 import { currentLadder, updateLadder } from "./ladder";
 import {
   accountReminders,
   arrearsNotice,
+  arrearsSubscription,
   changeCampaign,
   getCampaign,
   listCampaigns,
@@ -56,17 +61,10 @@ import {
   smsInbound,
   startCampaignNow,
 } from "./service";
+import { parseSmsReport, smsDeliveryReport } from "./receipts";
+import { decideReview, getReview, listReviews } from "./review";
+import { assertAccountInScope, reminderScope } from "./scope";
 import { completeVisitTask } from "./visitTasks";
-
-/** roles that see every community's visit tasks; grid workers see their own community's (when assigned) */
-const ALL_COMMUNITIES = ["supervisor", "admin"];
-
-async function visitScope(deps: Deps, ctx: Context): Promise<number | null> {
-  const staff = staffAuth(ctx);
-  if (staff.roles.some((r) => ALL_COMMUNITIES.includes(r))) return null;
-  const user = await deps.ds.getRepository(StaffUser).findOneBy({ id: staff.id });
-  return user?.communityId ?? null;
-}
 
 function presentLadder(v: Awaited<ReturnType<typeof currentLadder>>) {
   return {
@@ -185,7 +183,8 @@ export function reminderRoutes(deps: Deps) {
       query: PageQuerySchema,
       response: ReminderPageSchema,
       errors: [404],
-      async handler({ params, query }) {
+      async handler({ params, query }, ctx) {
+        await assertAccountInScope(deps, ctx, params.id);
         return accountReminders(ds, params.id, query);
       },
     }),
@@ -215,7 +214,8 @@ export function reminderRoutes(deps: Deps) {
       params: AccountParam,
       response: AccountReminderStateSchema,
       errors: [404],
-      async handler({ params }) {
+      async handler({ params }, ctx) {
+        await assertAccountInScope(deps, ctx, params.id);
         return reminderState(deps, params.id);
       },
     }),
@@ -249,6 +249,49 @@ export function reminderRoutes(deps: Deps) {
         return releaseHold(deps, ctx, params.id, body.reason);
       },
     }),
+    // ---- 主管复核 ----
+    route({
+      method: "get",
+      path: "/staff/reminders/reviews",
+      summary: "催缴主管复核：欠费到复核步骤的户（户号、级别、欠费、催缴历史）",
+      tags: ["reminders"],
+      auth: "staff",
+      roles: REMINDER_REVIEW_ROLES,
+      query: ReviewQuerySchema,
+      response: ReminderReviewPageSchema,
+      async handler({ query }) {
+        return listReviews(ds, query);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/staff/reminders/reviews/:id",
+      summary: "一条催缴主管复核（含该户催缴历史）",
+      tags: ["reminders"],
+      auth: "staff",
+      roles: REMINDER_REVIEW_ROLES,
+      params: IdParamSchema,
+      response: ReminderReviewSchema,
+      errors: [404],
+      async handler({ params }) {
+        return getReview(ds, params.id);
+      },
+    }),
+    route({
+      method: "post",
+      path: "/staff/reminders/reviews/:id/decision",
+      summary: "复核结论：继续催缴 / 标记不宜催缴（须填原因）/ 转法务候选核查（记入审计）",
+      tags: ["reminders"],
+      auth: "staff",
+      roles: REMINDER_REVIEW_ROLES,
+      params: IdParamSchema,
+      body: ReviewDecisionSchema,
+      response: ReminderReviewSchema,
+      errors: [404, 409],
+      async handler({ params, body }, ctx) {
+        return decideReview(ds, ctx, params.id, body);
+      },
+    }),
     // ---- visit tasks ----
     route({
       method: "get",
@@ -260,7 +303,7 @@ export function reminderRoutes(deps: Deps) {
       query: VisitTaskQuerySchema,
       response: VisitTaskPageSchema,
       async handler({ query }, ctx) {
-        return listVisitTasks(ds, await visitScope(deps, ctx), query);
+        return listVisitTasks(ds, await reminderScope(deps, ctx), query);
       },
     }),
     route({
@@ -276,11 +319,11 @@ export function reminderRoutes(deps: Deps) {
       errors: [404],
       async handler({ params, body }, ctx) {
         const staff = staffAuth(ctx);
-        const scope = await visitScope(deps, ctx);
+        const scope = await reminderScope(deps, ctx);
         const task = await ds.transaction(async (m) => {
           const t = await m.getRepository(VisitTask).findOneBy({ id: params.id });
           // another community's task answers like a missing one
-          if (!t || (scope !== null && t.communityId !== scope)) throw new AppError("VISIT_TASK_NOT_FOUND");
+          if (!t || (scope !== null && !scope.includes(t.communityId))) throw new AppError("VISIT_TASK_NOT_FOUND");
           const done = await completeVisitTask(m, params.id, { staffId: staff.id, note: body.note });
           await audit(m, ctx, { action: "visit_task.done", targetType: "visit_task", targetId: params.id });
           return done;
@@ -301,6 +344,17 @@ export function reminderRoutes(deps: Deps) {
       async handler({ params }, ctx) {
         await getBoundAccount(deps, residentId(ctx), params.id);
         return myReminders(ds, params.id);
+      },
+    }),
+    route({
+      method: "get",
+      path: "/me/subscriptions/arrears",
+      summary: "欠费提醒订阅消息：剩余可发送次数和要申请授权的模板",
+      tags: ["resident"],
+      auth: "resident",
+      response: ArrearsSubscriptionSchema,
+      async handler(_i, ctx) {
+        return arrearsSubscription(deps, residentId(ctx));
       },
     }),
     route({
@@ -363,6 +417,38 @@ export function mountSmsInbound(router: Router, deps: Deps): void {
       const phone = typeof it?.phone_number === "string" ? it.phone_number : null;
       const content = typeof it?.content === "string" ? it.content : null;
       if (phone && content) await smsInbound(deps, phone, content);
+    }
+    ctx.body = { code: 0, msg: "成功" };
+  });
+
+  /**
+   * 短信回执 (the SMS platform's push of delivery reports, Aliyun SmsReport HTTP batch push format: a JSON
+   * array of {biz_id, out_id, success, err_code, report_time, …}): a reminder text's report moves its row
+   * sent → delivered or failed (reminders/receipts.ts). Same shared-secret token as the replies.
+   */
+  router.post("/api/v1/notify/sms-report", async (ctx) => {
+    const token = deps.config.sms.upToken;
+    if (!token || ctx.query.token !== token) {
+      markRejected(ctx);
+      ctx.status = 403;
+      ctx.body = { code: 403, msg: "forbidden" };
+      return;
+    }
+    let items: unknown;
+    try {
+      items = JSON.parse((ctx.request.rawBody ?? Buffer.alloc(0)).toString("utf8"));
+    } catch {
+      items = null;
+    }
+    if (!Array.isArray(items)) {
+      markRejected(ctx);
+      ctx.status = 400;
+      ctx.body = { code: 400, msg: "expected a JSON array" };
+      return;
+    }
+    for (const it of items as Record<string, unknown>[]) {
+      const report = parseSmsReport(it);
+      if (report) await smsDeliveryReport(deps.ds, report);
     }
     ctx.body = { code: 0, msg: "成功" };
   });

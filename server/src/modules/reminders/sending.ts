@@ -28,6 +28,7 @@ import { type Arrears, arrearsOf } from "./arrears";
 import { Reminder, ReminderAttempt, ReminderCampaign, ReminderHold, ReminderOptOut } from "./entities";
 import { currentLadder } from "./ladder";
 import { finishCampaignIfDone, OPEN_TICKET_STATUSES } from "./planning";
+import { openReview } from "./review";
 import { createVisitTask, REMINDER_SEND_JOB } from "./visitTasks";
 
 /**
@@ -296,6 +297,10 @@ async function sendClaimed(
     await finish(ds, r, { status: "suppressed", suppressionReason: reason, owedAtSendFen: arrears.owedFen });
     return { status: "suppressed", reason };
   }
+
+  // the review step (主管复核): a review for a supervisor and an alert in their inbox (once per reminder);
+  // the step's messages go out as usual. The soft track gets no review of its arrears.
+  if (r.review && !r.soft) await openReview(ds, r, account, arrears);
 
   const template = r.template as ReminderTemplateKey;
   const textInput = {

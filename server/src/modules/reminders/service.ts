@@ -17,6 +17,7 @@ import { enqueue } from "../../jobs/outbox";
 import { driverOf } from "../../db/dataSource";
 import { HeatingAccount } from "../accounts";
 import { audit } from "../audit";
+import { appendChained } from "../evidence";
 import { hardshipStatus } from "../hardship";
 import { arrearsOf } from "./arrears";
 import { Reminder, ReminderAttempt, ReminderCampaign, ReminderHold, ReminderOptOut, VisitTask } from "./entities";
@@ -25,6 +26,7 @@ import { currentLadder } from "./ladder";
 import { campaignCounts, openCampaign } from "./planning";
 import { REMINDER_SEND_JOB } from "./visitTasks";
 import { ARREARS_TEMPLATE } from "./sending";
+import { ResidentUser } from "../residents";
 import { SubscribeConsent } from "../tickets";
 import { dueStep, gradeOf, arrearsAge, isSoftTrack } from "@warmline/shared";
 
@@ -284,6 +286,7 @@ export async function sendOne(deps: Deps, ctx: Context, accountId: number, note:
       createdBy: staff.id,
     });
     const rid = Number(inserted.identifiers[0]?.id);
+    await appendChained(m, "reminders", accountId);
     await enqueue(m, REMINDER_SEND_JOB, { reminderId: rid }, { dedupeKey: `${REMINDER_SEND_JOB}:${rid}:0` });
     await m.getRepository(ReminderCampaign).update({ id: c.id }, { planningDone: true });
     await audit(m, ctx, {
@@ -386,11 +389,12 @@ export async function smsInbound(deps: Deps, phone: string, content: string): Pr
 
 export async function listVisitTasks(
   ds: DataSource,
-  scope: number | null,
+  scope: number[] | null,
   q: { page: number; pageSize: number; status?: VisitTask["status"]; accountId?: number },
 ) {
+  if (scope !== null && scope.length === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
   const where: Record<string, unknown> = {};
-  if (scope !== null) where.communityId = scope;
+  if (scope !== null) where.communityId = In(scope);
   if (q.status) where.status = q.status;
   if (q.accountId) where.accountId = q.accountId;
   const [rows, total] = await ds.getRepository(VisitTask).findAndCount({
@@ -457,6 +461,20 @@ export async function recordArrearsConsent(ds: DataSource, residentUserId: numbe
       .execute();
   }
   return (await repo.findOneBy({ residentUserId, template: ARREARS_TEMPLATE }))?.remaining ?? 0;
+}
+
+/**
+ * The arrears template's consents the resident has left, and the template id to ask for: the WeChat one
+ * for a resident signed in with WeChat, the Alipay one for Alipay, none for a browser (H5) sign-in.
+ */
+export async function arrearsSubscription(deps: Deps, residentUserId: number) {
+  const resident = await deps.ds.getRepository(ResidentUser).findOneBy({ id: residentUserId });
+  const vendor = resident?.wechatOpenid ? "wechat" : resident?.alipayUserId ? "alipay" : null;
+  const templates = vendor ? (deps.config.messages[vendor].templates as Record<string, string | undefined>) : {};
+  const remaining =
+    (await deps.ds.getRepository(SubscribeConsent).findOneBy({ residentUserId, template: ARREARS_TEMPLATE }))
+      ?.remaining ?? 0;
+  return { remaining, templateId: templates[ARREARS_TEMPLATE] || null };
 }
 
 /** The reminders that reached the resident's account (sent or delivered), newest first. */

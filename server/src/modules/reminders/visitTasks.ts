@@ -4,6 +4,7 @@ import { driverOf } from "../../db/dataSource";
 import { AppError } from "../../http/errors";
 import { enqueue } from "../../jobs/outbox";
 import { HeatingAccount } from "../accounts";
+import { appendChained } from "../evidence";
 import { arrearsOf } from "./arrears";
 import { Reminder, VisitTask } from "./entities";
 
@@ -145,6 +146,7 @@ export async function scheduleFollowUpReminder(
     if (driverOf(m.connection) === "mysql")
       await insert.orUpdate(["step_key"], ["account_id", "step_key", "season_code"]).execute();
     else await insert.orUpdate([], ["account_id", "step_key", "season_code"]).execute();
+    await appendChained(m, "reminders", input.accountId);
     const row = await m.getRepository(Reminder).findOneByOrFail({
       accountId: input.accountId,
       stepKey,

@@ -58,6 +58,10 @@ export class HomeVisit {
   /** the phone's draft id: a retried save of one draft records one visit */
   @Str(64, { name: "client_key", nullable: true }) clientKey!: string | null;
   @CreatedAt() createdAt!: Date;
+  /** evidence chain (modules/evidence): position, previous row's hash, this row's hash */
+  @Int({ name: "chain_seq", nullable: true }) chainSeq!: number | null;
+  @Str(64, { name: "chain_prev", nullable: true }) chainPrev!: string | null;
+  @Str(64, { name: "chain_hash", nullable: true }) chainHash!: string | null;
 }
 
 /**

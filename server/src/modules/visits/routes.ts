@@ -41,7 +41,7 @@ import { assignmentsView, setAssignments } from "./assignments";
 import { HomeVisit } from "./entities";
 import { renderVisitsPdf } from "./pdf";
 import { buildPlan, planProgress, todayList } from "./plan";
-import { scopeOf } from "./scope";
+import { inAccountScope, scopeOf } from "./scope";
 import { correctVisit, currentOnly, presentVisits, recordVisit } from "./service";
 import { specialGroups } from "./special";
 
@@ -53,6 +53,23 @@ async function accountVisitViews(deps: Deps, accountId: number) {
     .getRepository(HomeVisit)
     .find({ where: { accountId }, order: { startedAt: "ASC", id: "ASC" } });
   return presentVisits(deps, rows);
+}
+
+/**
+ * Read scoping: a grid worker or technician sees only the visits and accounts of their communities; anything
+ * outside answers 404 exactly like a missing record (as the hardship desk does), so ids reveal nothing.
+ */
+async function visibleAccount(deps: Deps, ctx: Context, id: number): Promise<HeatingAccount> {
+  const account = await deps.ds.getRepository(HeatingAccount).findOneBy({ id });
+  if (!account || !(await inAccountScope(deps.ds, ctx, account))) throw new AppError("ACCOUNT_NOT_FOUND");
+  return account;
+}
+
+async function visibleVisit(deps: Deps, ctx: Context, id: number): Promise<HomeVisit> {
+  const row = await deps.ds.getRepository(HomeVisit).findOneBy({ id });
+  const account = row ? await deps.ds.getRepository(HeatingAccount).findOneBy({ id: row.accountId }) : null;
+  if (!row || !account || !(await inAccountScope(deps.ds, ctx, account))) throw new AppError("VISIT_NOT_FOUND");
+  return row;
 }
 
 export function visitRoutes(deps: Deps) {
@@ -126,9 +143,8 @@ export function visitRoutes(deps: Deps) {
       params: IdParamSchema,
       response: VisitSchema.extend({ history: z.array(VisitSchema) }),
       errors: [404],
-      async handler({ params }) {
-        const row = await ds.getRepository(HomeVisit).findOneBy({ id: params.id });
-        if (!row) throw new AppError("VISIT_NOT_FOUND");
+      async handler({ params }, ctx) {
+        const row = await visibleVisit(deps, ctx, params.id);
         const chain = await ds
           .getRepository(HomeVisit)
           .find({ where: { rootId: row.rootId ?? row.id }, order: { id: "ASC" } });
@@ -150,6 +166,7 @@ export function visitRoutes(deps: Deps) {
       status: 201,
       errors: [403, 404, 409],
       async handler({ params, body }, ctx) {
+        await visibleVisit(deps, ctx, params.id);
         return correctVisit(deps, ctx, params.id, body);
       },
     }),
@@ -185,9 +202,8 @@ export function visitRoutes(deps: Deps) {
       params: IdParamSchema,
       response: AccountVisitsSchema,
       errors: [404],
-      async handler({ params }) {
-        if (!(await ds.getRepository(HeatingAccount).existsBy({ id: params.id })))
-          throw new AppError("ACCOUNT_NOT_FOUND");
+      async handler({ params }, ctx) {
+        await visibleAccount(deps, ctx, params.id);
         const items = await accountVisitViews(deps, params.id);
         const positions = currentOnly(items).flatMap((v) =>
           v.position
@@ -281,8 +297,7 @@ export function mountVisitPdf(router: Router, deps: Deps): void {
     requireAuth(ctx, "staff", VISIT_READ_ROLES);
     const id = Number(ctx.params.id);
     if (!Number.isInteger(id) || id <= 0) throw new AppError("ACCOUNT_NOT_FOUND");
-    const account = await deps.ds.getRepository(HeatingAccount).findOneBy({ id });
-    if (!account) throw new AppError("ACCOUNT_NOT_FOUND");
+    const account = await visibleAccount(deps, ctx, id);
     const visits = await accountVisitViews(deps, id);
     const pdf = await renderVisitsPdf(deps, account, visits);
     await audit(deps.ds, ctx, {

@@ -52,17 +52,29 @@ export async function scopeOf(db: Db, ctx: Context): Promise<number[] | null> {
  * they cover; a technician may also visit the buildings of the station they belong to.
  */
 export async function requireAccountScope(db: Db, ctx: Context, account: HeatingAccount): Promise<void> {
+  if (!(await inAccountScope(db, ctx, account))) throw new AppError("VISIT_OUT_OF_SCOPE");
+}
+
+/**
+ * Whether the caller may see (and act on) the account's visits: supervisors, administrators and desk staff
+ * always; a grid worker or technician only within their communities (a technician also within their station).
+ */
+export async function inAccountScope(
+  db: Db,
+  ctx: Context,
+  account: Pick<HeatingAccount, "communityId" | "buildingId">,
+): Promise<boolean> {
   const scope = await scopeOf(db, ctx);
-  if (scope === null || scope.includes(account.communityId)) return;
+  if (scope === null || scope.includes(account.communityId)) return true;
   const auth = staffAuth(ctx);
   if (auth.roles.includes("technician") && account.buildingId) {
     const [staff, building] = await Promise.all([
       db.getRepository(StaffUser).findOneBy({ id: auth.id }),
       db.getRepository(Building).findOneBy({ id: account.buildingId }),
     ]);
-    if (staff?.stationId && building?.stationId === staff.stationId) return;
+    if (staff?.stationId && building?.stationId === staff.stationId) return true;
   }
-  throw new AppError("VISIT_OUT_OF_SCOPE");
+  return false;
 }
 
 /** Staff members holding one of `roles`, active, by id. */

@@ -17,6 +17,7 @@ import { staffAuth } from "../../http/auth";
 import { AppError } from "../../http/errors";
 import { Community, HeatingAccount } from "../accounts";
 import { audit } from "../audit";
+import { appendChained } from "../evidence";
 import { hardshipStatus } from "../hardship";
 import { StaffUser } from "../staff";
 import { createTicketIn, Ticket } from "../tickets";
@@ -258,6 +259,7 @@ export async function recordVisit(deps: Deps, ctx: Context, input: RecordVisitIn
       );
       row.rootId = row.id;
       await m.getRepository(HomeVisit).update({ id: row.id }, { rootId: row.id });
+      await appendChained(m, "home_visits", account.id);
       await claimVisitPhotos(m, staffId, allPhotoIds(row), row.id);
       await applyEffects(m, deps, staffId, account, row, input.taskId ?? null, now);
       await audit(m, ctx, {
@@ -323,6 +325,7 @@ export async function correctVisit(deps: Deps, ctx: Context, id: number, input: 
       if (/duplicate|unique/i.test(String((err as Error).message))) throw new AppError("VISIT_ALREADY_CORRECTED");
       throw err;
     }
+    await appendChained(m, "home_visits", old.accountId);
     await claimVisitPhotos(m, auth.id, allPhotoIds(row), row.id, chainIds);
     const hadCold = await m
       .getRepository(HomeVisitEffect)

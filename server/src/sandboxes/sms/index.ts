@@ -19,6 +19,9 @@ export const smsSandbox: VendorSandbox<SmsSandboxes> = {
       upUrl: config.sms.upToken
         ? `${config.publicUrl}/api/v1/notify/sms-up?token=${encodeURIComponent(config.sms.upToken)}`
         : undefined,
+      reportUrl: config.sms.upToken
+        ? `${config.publicUrl}/api/v1/notify/sms-report?token=${encodeURIComponent(config.sms.upToken)}`
+        : undefined,
       templates: {
         [config.sms.templates.ticket_progress]: SMS_TEMPLATE_TEXTS.ticket_progress,
         [config.sms.templates.follow_up_due]: SMS_TEMPLATE_TEXTS.follow_up_due,
@@ -28,6 +31,7 @@ export const smsSandbox: VendorSandbox<SmsSandboxes> = {
         [config.sms.templates.arrears_soft]: SMS_TEMPLATE_TEXTS.arrears_soft,
         [config.sms.templates.refund_result]: SMS_TEMPLATE_TEXTS.refund_result,
         [config.sms.templates.hardship_progress]: SMS_TEMPLATE_TEXTS.hardship_progress,
+        [config.sms.templates.legal_final_notice]: SMS_TEMPLATE_TEXTS.legal_final_notice,
       },
     });
     return { sms };

@@ -17,6 +17,7 @@ const BODY_LIMIT = 64 * 1024;
  *   GET  /test/messages?phone=    what was sent, rendered (newest last)
  *   POST /test/fail-next {mode, count?}  unavailable (HTTP 503) | throttle (isv.BUSINESS_LIMIT_CONTROL)
  *                                        | reject (isv.AMOUNT_NOT_ENOUGH) | slow (answers after delayMs)
+ *   POST /test/report {bizId, delivered, errCode?}  pushes the delivery report (回执) of a message sent
  *   POST /test/reset              forget everything
  *
  * Like the platform it checks the AccessKeyId, the signature, the timestamp (15 minutes), the nonce (used
@@ -39,6 +40,8 @@ export interface SmsSandboxOptions {
   timestampSkewS?: number;
   /** where replies are pushed (上行短信, /test/reply): the server's /api/v1/notify/sms-up with its token */
   upUrl?: string;
+  /** where delivery reports are pushed (短信回执, /test/report): the server's /api/v1/notify/sms-report */
+  reportUrl?: string;
   /** delay of "slow" answers; 15 s by default */
   slowMs?: number;
   now?: () => number;
@@ -243,6 +246,46 @@ export function mountSmsSandbox(router: Router, opts: SmsSandboxOptions | { sand
           sequence_id: Date.now(),
         },
       ]),
+    });
+    ctx.body = { pushed: res.status };
+  });
+  // the platform reports a message delivered or not (短信回执): pushed to the server the way the platform's
+  // HTTP batch push does (a JSON array, SmsReport format), when a report address is configured
+  router.post(`${P}/test/report`, async (ctx) => {
+    let input: { bizId?: unknown; delivered?: unknown; errCode?: unknown } = {};
+    try {
+      input = JSON.parse((await readText(ctx, BODY_LIMIT)) || "{}");
+    } catch {
+      input = {};
+    }
+    const reportUrl = "sandbox" in opts ? undefined : opts.reportUrl;
+    const sent = sb.messages.filter((m) => m.bizId === input.bizId);
+    if (typeof input.delivered !== "boolean" || sent.length === 0 || !reportUrl) {
+      ctx.status = 400;
+      ctx.body = {
+        error: reportUrl ? "expected {bizId of a message sent, delivered}" : "no report address configured",
+      };
+      return;
+    }
+    const at = new Date().toISOString().slice(0, 19).replace("T", " ");
+    const delivered = input.delivered;
+    const errCode = delivered ? "DELIVERED" : typeof input.errCode === "string" ? input.errCode : "MK:0001";
+    const res = await fetch(reportUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(
+        sent.map((m) => ({
+          phone_number: m.phone,
+          send_time: new Date(m.at).toISOString().slice(0, 19).replace("T", " "),
+          report_time: at,
+          success: delivered,
+          err_code: errCode,
+          err_msg: delivered ? "用户接收成功" : "用户接收失败",
+          sms_size: "1",
+          biz_id: m.bizId,
+          out_id: m.outId ?? "",
+        })),
+      ),
     });
     ctx.body = { pushed: res.status };
   });
