@@ -1,6 +1,7 @@
 import { formatYuan } from "@warmline/shared";
 import { Alert, Descriptions, Form, Input, Modal, Table, Typography } from "antd";
 import { messageOf } from "../api/api";
+import { reasonRule } from "../forms/reasonRule";
 import type { BillCorrectionView, BillView } from "../api/billing";
 import { useCorrectBill } from "../queries/billing";
 
@@ -112,19 +113,7 @@ export function CorrectBillModal({ accountId, bill, onClose, onCorrected }: Prop
         >
           <Input inputMode="decimal" placeholder="例如 86.50" autoComplete="off" />
         </Form.Item>
-        <Form.Item
-          label="更正原因"
-          name="reason"
-          rules={[
-            {
-              validator: async (_r, value: string | undefined) => {
-                const t = (value ?? "").trim();
-                if (t.length < 4) throw new Error("请填写更正原因（至少4个字）");
-                if (t.length > 200) throw new Error("更正原因不能超过200个字");
-              },
-            },
-          ]}
-        >
+        <Form.Item label="更正原因" name="reason" rules={[reasonRule("更正原因")]}>
           <Input.TextArea rows={3} maxLength={200} showCount placeholder="例如：入户实测面积与登记不符" />
         </Form.Item>
       </Form>

@@ -1,6 +1,7 @@
 import { formatYuan } from "@warmline/shared";
 import { Alert, Descriptions, Form, Input, Modal } from "antd";
 import { messageOf } from "../api/api";
+import { reasonRule } from "../forms/reasonRule";
 import type { BillView } from "../api/billing";
 import { yuanRule } from "../forms/yuanRule";
 import { parseYuan } from "../money";
@@ -107,19 +108,7 @@ export function WaiveModal({ accountId, bill, onClose, onWaived }: Props) {
         >
           <Input inputMode="decimal" placeholder="0.00" autoComplete="off" />
         </Form.Item>
-        <Form.Item
-          label="减免原因"
-          name="reason"
-          rules={[
-            {
-              validator: async (_r, value: string | undefined) => {
-                const t = (value ?? "").trim();
-                if (t.length < 4) throw new Error("请填写减免原因（至少4个字）");
-                if (t.length > 200) throw new Error("减免原因不能超过200个字");
-              },
-            },
-          ]}
-        >
+        <Form.Item label="减免原因" name="reason" rules={[reasonRule("减免原因")]}>
           <Input.TextArea rows={3} maxLength={200} showCount />
         </Form.Item>
       </Form>
