@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ARTIFACTS } from "../support/browser";
-import { residentWithAccount, useProductAndBrowser } from "../support/e2e";
+import { chooseOption, residentWithAccount, useProductAndBrowser } from "../support/e2e";
 
 const ctx = useProductAndBrowser();
 /** screenshots (console 1440×900, H5 390×844): beside the other browser tests' unless NOTICE_SHOTS_DIR says */
@@ -98,11 +98,9 @@ describe("供热公告", () => {
     await staff.getByRole("button", { name: /发布公告/ }).click();
     const dialog = staff.locator(".ant-modal").filter({ hasText: "发布公告" });
     await dialog.getByLabel("标题").fill("管网抢修临时停热");
-    await dialog.locator("#kind").click({ force: true });
-    await staff.locator(".ant-select-item-option", { hasText: "停热检修" }).click();
+    await chooseOption(staff, dialog.locator("#kind"), "停热检修");
     await dialog.getByText("指定换热站", { exact: true }).click();
-    await dialog.locator("#stationIds").click({ force: true });
-    await staff.locator(".ant-select-item-option", { hasText: station }).click();
+    await chooseOption(staff, dialog.locator("#stationIds"), station);
     await staff.keyboard.press("Escape");
     await dialog
       .getByLabel("正文")

@@ -222,21 +222,28 @@ describe("grid worker on a phone", () => {
     await chosen.waitFor();
 
     const pad = form.locator('[data-testid="signature-canvas"]');
-    await pad.scrollIntoViewIfNeeded();
+    await pad.waitFor();
     /** one stroke across the pad (drawn again if the drawer was still settling and it did not take) */
     const sign = async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        await pad.scrollIntoViewIfNeeded();
-        await page.waitForTimeout(300);
-        const box = await pad.boundingBox();
-        if (!box) throw new Error("no signature pad");
-        await page.mouse.move(box.x + 30, box.y + box.height * 0.7);
-        await page.mouse.down();
-        for (let i = 1; i <= 12; i++)
-          await page.mouse.move(box.x + 30 + i * 22, box.y + box.height * (0.7 - 0.4 * Math.sin(i / 2)), {
-            steps: 2,
-          });
-        await page.mouse.up();
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          // the form re-renders while the drawer settles: the canvas can be replaced between two steps
+          await pad.scrollIntoViewIfNeeded({ timeout: 5_000 });
+          await page.waitForTimeout(300);
+          const box = await pad.boundingBox({ timeout: 5_000 });
+          if (!box) continue;
+          await page.mouse.move(box.x + 30, box.y + box.height * 0.7);
+          await page.mouse.down();
+          for (let i = 1; i <= 12; i++)
+            await page.mouse.move(box.x + 30 + i * 22, box.y + box.height * (0.7 - 0.4 * Math.sin(i / 2)), {
+              steps: 2,
+            });
+          await page.mouse.up();
+        } catch (err) {
+          if (attempt >= 4) throw err;
+          await page.waitForTimeout(500);
+          continue;
+        }
         if (await form.getByText("已签名").isVisible()) return;
       }
     };

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { launchBrowser } from "./browser";
 import { type ServerProcess, startServerProcess } from "./process";
@@ -50,4 +50,25 @@ export async function residentWithAccount(
   await page.fill("#factorValue", ownerName);
   await page.getByText("绑定", { exact: true }).click();
   await page.locator(".page-accounts .account-card", { hasText: accountNo }).waitFor();
+}
+
+/**
+ * Picks an option of an antd Select: opens it and waits for the option in the visible dropdown, opening it
+ * again when a click on a still-animating modal did not open it (seen on a loaded machine).
+ */
+export async function chooseOption(page: Page, select: Locator, text: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await select.click({ force: true });
+    const option = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", {
+      hasText: text,
+    });
+    try {
+      await option.first().waitFor({ timeout: 5_000 });
+      await option.first().click();
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press("Escape");
+    }
+  }
 }
