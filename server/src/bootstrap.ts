@@ -38,6 +38,7 @@ import { residentsModule } from "./modules/residents";
 import { staffModule } from "./modules/staff";
 import { suspensionsModule } from "./modules/suspensions";
 import { legalModule } from "./modules/legal";
+import { dashboardsModule } from "./modules/dashboards";
 import { ticketAlertSubjects, ticketsModule } from "./modules/tickets";
 import { weatherModule } from "./modules/weather";
 import { communitiesOf, visitsModule } from "./modules/visits";
@@ -72,6 +73,7 @@ export const MODULES: readonly WarmlineModule[] = [
   visitsModule,
   suspensionsModule,
   legalModule,
+  dashboardsModule,
 ];
 
 /** every entity of the schema; migrations must create exactly these tables (checked by a test) */

@@ -41,6 +41,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "invoice_title.delete": "删除发票抬头",
   "alert.ack": "知悉升级提醒",
   "report.export": "导出报表",
+  "dashboard.targets_update": "修改供热季目标值",
   "register.upload": "上传户籍台账（校验）",
   "register.apply": "执行户籍台账导入",
   "account.import_create": "台账导入新建账户",

@@ -41,6 +41,7 @@ export const ERRORS = {
   SEASON_EXISTS: { status: 409, message: "该供热季已存在" },
   SEASON_HAS_BILLS: { status: 409, message: "该供热季已开具账单，不能删除" },
   SEASON_NOT_FOUND: { status: 404, message: "供热季不存在" },
+  DASHBOARD_COMMUNITY_NOT_FOUND: { status: 404, message: "小区不存在" },
   TARIFF_MISSING: { status: 400, message: "缺少部分用户类别的收费标准" },
   BILL_NOT_FOUND: { status: 404, message: "账单不存在" },
   BILL_RUN_NOT_FOUND: { status: 404, message: "账单生成任务不存在" },

@@ -37,3 +37,5 @@ export * from "./legalApi";
 export * from "./legalEvidenceApi";
 export * from "./legalTypical";
 export * from "./legalTypicalApi";
+export * from "./collection";
+export * from "./collectionApi";

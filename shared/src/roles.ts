@@ -127,5 +127,9 @@ export const CALENDAR_ADMIN_ROLES: readonly StaffRole[] = ["admin"];
 export const CALENDAR_READ_ROLES: readonly StaffRole[] = ["supervisor", "legal_officer", "admin"];
 /** the escalation inbox (升级提醒): SLA breaches escalated to the supervisor */
 export const ALERT_ROLES: readonly StaffRole[] = ["legal_officer", "supervisor", "admin"];
+/** 收费率看板 (issue 16): the supervisors' view of the season */
+export const DASHBOARD_ROLES: readonly StaffRole[] = ["supervisor", "admin"];
+/** set the per-season targets drawn on the dashboards */
+export const DASHBOARD_TARGET_ROLES: readonly StaffRole[] = ["admin"];
 /** record outdoor temperature readings (the heat source plant's log, a technician on site) */
 export const OUTDOOR_RECORD_ROLES: readonly StaffRole[] = ["dispatcher", "technician", "supervisor", "admin"];

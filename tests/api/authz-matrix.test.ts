@@ -225,6 +225,12 @@ const MATRIX: Record<RouteKey, Allowed> = {
   "GET /api/v1/staff/reports/service-rates": ["hotline_agent", "dispatcher", "supervisor", "admin"],
   "GET /api/v1/staff/reports/service-rates.csv": ["hotline_agent", "dispatcher", "supervisor", "admin"],
   "GET /api/v1/staff/reports/service-rates.xlsx": ["hotline_agent", "dispatcher", "supervisor", "admin"],
+  // 收费率看板 and season targets (issue 16)
+  "GET /api/v1/staff/dashboards/collection": ["supervisor", "admin"],
+  "GET /api/v1/staff/dashboards/collection/curve": ["supervisor", "admin"],
+  "GET /api/v1/staff/dashboards/collection/accounts": ["supervisor", "admin"],
+  "GET /api/v1/staff/dashboards/targets/:season": ["supervisor", "admin"],
+  "PUT /api/v1/staff/dashboards/targets/:season": ["admin"],
 
   // 报停/复供: dispatchers (and supervisors, admins) review and send the valve visit; the technician it is sent to
   // confirms it with the sealed-valve photo; the hotline reads the desk; the account page's status: everyone
@@ -408,6 +414,7 @@ function target(key: RouteKey) {
     packetId: 1,
     noticeId: 1,
     year: 2099,
+    season: "2099-2100",
   });
 }
 

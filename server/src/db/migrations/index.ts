@@ -1,3 +1,4 @@
+import { Dashboards1796325378103 } from "./1796325378103-Dashboards";
 import { LegalPackets1796321655056 } from "./1796321655056-LegalPackets";
 import { LegalTypicalCases1796321608779 } from "./1796321608779-LegalTypicalCases";
 import { BillCorrections1796321595726 } from "./1796321595726-BillCorrections";
@@ -58,4 +59,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   BillCorrections1796321595726,
   LegalTypicalCases1796321608779,
   LegalPackets1796321655056,
+  Dashboards1796325378103,
 ];
