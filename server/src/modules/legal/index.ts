@@ -40,11 +40,12 @@ const DEADLINE_EVERY_MS = 3_600_000;
 const ACTIVITY_EVERY_MS = 10 * 60_000;
 
 /**
- * 恶意欠费移交法务 (issue 15, core): the daily candidate list (rule in shared/src/legal.ts, facts from
- * accounts, billing, visits, reminders, hardship and tickets), cases with an append-only timeline, court
- * deadlines on the working-day calendar (节假日数据缺失 instead of Mon–Fri), deadline alerts and news on the
- * accounts of open cases in the legal officers' inbox. Not here yet: the litigation packet, the evidence
- * hash chain, the final notice (催告函), typical-case publishing and reports.
+ * 恶意欠费移交法务 (issue 15): the daily candidate list (rule in shared/src/legal.ts, facts from accounts,
+ * billing, visits, reminders, hardship and tickets), cases with an append-only timeline, court deadlines on the
+ * working-day calendar (节假日数据缺失 instead of Mon–Fri), deadline alerts and news on the accounts of open
+ * cases in the legal officers' inbox; the litigation packet (packet*.ts), the evidence-chain check
+ * (chainVerify.ts, the chain itself in db/evidenceChain.ts), the final notice (finalNotice*.ts), typical-case
+ * notices (typicalCase*.ts), reports and the arrears register export.
  */
 export const legalModule: WarmlineModule = {
   name: "legal",
