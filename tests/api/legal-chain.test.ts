@@ -246,7 +246,9 @@ describe("appends at the same time", () => {
     const { report, broken } = await verifyChain(ds, "legal_case_events", key);
     expect(broken).toBeNull();
     expect(report.rows).toBe(before + 6);
-    const head = await ds.getRepository(EvidenceChainHead).findOneByOrFail({ chainKey: `legal_case_events:${key}` });
+    const head = await ds
+      .getRepository(EvidenceChainHead)
+      .findOneByOrFail({ chainTable: "legal_case_events", groupId: key });
     expect(head.seq).toBe(before + 6);
     expect((await verify()).ok).toBe(true);
   });

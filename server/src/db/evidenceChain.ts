@@ -20,8 +20,13 @@ import type { DataSource, EntityManager } from "typeorm";
  *
  * Only fields final at insert are hashed. Reminder rows move forward after insert (status, channel, text,
  * sent/delivered times) and are not hashed on those; the plan (account, step, season, grade, template,
- * owed, planned date, who) is. The field lists are fixed here (not read from entity metadata) so a column
- * added later never changes the hash of an old row.
+ * owed, planned date, who, when) is. The field lists are fixed here (not read from entity metadata) so a
+ * column added later never changes the hash of an old row.
+ *
+ * Reminders are hashed without their id: the daily planning writes tens of thousands at once, so it locks
+ * the heads first and inserts each row with its hash already computed (`lockHeads` + `sealRows` +
+ * `writeHeads`), one write per row instead of an insert and an update. A reminder's place is its chain
+ * position within its account, which the hash covers.
  */
 export const CHAIN_TABLES = {
   home_visits: {
@@ -62,7 +67,6 @@ export const CHAIN_TABLES = {
   reminders: {
     group: "account_id",
     fields: [
-      "id",
       "campaign_id",
       "account_id",
       "step_key",
@@ -113,28 +117,102 @@ export function rowHash(table: ChainTable, row: Raw, prev: string): string {
 }
 
 function selectRows(db: Db, table: ChainTable, where: string) {
-  const cols = [...CHAIN_TABLES[table].fields, "chain_seq", "chain_prev", "chain_hash"].map((c) => q(db, c));
+  const cols = [...new Set(["id", ...CHAIN_TABLES[table].fields, "chain_seq", "chain_prev", "chain_hash"])].map((c) =>
+    q(db, c),
+  );
   return `SELECT ${cols.join(", ")} FROM ${q(db, table)} WHERE ${where}`;
 }
 
 const CHUNK = 500;
-const stamp = (m: EntityManager) => (isMysql(m) ? new Date() : new Date().toISOString().replace("T", " ").slice(0, 23));
+/** a creation time in the form the driver stores and reads back (hashed as read: see `norm`) */
+export const chainStamp = (m: EntityManager, at = new Date()): Date | string =>
+  isMysql(m) ? at : at.toISOString().replace("T", " ").slice(0, 23);
+
+export interface ChainHead {
+  seq: number;
+  lastHash: string;
+  lastRowId: number | null;
+}
 
 /**
- * Locks (creating where needed) the heads of chains, in the order of their keys (the unique index's order,
- * so two batch appends lock in the same order and cannot deadlock on each other). MariaDB: ON DUPLICATE KEY
- * UPDATE takes the exclusive lock at once (no shared lock to upgrade); SQLite serializes writers.
+ * Locks (creating where needed) the heads of a table's chains for these groups, in primary-key order (so two
+ * batch appends lock in the same order and cannot deadlock on each other), and reads them. MariaDB: the
+ * upsert takes the exclusive lock at once (no shared lock to upgrade); SQLite serializes writers. Call it
+ * in the append's transaction, before the rows are chained.
+ *
+ * `create: false` skips the upsert (one statement less per slice, for a batch whose heads are mostly new):
+ * the locking read then holds gap locks where a head is missing, so two such appenders racing on the same
+ * new chains deadlock instead of forking them, and the caller must retry on a deadlock (the reminder
+ * planning does).
  */
-async function lockHeads(m: EntityManager, keys: string[]): Promise<Map<string, { seq: number; lastHash: string }>> {
+export async function lockHeads(
+  m: EntityManager,
+  table: ChainTable,
+  groupIds: number[],
+  opts: { create: boolean } = { create: true },
+): Promise<Map<number, ChainHead>> {
+  const out = new Map<number, ChainHead>();
+  const groups = [...new Set(groupIds)].sort((a, b) => a - b);
   const head = q(m, "evidence_chain_heads");
-  const values = keys.map(() => "(?, 0, '')").join(", ");
-  const conflict = isMysql(m) ? "ON DUPLICATE KEY UPDATE chain_key = chain_key" : "ON CONFLICT DO NOTHING";
-  await m.query(`INSERT INTO ${head} (chain_key, seq, last_hash) VALUES ${values} ${conflict}`, keys);
-  const rows: Raw[] = await m.query(
-    `SELECT chain_key, seq, last_hash FROM ${head} WHERE chain_key IN (${keys.map(() => "?").join(", ")}) ORDER BY chain_key${isMysql(m) ? " FOR UPDATE" : ""}`,
-    keys,
-  );
-  return new Map(rows.map((r) => [String(r.chain_key), { seq: Number(r.seq), lastHash: String(r.last_hash) }]));
+  for (let i = 0; i < groups.length; i += CHUNK) {
+    const part = groups.slice(i, i + CHUNK);
+    if (opts.create) {
+      const conflict = isMysql(m) ? "ON DUPLICATE KEY UPDATE seq = seq" : "ON CONFLICT DO NOTHING";
+      await m.query(
+        `INSERT INTO ${head} (chain_table, group_id, seq, last_hash) VALUES ${part.map(() => "(?, ?, 0, '')").join(", ")} ${conflict}`,
+        part.flatMap((g) => [table, g]),
+      );
+    }
+    const rows: Raw[] = await m.query(
+      // a locking read: the latest committed head, not this transaction's snapshot
+      `SELECT group_id, seq, last_hash, last_row_id FROM ${head} WHERE chain_table = ? AND group_id IN (${part.map(() => "?").join(", ")})${isMysql(m) ? " FOR UPDATE" : ""}`,
+      [table, ...part],
+    );
+    for (const r of rows)
+      out.set(Number(r.group_id), {
+        seq: Number(r.seq),
+        lastHash: String(r.last_hash),
+        lastRowId: r.last_row_id === null ? null : Number(r.last_row_id),
+      });
+  }
+  return out;
+}
+
+/**
+ * Gives each row (in the order given, per group) its chain position, previous hash and hash, moving the
+ * heads along. Pure: the rows carry the table's hashed fields as the database will read them back.
+ */
+export function sealRows<R extends Raw>(
+  table: ChainTable,
+  rows: R[],
+  heads: Map<number, ChainHead>,
+): (R & { chain_seq: number; chain_prev: string; chain_hash: string })[] {
+  const group = CHAIN_TABLES[table].group;
+  return rows.map((r) => {
+    const g = Number(r[group]);
+    const h = heads.get(g) ?? { seq: 0, lastHash: "", lastRowId: null };
+    const hash = rowHash(table, r, h.lastHash);
+    const sealed = { ...r, chain_seq: h.seq + 1, chain_prev: h.lastHash, chain_hash: hash };
+    heads.set(g, { seq: h.seq + 1, lastHash: hash, lastRowId: r.id === undefined ? h.lastRowId : Number(r.id) });
+    return sealed;
+  });
+}
+
+/** Writes the heads (locked by `lockHeads` in this transaction) back: one multi-row upsert per slice. */
+export async function writeHeads(m: EntityManager, table: ChainTable, heads: Map<number, ChainHead>): Promise<void> {
+  const head = q(m, "evidence_chain_heads");
+  const upsert = isMysql(m)
+    ? "ON DUPLICATE KEY UPDATE seq = VALUES(seq), last_hash = VALUES(last_hash), last_row_id = VALUES(last_row_id), updated_at = VALUES(updated_at)"
+    : "ON CONFLICT (chain_table, group_id) DO UPDATE SET seq = excluded.seq, last_hash = excluded.last_hash, last_row_id = excluded.last_row_id, updated_at = excluded.updated_at";
+  const now = chainStamp(m);
+  const all = [...heads.entries()].sort(([a], [b]) => a - b);
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const part = all.slice(i, i + CHUNK);
+    await m.query(
+      `INSERT INTO ${head} (chain_table, group_id, seq, last_hash, last_row_id, updated_at) VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} ${upsert}`,
+      part.flatMap(([g, h]) => [table, g, h.seq, h.lastHash, h.lastRowId, now]),
+    );
+  }
 }
 
 async function appendChunk(m: EntityManager, table: ChainTable, groups: number[]): Promise<number> {
@@ -146,31 +224,16 @@ async function appendChunk(m: EntityManager, table: ChainTable, groups: number[]
     groups,
   );
   if (rows.length === 0) return 0;
-  const byKey = new Map<string, Raw[]>();
-  for (const r of rows) {
-    const key = chainKey(table, Number(r[group]));
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
-  }
-  const keys = [...byKey.keys()].sort();
-  const heads = await lockHeads(m, keys);
-  // hashes in JS, then one CASE update per statement-sized slice for the rows and one for the heads: a batch
-  // of many accounts (the daily reminder planning) costs a handful of statements, not two per account
-  const rowUpdates: [number, number, string, string][] = [];
-  const headUpdates: [string, number, string, number][] = [];
-  for (const key of keys) {
-    let { seq, lastHash } = heads.get(key) ?? { seq: 0, lastHash: "" };
-    let lastId = 0;
-    for (const r of byKey.get(key) ?? []) {
-      const hash = rowHash(table, r, lastHash);
-      seq++;
-      rowUpdates.push([Number(r.id), seq, lastHash, hash]);
-      lastHash = hash;
-      lastId = Number(r.id);
-    }
-    headUpdates.push([key, seq, lastHash, lastId]);
-  }
-  for (let i = 0; i < rowUpdates.length; i += CHUNK) {
-    const part = rowUpdates.slice(i, i + CHUNK);
+  const heads = await lockHeads(
+    m,
+    table,
+    rows.map((r) => Number(r[group])),
+  );
+  // hashes in JS, then one update per statement-sized slice for the rows and one upsert for the heads: a
+  // batch of many groups costs a handful of statements, not two per group
+  const sealed = sealRows(table, rows, heads);
+  for (let i = 0; i < sealed.length; i += CHUNK) {
+    const part = sealed.slice(i, i + CHUNK).map((r) => [Number(r.id), r.chain_seq, r.chain_prev, r.chain_hash]);
     const id = q(m, "id");
     if (isMysql(m)) {
       const values = part.map(() => "SELECT ? AS id, ? AS seq, ? AS prev, ? AS hash").join(" UNION ALL ");
@@ -185,22 +248,13 @@ async function appendChunk(m: EntityManager, table: ChainTable, groups: number[]
       `UPDATE ${q(m, table)} SET ${cases("chain_seq")}, ${cases("chain_prev")}, ${cases("chain_hash")} WHERE ${id} IN (${part.map(() => "?").join(", ")})`,
       [
         ...part.flatMap((u) => [u[0], u[1]]),
-        ...part.flatMap(([rid, , prev]) => [rid, prev]),
-        ...part.flatMap(([rid, , , hash]) => [rid, hash]),
-        ...part.map(([rid]) => rid),
+        ...part.flatMap((u) => [u[0], u[2]]),
+        ...part.flatMap((u) => [u[0], u[3]]),
+        ...part.map((u) => u[0]),
       ],
     );
   }
-  // the heads are locked (and exist): a multi-row upsert writes them all in one statement
-  const head = q(m, "evidence_chain_heads");
-  const upsert = isMysql(m)
-    ? "ON DUPLICATE KEY UPDATE seq = VALUES(seq), last_hash = VALUES(last_hash), last_row_id = VALUES(last_row_id), updated_at = VALUES(updated_at)"
-    : "ON CONFLICT (chain_key) DO UPDATE SET seq = excluded.seq, last_hash = excluded.last_hash, last_row_id = excluded.last_row_id, updated_at = excluded.updated_at";
-  const now = stamp(m);
-  await m.query(
-    `INSERT INTO ${head} (chain_key, seq, last_hash, last_row_id, updated_at) VALUES ${headUpdates.map(() => "(?, ?, ?, ?, ?)").join(", ")} ${upsert}`,
-    headUpdates.flatMap(([key, seq, hash, lastId]) => [key, seq, hash, lastId, now]),
-  );
+  await writeHeads(m, table, heads);
   return rows.length;
 }
 
@@ -261,8 +315,8 @@ export async function verifyChain(
     [groupId],
   );
   const heads: Raw[] = await db.query(
-    `SELECT seq, last_hash, last_row_id FROM ${q(db, "evidence_chain_heads")} WHERE chain_key = ?`,
-    [key],
+    `SELECT seq, last_hash, last_row_id FROM ${q(db, "evidence_chain_heads")} WHERE chain_table = ? AND group_id = ?`,
+    [table, groupId],
   );
   const fail = (b: Omit<ChainBreak, "table" | "chainKey">) => ({
     report: { table, chainKey: key, rows: rows.length, ok: false },
@@ -308,10 +362,11 @@ export async function verifyChain(
 export async function chainGroups(db: Db, table: ChainTable): Promise<number[]> {
   const group = CHAIN_TABLES[table].group;
   const rows: Raw[] = await db.query(`SELECT DISTINCT ${q(db, group)} AS g FROM ${q(db, table)} ORDER BY g`);
-  const heads: Raw[] = await db.query(`SELECT chain_key FROM ${q(db, "evidence_chain_heads")} WHERE chain_key LIKE ?`, [
-    `${table}:%`,
-  ]);
+  const heads: Raw[] = await db.query(
+    `SELECT group_id FROM ${q(db, "evidence_chain_heads")} WHERE chain_table = ? AND seq > 0`,
+    [table],
+  );
   const ids = new Set(rows.map((r) => Number(r.g)));
-  for (const h of heads) ids.add(Number(String(h.chain_key).split(":")[1]));
+  for (const h of heads) ids.add(Number(h.group_id));
   return [...ids].sort((a, b) => a - b);
 }

@@ -1,4 +1,5 @@
 import { Dashboards1796325378103 } from "./1796325378103-Dashboards";
+import { EvidenceHeadsByPair1796332760548 } from "./1796332760548-EvidenceHeadsByPair";
 import { LegalPackets1796321655056 } from "./1796321655056-LegalPackets";
 import { LegalTypicalCases1796321608779 } from "./1796321608779-LegalTypicalCases";
 import { BillCorrections1796321595726 } from "./1796321595726-BillCorrections";
@@ -60,4 +61,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   LegalTypicalCases1796321608779,
   LegalPackets1796321655056,
   Dashboards1796325378103,
+  EvidenceHeadsByPair1796332760548,
 ];

@@ -10,9 +10,13 @@ export {
   type ChainTable,
   chainGroups,
   chainKey,
+  chainStamp,
+  lockHeads,
   rowHash,
   sealAll,
+  sealRows,
   verifyChain,
+  writeHeads,
 } from "../../db/evidenceChain";
 export { EvidenceChainHead } from "./entities";
 

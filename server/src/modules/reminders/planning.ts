@@ -20,7 +20,7 @@ import { driverOf } from "../../db/dataSource";
 import { enqueueMany } from "../../jobs/outbox";
 import type { HeatingAccount } from "../accounts";
 import { HeatingSeason, policyOf } from "../billing";
-import { appendChained } from "../evidence";
+import { chainStamp, lockHeads, sealRows, writeHeads } from "../evidence";
 import { Reminder, ReminderCampaign } from "./entities";
 import { currentLadder } from "./ladder";
 import { SEND_JOB_ATTEMPTS } from "./sending";
@@ -28,6 +28,8 @@ import { REMINDER_SEND_JOB } from "./visitTasks";
 
 /** accounts looked at per transaction */
 export const PLAN_BATCH = 2000;
+/** reminder rows per INSERT statement (17 parameters each: within SQLite's 32,766) */
+const INSERT_SLICE = 1000;
 /** categories of a complaint about heating quality (soft track) */
 export const HEATING_COMPLAINT_CATEGORIES = ["cold_room", "no_heat"] as const;
 
@@ -174,41 +176,90 @@ function arrearsOfRows(
 }
 
 /**
- * Writes planned reminder rows in one multi-row INSERT under the unique key (account, step, season): a row
- * whose key exists already (a rerun, another worker, an earlier campaign's step) is left as it is (MariaDB
- * ON DUPLICATE KEY no-op, SQLite ON CONFLICT DO NOTHING). Call it in the batch's transaction. This is the
- * one place the planning inserts reminder rows.
+ * Writes planned reminder rows, each already chained: under the locks of the accounts' evidence-chain heads,
+ * the rows whose key (account, step, season) exists already (a rerun, another worker, an earlier campaign's
+ * step) are dropped, the rest get their chain position and hash and go in one multi-row INSERT per slice,
+ * and the heads move on. A second planner of the same accounts waits on the heads until the first commits
+ * and then finds the keys taken. Call it in the batch's transaction. This is the one place the planning
+ * inserts reminder rows.
  */
-export async function insertPlannedReminders(m: EntityManager, rows: PlannedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const mysql = driverOf(m.connection) === "mysql";
-  const cols = REMINDER_COLUMNS.join(", ");
-  const values = rows.map(() => `(${REMINDER_COLUMNS.map(() => "?").join(", ")})`).join(", ");
-  const params = rows.flatMap((r) => [
-    r.campaignId,
-    r.accountId,
-    r.stepKey,
-    r.seasonCode,
-    r.grade,
-    r.soft ? 1 : 0,
-    r.chain,
-    0,
-    r.template,
-    r.review ? 1 : 0,
-    "planned",
-    r.owedFen,
-    r.plannedFor,
-  ]);
-  const conflict = mysql
-    ? "ON DUPLICATE KEY UPDATE step_key = step_key"
-    : "ON CONFLICT (account_id, step_key, season_code) DO NOTHING";
-  await m.query(`INSERT INTO reminders (${cols}) VALUES ${values} ${conflict}`, params);
-  // the evidence chain of each account (modules/evidence): the rows this insert added
-  await appendChained(
+export async function insertPlannedReminders(m: EntityManager, rows: PlannedRow[], now = new Date()): Promise<number> {
+  if (rows.length === 0) return 0;
+  // heads read with a locking read (no upsert first: withDeadlockRetry takes the rare race on new chains)
+  const heads = await lockHeads(
     m,
     "reminders",
     rows.map((r) => r.accountId),
+    { create: false },
   );
+  const taken = new Set<string>();
+  const key = (accountId: unknown, step: unknown, season: unknown) => `${Number(accountId)}|${step}|${season}`;
+  for (let i = 0; i < rows.length; i += INSERT_SLICE) {
+    const part = rows.slice(i, i + INSERT_SLICE);
+    // a locking read on MariaDB: rows another planner committed while this one waited on the heads count
+    const found: Raw[] = await m.query(
+      `SELECT account_id, step_key, season_code FROM reminders WHERE account_id IN (${part.map(() => "?").join(", ")})${driverOf(m.connection) === "mysql" ? " FOR UPDATE" : ""}`,
+      part.map((r) => r.accountId),
+    );
+    for (const f of found) taken.add(key(f.account_id, f.step_key, f.season_code));
+  }
+  const fresh = rows.filter((r) => !taken.has(key(r.accountId, r.stepKey, r.seasonCode)));
+  if (fresh.length === 0) return 0;
+  const createdAt = chainStamp(m, now);
+  const sealed = sealRows(
+    "reminders",
+    fresh.map((r) => ({
+      campaign_id: r.campaignId,
+      account_id: r.accountId,
+      step_key: r.stepKey,
+      season_code: r.seasonCode,
+      grade: r.grade,
+      soft: r.soft ? 1 : 0,
+      chain: r.chain,
+      template: r.template,
+      owed_fen: r.owedFen,
+      planned_for: r.plannedFor,
+      created_by: null,
+      created_at: createdAt,
+    })),
+    heads,
+  );
+  const cols = [...REMINDER_COLUMNS, "created_at", "chain_seq", "chain_prev", "chain_hash"];
+  for (let i = 0; i < sealed.length; i += INSERT_SLICE) {
+    const part = sealed.slice(i, i + INSERT_SLICE);
+    const values = part.map(() => `(${cols.map(() => "?").join(", ")})`).join(", ");
+    const params = part.flatMap((r, k) => [
+      r.campaign_id,
+      r.account_id,
+      r.step_key,
+      r.season_code,
+      r.grade,
+      r.soft,
+      r.chain,
+      0,
+      r.template,
+      fresh[i + k]?.review ? 1 : 0,
+      "planned",
+      r.owed_fen,
+      r.planned_for,
+      r.created_at,
+      r.chain_seq,
+      r.chain_prev,
+      r.chain_hash,
+    ]);
+    const ids: Raw[] = await m.query(
+      `INSERT INTO reminders (${cols.join(", ")}) VALUES ${values} RETURNING id, account_id`,
+      params,
+    );
+    // the head names its chain's last row (a deleted tail row then shows)
+    for (const r of ids) {
+      const h = heads.get(num(r.account_id));
+      if (h) h.lastRowId = Math.max(h.lastRowId ?? 0, num(r.id));
+    }
+  }
+  const moved = new Set(fresh.map((r) => r.accountId));
+  await writeHeads(m, "reminders", new Map([...heads].filter(([g]) => moved.has(g))));
+  return fresh.length;
 }
 
 export interface PlannedRow {
@@ -301,7 +352,7 @@ export async function planCampaign(deps: Deps, campaignId: number, now = new Dat
           });
         }
         if (rows.length === 0) return;
-        await insertPlannedReminders(m, rows);
+        await insertPlannedReminders(m, rows, now);
         const n = await enqueueSendJobs(m, { campaignId, after: batchAfter, upTo, now, spread, slowest });
         spread += n;
         planned += n;
