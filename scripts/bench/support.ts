@@ -99,6 +99,8 @@ export interface PhaseResult<T> {
   /** highest RSS seen during the phase minus RSS at its start (bytes) */
   peakRssDelta: number;
   rssStart: number;
+  /** heap in use after a full GC at the end minus after the one at the start (bytes): what the phase kept */
+  retainedHeapDelta: number;
 }
 
 /**
@@ -108,6 +110,7 @@ export interface PhaseResult<T> {
  */
 export async function measure<T>(fn: () => Promise<T>): Promise<PhaseResult<T>> {
   collectGarbage();
+  const heapStart = process.memoryUsage().heapUsed;
   const rssStart = process.memoryUsage.rss();
   const maxRssBefore = process.resourceUsage().maxRSS * 1024;
   let peak = rssStart;
@@ -126,7 +129,9 @@ export async function measure<T>(fn: () => Promise<T>): Promise<PhaseResult<T>> 
   peak = Math.max(peak, process.memoryUsage.rss());
   const maxRssAfter = process.resourceUsage().maxRSS * 1024;
   if (maxRssAfter > maxRssBefore) peak = Math.max(peak, maxRssAfter);
-  return { value, ms, peakRssDelta: peak - rssStart, rssStart };
+  collectGarbage();
+  const retainedHeapDelta = process.memoryUsage().heapUsed - heapStart;
+  return { value, ms, peakRssDelta: peak - rssStart, rssStart, retainedHeapDelta };
 }
 
 /**
