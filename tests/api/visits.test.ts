@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { addDays, shanghaiDate } from "@warmline/shared";
+import { addDays, maskName, shanghaiDate } from "@warmline/shared";
 import { AuditLog } from "@warmline/server/src/modules/audit";
 import { Bill } from "@warmline/server/src/modules/billing";
 import { HeatingAccount } from "@warmline/server/src/modules/accounts";
@@ -517,6 +517,9 @@ describe("special groups", () => {
       categoryLabel: "行动不便、残疾",
     });
     expect((byId.get(mine.id) as Json).lastVisitAt).not.toBeNull();
+    // names are masked on the list as everywhere else
+    expect((byId.get(mine.id) as Json).ownerName).not.toBe(mine.ownerName);
+    expect((byId.get(mine.id) as Json).ownerName).toBe(maskName(mine.ownerName));
     expect(byId.get(flagged[1]?.id)).toMatchObject({ paymentState: "paid", covered: true });
     const covered = all.body.items.filter((i: Json) => i.covered).length;
     expect(all.body.coverage).toMatchObject({ covered, total: all.body.items.length, target: 1 });

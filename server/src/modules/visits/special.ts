@@ -2,6 +2,7 @@ import {
   coverageRate,
   HARDSHIP_LABELS,
   type HardshipCategory,
+  maskName,
   SPECIAL_GROUP_LABELS,
   seasonCodeFor,
   shanghaiDate,
@@ -85,7 +86,8 @@ export async function specialGroups(ds: DataSource, scope: number[] | null, comm
     return {
       accountId: a.id,
       accountNo: a.accountNo,
-      ownerName: a.ownerName,
+      // masked as on every staff list (the account page reveals it, audited, to those who may)
+      ownerName: maskName(a.ownerName) ?? "",
       address: a.address,
       communityId: a.communityId,
       communityName: cName.get(a.communityId) ?? "",
